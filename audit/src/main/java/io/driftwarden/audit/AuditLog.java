@@ -1,0 +1,214 @@
+package io.driftwarden.audit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.driftwarden.config.AuditSettings;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The audit store: appends rows to the hash chain, each in its own committed transaction, and reads them back
+ * for reports. Open it with {@link #open}; the schema is migrated by Flyway on open.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    static final int MAX_TEXT = 1_000_000;
+
+    private static final String COLUMNS = "run_id, event_time, run_trigger, binding_name, source_url, commit_sha, cluster,"
+            + " namespace, api_group, api_version, kind, name, event, drift_type, action, changed_paths, masked_diff,"
+            + " error, prev_hash, hash";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final AutoCloseable owned;
+
+    private AuditLog(DataSource dataSource, Clock clock, AutoCloseable owned) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.owned = owned;
+    }
+
+    /** Opens (and migrates) the store the settings name. */
+    public static AuditLog open(AuditSettings settings, Clock clock) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(settings.url());
+        hikari.setUsername(settings.username());
+        hikari.setPassword(settings.resolvePassword());
+        hikari.setMaximumPoolSize(4);
+        hikari.setPoolName("driftwarden-audit");
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            return on(dataSource, clock, dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** Uses a data source someone else owns (and closes), migrating it first. */
+    public static AuditLog on(DataSource dataSource, Clock clock) {
+        return on(dataSource, clock, () -> { });
+    }
+
+    private static AuditLog on(DataSource dataSource, Clock clock, AutoCloseable owned) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return new AuditLog(dataSource, clock, owned);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Appends one row and commits it before returning: once this returns, the row survives a crash of this
+     * process. Appends are serialized so the chain has no forks within one process.
+     */
+    public synchronized AuditRecord append(AuditEntry entry) {
+        AuditEntry bounded = bounded(entry);
+        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                String prevHash = lastHash(connection);
+                String hash = ChainHash.of(prevHash, time, bounded);
+                long seq = insert(connection, time, bounded, prevHash, hash);
+                connection.commit();
+                return new AuditRecord(seq, time, bounded, prevHash, hash);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new AuditException("cannot append audit row for " + entry.binding() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends the row that closes a run. */
+    public void recordRun(RunSummary run) {
+        String sql = "INSERT INTO audit_run (run_id, run_trigger, mode, started_at, finished_at, exit_code, bindings,"
+                + " drifts, corrected, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, run.runId());
+            insert.setString(2, run.trigger());
+            insert.setString(3, run.mode());
+            insert.setObject(4, utc(run.startedAt()));
+            insert.setObject(5, utc(run.finishedAt()));
+            insert.setInt(6, run.exitCode());
+            insert.setInt(7, run.bindings());
+            insert.setInt(8, run.drifts());
+            insert.setInt(9, run.corrected());
+            insert.setInt(10, run.failed());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new AuditException("cannot record run " + run.runId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows the filter selects, oldest first. */
+    public List<AuditRecord> records(ReportFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT seq, " + COLUMNS + " FROM audit_event WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (filter.since() != null) {
+            sql.append(" AND event_time >= ?");
+            args.add(utc(filter.since()));
+        }
+        if (filter.until() != null) {
+            sql.append(" AND event_time < ?");
+            args.add(utc(filter.until()));
+        }
+        if (filter.binding() != null) {
+            sql.append(" AND binding_name = ?");
+            args.add(filter.binding());
+        }
+        if (filter.cluster() != null) {
+            sql.append(" AND cluster = ?");
+            args.add(filter.cluster());
+        }
+        sql.append(" ORDER BY seq");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                query.setObject(i + 1, args.get(i));
+            }
+            List<AuditRecord> records = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    records.add(read(rows));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw new AuditException("cannot read audit rows: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        owned.close();
+    }
+
+    private static String lastHash(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT hash FROM audit_event ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY");
+             ResultSet rows = query.executeQuery()) {
+            return rows.next() ? rows.getString(1) : ChainHash.GENESIS;
+        }
+    }
+
+    private static long insert(Connection connection, Instant time, AuditEntry e, String prevHash, String hash)
+            throws SQLException {
+        String sql = "INSERT INTO audit_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"seq"})) {
+            Object[] values = {
+                e.runId(), utc(time), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
+                e.group(), e.version(), e.kind(), e.name(), e.event().name(), e.driftType(), e.action(),
+                e.changedPaths(), e.maskedDiff(), e.error(), prevHash, hash
+            };
+            for (int i = 0; i < values.length; i++) {
+                insert.setObject(i + 1, values[i]);
+            }
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static AuditRecord read(ResultSet rows) throws SQLException {
+        AuditEntry entry = new AuditEntry(
+                rows.getString("run_id"), rows.getString("run_trigger"), rows.getString("binding_name"),
+                rows.getString("source_url"), rows.getString("commit_sha"), rows.getString("cluster"),
+                rows.getString("namespace"), rows.getString("api_group"), rows.getString("api_version"),
+                rows.getString("kind"), rows.getString("name"), EventType.valueOf(rows.getString("event")),
+                rows.getString("drift_type"), rows.getString("action"), rows.getString("changed_paths"),
+                rows.getString("masked_diff"), rows.getString("error"));
+        Instant time = rows.getObject("event_time", OffsetDateTime.class).toInstant();
+        return new AuditRecord(rows.getLong("seq"), time, entry, rows.getString("prev_hash"), rows.getString("hash"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static AuditEntry bounded(AuditEntry e) {
+        return new AuditEntry(e.runId(), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
+                e.group(), e.version(), e.kind(), e.name(), e.event(), e.driftType(), e.action(),
+                cut(e.changedPaths()), cut(e.maskedDiff()), cut(e.error()));
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 20) + "\n… (truncated)";
+    }
+}

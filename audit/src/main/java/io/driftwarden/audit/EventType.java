@@ -1,0 +1,13 @@
+package io.driftwarden.audit;
+
+/**
+ * What an audit row records. {@code DETECTED}: drift found and left in place (audit mode). {@code INTENT}:
+ * drift found and about to be corrected — committed before the write. {@code CORRECTED} / {@code FAILED}: the
+ * outcome of that write, or {@code FAILED} for a binding that could not be reconciled at all.
+ */
+public enum EventType {
+    DETECTED,
+    INTENT,
+    CORRECTED,
+    FAILED
+}

@@ -1,0 +1,11 @@
+package io.driftwarden.audit;
+
+import java.time.Instant;
+
+/** Which audit rows a report or query covers; a null field does not filter, so {@link #all()} is every row. */
+public record ReportFilter(Instant since, Instant until, String binding, String cluster) {
+
+    public static ReportFilter all() {
+        return new ReportFilter(null, null, null, null);
+    }
+}

@@ -1,0 +1,17 @@
+package io.driftwarden.config;
+
+/** Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials. */
+public record AuditSettings(String url, String username, SecretRef password) {
+
+    /** The default store: an H2 file under {@code ./.driftwarden/}, where {@code demo} also writes. */
+    public static final String DEFAULT_URL = "jdbc:h2:file:./.driftwarden/audit";
+
+    public static AuditSettings defaults() {
+        return new AuditSettings(DEFAULT_URL, "sa", null);
+    }
+
+    /** The password, resolved from its reference; empty when none is configured. */
+    public String resolvePassword() {
+        return password == null ? "" : password.resolve();
+    }
+}

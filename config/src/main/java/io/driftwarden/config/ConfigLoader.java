@@ -1,0 +1,357 @@
+package io.driftwarden.config;
+
+import io.driftwarden.config.yaml.YamlDocuments;
+import io.driftwarden.config.yaml.YamlException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.scheduling.support.CronExpression;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads and validates {@code driftwarden.yaml}. Every problem — unknown keys, missing required keys, a binding
+ * naming a source or cluster that does not exist, duplicate names, a bad cron — is collected with its
+ * {@code file:line} and thrown at once as a {@link ConfigException}.
+ */
+public final class ConfigLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings");
+    private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
+    private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref");
+    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
+    private static final Set<String> BINDING_KEYS = Set.of(
+            "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore");
+    private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
+    /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
+    private static final Map<String, String> NOT_YET = Map.of(
+            "auth", "Git credentials are not supported yet; use a file:// URL or a repository that needs no credentials");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads {@code file}; a missing or unreadable file is a {@link ConfigException} too. */
+    public static DriftwardenConfig load(Path file) {
+        String content;
+        try {
+            content = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(file + ": config file not found"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        return parse(content, file);
+    }
+
+    /** Parses config text; {@code file} names positions and anchors relative kubeconfig paths. */
+    public static DriftwardenConfig parse(String content, Path file) {
+        Reader reader = new Reader(file.toString());
+        Node root;
+        try {
+            root = YamlDocuments.composeOne(content, file.toString());
+        } catch (YamlException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw new ConfigException(List.of(file + ":1: expected a mapping with sources, clusters and bindings"));
+        }
+        Section top = reader.section(mapping, "config", TOP_KEYS);
+        AuditSettings audit = top.has("audit") ? readAudit(top.section("audit", AUDIT_KEYS)) : AuditSettings.defaults();
+        Path baseDir = file.toAbsolutePath().getParent();
+
+        List<SourceSpec> sources = new ArrayList<>();
+        Map<String, Integer> sourceLines = new HashMap<>();
+        for (Section s : top.list("sources", "source", SOURCE_KEYS)) {
+            String name = s.required("name");
+            String url = s.required("url");
+            if (name != null && reader.unique(sourceLines, name, s.line("name"), "source") && url != null) {
+                sources.add(new SourceSpec(name, url, s.optional("ref", "main")));
+            }
+        }
+
+        List<ClusterSpec> clusters = new ArrayList<>();
+        Map<String, Integer> clusterLines = new HashMap<>();
+        for (Section c : top.list("clusters", "cluster", CLUSTER_KEYS)) {
+            String name = c.required("name");
+            boolean inCluster = c.bool("inCluster", false);
+            String kubeconfig = c.optional("kubeconfig", null);
+            if (inCluster && kubeconfig != null) {
+                reader.problem(c.line("kubeconfig"), "cluster '" + name + "': set kubeconfig or inCluster, not both");
+            }
+            if (name != null && reader.unique(clusterLines, name, c.line("name"), "cluster")) {
+                clusters.add(new ClusterSpec(name, inCluster ? null : kubeconfigPath(kubeconfig, baseDir),
+                        c.optional("context", null), inCluster));
+            }
+        }
+
+        List<BindingSpec> bindings = new ArrayList<>();
+        Map<String, Integer> bindingLines = new HashMap<>();
+        for (Section b : top.list("bindings", "binding", BINDING_KEYS)) {
+            String name = b.required("name");
+            String source = b.required("source");
+            String cluster = b.required("cluster");
+            String namespace = b.required("namespace");
+            String path = normalizePath(b, reader);
+            if (source != null && !sourceLines.containsKey(source)) {
+                reader.problem(b.line("source"), "binding '" + name + "': no source named '" + source + "'");
+            }
+            if (cluster != null && !clusterLines.containsKey(cluster)) {
+                reader.problem(b.line("cluster"), "binding '" + name + "': no cluster named '" + cluster + "'");
+            }
+            Mode mode = mode(b, reader);
+            if (b.bool("prune", false)) {
+                reader.problem(b.line("prune"), "binding '" + name + "': prune: true is not supported yet");
+            }
+            String schedule = b.optional("schedule", null);
+            if (schedule != null && !CronExpression.isValidExpression(schedule)) {
+                reader.problem(b.line("schedule"), "binding '" + name + "': invalid cron expression '" + schedule
+                        + "' (six fields: second minute hour day-of-month month day-of-week)");
+            }
+            List<IgnoreRule> ignore = new ArrayList<>();
+            for (Section rule : b.list("ignore", "ignore rule", IGNORE_KEYS)) {
+                ignore.add(ignoreRule(rule, reader));
+            }
+            if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
+                bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
+                        b.bool("createNamespace", false), schedule, ignore, file + ":" + b.line(null)));
+            }
+        }
+        if (!reader.problems.isEmpty()) {
+            throw new ConfigException(reader.problems);
+        }
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings);
+    }
+
+    private static AuditSettings readAudit(Section audit) {
+        String password = audit.optional("passwordFrom", null);
+        SecretRef ref = null;
+        if (password != null) {
+            try {
+                ref = SecretRef.parse(password);
+            } catch (IllegalArgumentException e) {
+                audit.reader.problem(audit.line("passwordFrom"), "audit.passwordFrom: " + e.getMessage());
+            }
+        }
+        return new AuditSettings(audit.optional("url", AuditSettings.DEFAULT_URL), audit.optional("username", "sa"), ref);
+    }
+
+    private static Mode mode(Section binding, Reader reader) {
+        String text = binding.optional("mode", "audit");
+        try {
+            return Mode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            reader.problem(binding.line("mode"), "mode must be enforce or audit, not '" + text + "'");
+            return Mode.AUDIT;
+        }
+    }
+
+    private static String normalizePath(Section binding, Reader reader) {
+        String path = binding.optional("path", "");
+        String clean = path.replace('\\', '/');
+        while (clean.startsWith("./")) {
+            clean = clean.substring(2);
+        }
+        clean = clean.replaceAll("/+$", "");
+        if (clean.equals(".")) {
+            clean = "";
+        }
+        if (clean.startsWith("/") || List.of(clean.split("/")).contains("..")) {
+            reader.problem(binding.line("path"), "path '" + path + "' must stay inside the repository (no leading /, no ..)");
+        }
+        return clean;
+    }
+
+    private static IgnoreRule ignoreRule(Section rule, Reader reader) {
+        List<String> pointers = rule.strings("jsonPointers");
+        if (pointers.isEmpty()) {
+            reader.problem(rule.line(null), "ignore rule: jsonPointers must list at least one pointer such as /spec/replicas");
+        }
+        for (String pointer : pointers) {
+            if (!pointer.startsWith("/")) {
+                reader.problem(rule.line("jsonPointers"), "ignore rule: '" + pointer + "' is not a JSON pointer (it must start with /)");
+            }
+        }
+        return new IgnoreRule(rule.optional("group", null), rule.optional("kind", null),
+                rule.optional("namespace", null), rule.optional("name", null), pointers);
+    }
+
+    private static Path kubeconfigPath(String configured, Path baseDir) {
+        String text = configured;
+        if (text == null) {
+            String env = System.getenv("KUBECONFIG");
+            text = env != null && !env.isBlank() ? env.split(java.io.File.pathSeparator)[0] : "~/.kube/config";
+        }
+        if (text.equals("~") || text.startsWith("~/")) {
+            text = System.getProperty("user.home") + text.substring(1);
+        }
+        Path path = Path.of(text);
+        return path.isAbsolute() || configured == null ? path : baseDir.resolve(path).normalize();
+    }
+
+    /** Collects problems with positions for one file. */
+    private static final class Reader {
+        final String file;
+        final List<String> problems = new ArrayList<>();
+
+        Reader(String file) {
+            this.file = file;
+        }
+
+        void problem(int line, String message) {
+            problems.add(file + ":" + line + ": " + message);
+        }
+
+        Section section(MappingNode node, String what, Set<String> known) {
+            return new Section(this, node, what, known);
+        }
+
+        boolean unique(Map<String, Integer> seen, String name, int line, String what) {
+            Integer first = seen.putIfAbsent(name, line);
+            if (first != null) {
+                problem(line, "duplicate " + what + " name '" + name + "' (first declared at line " + first + ")");
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /** A YAML mapping whose keys have been checked against the known ones. */
+    private static final class Section {
+        final Reader reader;
+        final MappingNode node;
+        final String what;
+        final Map<String, NodeTuple> entries = new HashMap<>();
+
+        Section(Reader reader, MappingNode node, String what, Set<String> known) {
+            this.reader = reader;
+            this.node = node;
+            this.what = what;
+            for (NodeTuple tuple : node.getValue()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
+                int line = YamlDocuments.line(tuple.getKeyNode());
+                if (entries.putIfAbsent(key, tuple) != null) {
+                    reader.problem(line, "duplicate key '" + key + "' in " + what);
+                } else if (NOT_YET.containsKey(key)) {
+                    reader.problem(line, what + "." + key + ": " + NOT_YET.get(key));
+                } else if (!known.contains(key)) {
+                    reader.problem(line, "unknown key '" + key + "' in " + what + " (known: "
+                            + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                }
+            }
+        }
+
+        boolean has(String key) {
+            return entries.containsKey(key);
+        }
+
+        int line(String key) {
+            NodeTuple tuple = key == null ? null : entries.get(key);
+            return YamlDocuments.line(tuple == null ? node : tuple.getValueNode());
+        }
+
+        String required(String key) {
+            String value = optional(key, null);
+            if (value == null && !has(key)) {
+                reader.problem(line(null), what + ": missing required key '" + key + "'");
+            } else if (value == null || value.isBlank()) {
+                reader.problem(line(key), what + ": '" + key + "' must not be empty");
+                return null;
+            }
+            return value;
+        }
+
+        String optional(String key, String fallback) {
+            NodeTuple tuple = entries.get(key);
+            if (tuple == null) {
+                return fallback;
+            }
+            if (tuple.getValueNode() instanceof ScalarNode scalar && !Tag.NULL.equals(scalar.getTag())) {
+                return scalar.getValue();
+            }
+            if (!(tuple.getValueNode() instanceof ScalarNode)) {
+                reader.problem(line(key), what + ": '" + key + "' must be a single value");
+            }
+            return fallback;
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String text = optional(key, null);
+            if (text == null) {
+                return fallback;
+            }
+            if (text.equals("true") || text.equals("false")) {
+                return Boolean.parseBoolean(text);
+            }
+            reader.problem(line(key), what + ": '" + key + "' must be true or false, not '" + text + "'");
+            return fallback;
+        }
+
+        Section section(String key, Set<String> known) {
+            Node value = entries.get(key).getValueNode();
+            if (value instanceof MappingNode mapping) {
+                return new Section(reader, mapping, key, known);
+            }
+            reader.problem(line(key), "'" + key + "' must be a mapping");
+            MappingNode empty = new MappingNode(Tag.MAP, true, List.of(), value.getStartMark(), value.getEndMark(),
+                    org.yaml.snakeyaml.DumperOptions.FlowStyle.AUTO);
+            return new Section(reader, empty, key, known);
+        }
+
+        List<Section> list(String key, String itemWhat, Set<String> known) {
+            NodeTuple tuple = entries.get(key);
+            if (tuple == null) {
+                if (what.equals("config")) {
+                    reader.problem(1, "missing required key '" + key + "'");
+                }
+                return List.of();
+            }
+            if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+                if (!(tuple.getValueNode() instanceof ScalarNode s && Tag.NULL.equals(s.getTag()))) {
+                    reader.problem(line(key), "'" + key + "' must be a list");
+                }
+                return List.of();
+            }
+            List<Section> items = new ArrayList<>();
+            for (Node item : sequence.getValue()) {
+                if (item instanceof MappingNode mapping) {
+                    items.add(new Section(reader, mapping, itemWhat, known));
+                } else {
+                    reader.problem(YamlDocuments.line(item), "each entry of '" + key + "' must be a mapping");
+                }
+            }
+            return items;
+        }
+
+        List<String> strings(String key) {
+            NodeTuple tuple = entries.get(key);
+            if (tuple == null) {
+                return List.of();
+            }
+            if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+                reader.problem(line(key), "'" + key + "' must be a list");
+                return List.of();
+            }
+            Set<String> values = new LinkedHashSet<>();
+            for (Node item : sequence.getValue()) {
+                if (item instanceof ScalarNode scalar) {
+                    values.add(scalar.getValue());
+                } else {
+                    reader.problem(YamlDocuments.line(item), "'" + key + "' entries must be plain values");
+                }
+            }
+            return List.copyOf(values);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.driftwarden.cron;
+
+import io.driftwarden.config.ConfigException;
+import io.driftwarden.cron.cli.PlanCommand;
+import io.driftwarden.cron.cli.ReportCommand;
+import io.driftwarden.cron.cli.RunCommand;
+import io.driftwarden.cron.cli.SandboxCommand;
+import io.driftwarden.cron.cli.ValidateCommand;
+import io.driftwarden.cron.demo.DemoCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code driftwarden} command. */
+@Command(name = "driftwarden", mixinStandardHelpOptions = true, version = "driftwarden 0.1.0",
+        description = "GitOps reconciler run as a batch job: makes clusters match Git and keeps an audit trail of every drift and correction.",
+        subcommands = {RunCommand.class, PlanCommand.class, ReportCommand.class, ValidateCommand.class,
+            SandboxCommand.class, DemoCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every binding in sync at the end (corrections count as success)",
+            "1:a binding or a correction failed", "2:drift found and left in place", "64:bad usage or invalid config"})
+public class Main implements java.util.concurrent.Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** No subcommand: show the usage and fail as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI and returns its exit code; usage errors are 64, never picocli's 2 (which means "drift" here). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            err.println("error: " + e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                e.getCommandLine().usage(err);
+            }
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException config) {
+                err.println("error: invalid config:");
+                config.problems().forEach(problem -> err.println("  " + problem));
+                return ExitCodes.USAGE;
+            }
+            err.println("error: " + e.getMessage());
+            return ExitCodes.FAILED;
+        });
+        cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,53 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.Mode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** What {@code run} and {@code plan} share: the options that pick bindings and output, and the run itself. */
+abstract class ReconcileCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--binding", paramLabel = "NAME", description = "Only this binding (repeatable).")
+    List<String> bindings = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: text).")
+    Format format = Format.text;
+
+    @Option(names = "--trigger", paramLabel = "TRIGGER", description = "Recorded in the audit trail: manual (default), cronjob, cron or webhook.")
+    String trigger = "manual";
+
+    protected Integer execute(Mode runMode, boolean showDiffs) throws Exception {
+        if (!Set.of("manual", "cronjob", "cron", "webhook").contains(trigger)) {
+            throw new ParameterException(spec.commandLine(), "--trigger must be manual, cronjob, cron or webhook");
+        }
+        DriftwardenConfig loaded = config.load();
+        Set<String> known = loaded.bindings().stream().map(b -> b.name()).collect(Collectors.toSet());
+        List<String> unknown = bindings.stream().filter(b -> !known.contains(b)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no binding named " + String.join(", ", unknown) + " in " + loaded.file());
+        }
+        RunOutcome outcome;
+        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
+            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger), audit);
+        }
+        new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), showDiffs).print(outcome, format);
+        return outcome.exitCode();
+    }
+}

@@ -1,0 +1,111 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.AuditRecord;
+import io.driftwarden.audit.ReportFilter;
+import io.driftwarden.audit.report.CsvReport;
+import io.driftwarden.audit.report.JsonReport;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code driftwarden report}: audit rows as CSV or JSON; with no filter, every row. */
+@Command(name = "report", description = "Export audit rows (every drift found and every correction).", mixinStandardHelpOptions = true)
+public class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "csv or json (html is not available yet).")
+    String format;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Rows at or after TIME: 2026-11-28, 2026-11-28T02:00:00Z, or a duration ago (24h, 7d).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Rows before TIME (same forms as --since).")
+    String until;
+
+    @Option(names = "--binding", paramLabel = "NAME", description = "Only this binding.")
+    String binding;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Only this cluster.")
+    String cluster;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "--format must be csv or json"
+                    + (format.equals("html") ? " (the HTML report is not available yet)" : ", not '" + format + "'"));
+        }
+        Instant now = Instant.now();
+        ReportFilter filter = new ReportFilter(time(since, "--since", now), time(until, "--until", now), binding, cluster);
+        List<AuditRecord> records;
+        try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
+            records = audit.records(filter);
+        }
+        if (output == null) {
+            write(records, spec.commandLine().getOut());
+            spec.commandLine().getOut().flush();
+        } else {
+            try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                write(records, writer);
+            }
+            spec.commandLine().getErr().println("wrote " + records.size() + " rows to " + output);
+        }
+        return 0;
+    }
+
+    private void write(List<AuditRecord> records, Appendable out) throws java.io.IOException {
+        if (format.equals("csv")) {
+            CsvReport.write(records, out);
+        } else {
+            JsonReport.write(records, out);
+        }
+    }
+
+    private Instant time(String text, String option, Instant now) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            if (text.matches("\\d+[smhd]")) {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                Duration ago = switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+                return now.minus(ago);
+            }
+            if (text.length() == 10) {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + " '" + text
+                    + "' is not a date (2026-11-28), an instant (2026-11-28T02:00:00Z) or a duration (24h, 7d)");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.config.Mode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code driftwarden run}: one reconcile of every (or the named) binding; the exit code says what happened. */
+@Command(name = "run", description = "Reconcile once: correct drift (enforce) or record it (audit).", mixinStandardHelpOptions = true)
+public class RunCommand extends ReconcileCommand {
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "enforce or audit for every binding (default: each binding's own).")
+    String mode;
+
+    @Override
+    public Integer call() throws Exception {
+        return execute(parseMode(), false);
+    }
+
+    private Mode parseMode() {
+        if (mode == null) {
+            return null;
+        }
+        return switch (mode) {
+            case "enforce" -> Mode.ENFORCE;
+            case "audit" -> Mode.AUDIT;
+            default -> throw new ParameterException(spec.commandLine(), "--mode must be enforce or audit, not '" + mode + "'");
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.apply.Action;
+import io.driftwarden.jobs.apply.Change;
+import io.driftwarden.jobs.diff.Drift;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Prints a run's outcome as a table (text) or a document (json); binding errors also go to stderr. */
+public final class RunPrinter {
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean showDiffs;
+
+    public RunPrinter(PrintWriter out, PrintWriter err, boolean showDiffs) {
+        this.out = out;
+        this.err = err;
+        this.showDiffs = showDiffs;
+    }
+
+    public void print(RunOutcome outcome, Format format) {
+        for (BindingResult result : outcome.results()) {
+            if (result.error() != null) {
+                err.println("error: " + result.error());
+            }
+            result.changes().stream().filter(c -> c.action() == Action.FAILED)
+                    .forEach(c -> err.println("error: binding " + result.binding() + ": " + c.detail()));
+        }
+        err.flush();
+        if (format == Format.json) {
+            out.println(json(outcome));
+        } else {
+            text(outcome);
+        }
+        out.flush();
+    }
+
+    private void text(RunOutcome outcome) {
+        out.printf("run %s (trigger %s, mode %s)%n", outcome.runId(), outcome.trigger(), outcome.mode());
+        for (BindingResult result : outcome.results()) {
+            String commit = result.revision() == null ? "?" : result.revision().commit().substring(0, 12);
+            out.printf("%nbinding %s -> %s/%s at %s%n", result.binding(), result.cluster(), result.namespace(), commit);
+            if (result.error() != null) {
+                out.println("  FAILED: " + result.error().lines().findFirst().orElse("") + " (details on stderr)");
+                continue;
+            }
+            Map<String, Drift> drifts = result.drifts().stream().collect(Collectors.toMap(d -> d.key().subject(), Function.identity()));
+            for (Change change : result.changes()) {
+                if (change.action() == Action.UNCHANGED) {
+                    continue;
+                }
+                Drift drift = drifts.get(change.key().subject());
+                out.printf("  %-44s %-9s %-10s %s%n", change.key().subject(), drift.type(), change.action(),
+                        String.join(", ", drift.paths()));
+                if (showDiffs && !drift.maskedDiff().isEmpty()) {
+                    drift.maskedDiff().lines().forEach(line -> out.println("      " + line));
+                }
+            }
+            long inSync = result.drifts().size() - result.driftCount();
+            out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%n", result.drifts().size(), inSync,
+                    result.driftCount(), result.correctedCount(), result.failedCount());
+        }
+        out.printf("%nexit %d%n", outcome.exitCode());
+    }
+
+    private static String json(RunOutcome outcome) {
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("runId", outcome.runId());
+        root.put("trigger", outcome.trigger());
+        root.put("mode", outcome.mode());
+        root.put("exitCode", outcome.exitCode());
+        ArrayNode bindings = root.putArray("bindings");
+        for (BindingResult result : outcome.results()) {
+            ObjectNode binding = bindings.addObject();
+            binding.put("name", result.binding());
+            binding.put("cluster", result.cluster());
+            binding.put("namespace", result.namespace());
+            binding.put("sourceUrl", result.revision() == null ? null : result.revision().url());
+            binding.put("commit", result.revision() == null ? null : result.revision().commit());
+            binding.put("error", result.error());
+            Map<String, Change> changes = result.changes().stream().collect(Collectors.toMap(c -> c.key().subject(), Function.identity()));
+            ArrayNode objects = binding.putArray("objects");
+            for (Drift drift : result.drifts()) {
+                Change change = changes.get(drift.key().subject());
+                ObjectNode object = objects.addObject();
+                object.put("subject", drift.key().subject());
+                object.put("apiVersion", drift.key().apiVersion());
+                object.put("kind", drift.key().kind());
+                object.put("namespace", drift.key().namespace());
+                object.put("name", drift.key().name());
+                object.put("origin", drift.desired().origin());
+                object.put("drift", drift.type().name());
+                object.put("action", change == null ? null : change.action().name());
+                drift.paths().forEach(object.putArray("paths")::add);
+                object.put("diff", drift.maskedDiff());
+                if (change != null && change.action() == Action.FAILED) {
+                    object.put("error", change.detail());
+                }
+            }
+        }
+        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+}

@@ -1,0 +1,57 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.RunSummary;
+import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.cron.DriftwardenApplication;
+import io.driftwarden.cron.ExitCodes;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.RunContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Runs the reconcile job once for a validated config and records the run's closing audit row. */
+public final class Runs {
+
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Clock clock;
+    private final Path gitCache;
+
+    public Runs(Clock clock, Path gitCache) {
+        this.clock = clock;
+        this.gitCache = gitCache;
+    }
+
+    /** The default Git mirror cache, {@code ~/.driftwarden/git}. */
+    public static Path defaultGitCache() {
+        return Path.of(System.getProperty("user.home"), ".driftwarden", "git");
+    }
+
+    /** Bindings named in the request must exist; the caller has checked that (it is a usage error). */
+    public RunOutcome run(DriftwardenConfig config, RunRequest request, AuditLog audit) {
+        List<BindingSpec> bindings = config.bindings().stream()
+                .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
+                .map(b -> request.mode() == null ? b : b.withMode(request.mode()))
+                .toList();
+        Instant started = clock.instant();
+        String runId = RUN_ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
+        RunContext context = new RunContext(runId, request.trigger());
+        List<BindingResult> results = DriftwardenApplication.withJobRunner(
+                runner -> runner.run(config, bindings, context, audit, gitCache));
+        int exitCode = ExitCodes.of(results);
+        String mode = request.mode() == null ? "per-binding" : request.mode().label();
+        audit.recordRun(new RunSummary(runId, request.trigger(), mode, started, clock.instant(), exitCode, results.size(),
+                (int) results.stream().mapToLong(BindingResult::driftCount).sum(),
+                (int) results.stream().mapToLong(BindingResult::correctedCount).sum(),
+                (int) results.stream().mapToLong(BindingResult::failedCount).sum()));
+        return new RunOutcome(runId, request.trigger(), mode, results, exitCode);
+    }
+}

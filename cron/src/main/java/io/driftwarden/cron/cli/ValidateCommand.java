@@ -1,0 +1,55 @@
+package io.driftwarden.cron.cli;
+
+import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.render.RenderException;
+import io.driftwarden.jobs.render.Renderer;
+import io.driftwarden.jobs.resource.DesiredObject;
+import io.driftwarden.jobs.source.SourceReader;
+import io.driftwarden.jobs.source.SourceRevision;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code driftwarden validate}: the config, then every binding rendered from Git; no cluster is contacted. */
+@Command(name = "validate", description = "Check the config and render every binding from Git, without a cluster.", mixinStandardHelpOptions = true)
+public class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() {
+        DriftwardenConfig loaded = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");
+        SourceReader sources = new SourceReader(Runs.defaultGitCache());
+        Renderer renderer = new Renderer();
+        int failed = 0;
+        for (BindingSpec binding : loaded.bindings()) {
+            try {
+                SourceRevision revision = sources.resolve(loaded.source(binding.source()));
+                List<DesiredObject> objects = renderer.render(sources.manifests(revision, binding.path()), binding);
+                out.printf("binding %s: %d objects at %s%n", binding.name(), objects.size(), revision.commit());
+            } catch (RenderException e) {
+                failed++;
+                err.println("error: binding " + binding.name() + ": manifests do not render:");
+                e.problems().forEach(problem -> err.println("  " + problem));
+            } catch (RuntimeException e) {
+                failed++;
+                err.println("error: binding " + binding.name() + ": " + e.getMessage());
+            }
+        }
+        out.flush();
+        err.flush();
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,227 @@
+package io.driftwarden.cron.demo;
+
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.AuditRecord;
+import io.driftwarden.audit.ReportFilter;
+import io.driftwarden.audit.report.CsvReport;
+import io.driftwarden.config.AuditSettings;
+import io.driftwarden.config.ConfigLoader;
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.cron.ExitCodes;
+import io.driftwarden.cron.cli.RunOutcome;
+import io.driftwarden.cron.cli.RunRequest;
+import io.driftwarden.cron.cli.Runs;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.apply.Action;
+import io.driftwarden.jobs.apply.Change;
+import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code driftwarden demo}: sandbox + example repo + drift + correction + report, exit 0 when all went as shown. */
+@Command(name = "demo", description = "Show the whole story against an in-process sandbox: create, drift by hand, correct, report.",
+        mixinStandardHelpOptions = true)
+public class DemoCommand implements Callable<Integer> {
+
+    static final List<String> EXAMPLES = List.of("namespace.yaml", "deployment.yaml", "service.yaml", "configmap.yaml", "secret.yaml");
+    static final String NAMESPACE = "guestbook";
+    static final Path REPORT = Path.of(".driftwarden", "demo-report.csv");
+    /** Five hand edits touch four objects: the Deployment is scaled and given another image. */
+    static final int HAND_EDITED_OBJECTS = 4;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("driftwarden-demo-");
+        Instant started = Instant.now();
+        try (Sandbox sandbox = Sandbox.start(0)) {
+            String commit = commitExamples(work.resolve("repo"));
+            DriftwardenConfig config = writeConfig(work, sandbox);
+            Runs runs = new Runs(Clock.systemUTC(), work.resolve("git-cache"));
+            out.println("driftwarden demo: a sandbox API server, a Git repository, three runs");
+            out.println();
+            out.println("  Git repository   " + config.sources().get(0).url() + " (commit " + commit.substring(0, 12) + ")");
+            out.println("  Sandbox cluster  " + sandbox.url() + " (in memory; no defaults, controllers or admission)");
+            out.println("  Audit store      " + AuditSettings.DEFAULT_URL);
+            out.println();
+            try (AuditLog audit = AuditLog.open(config.audit(), Clock.systemUTC())) {
+                RunRequest request = new RunRequest(List.of(), null, "manual");
+
+                RunOutcome first = runs.run(config, request, audit);
+                out.println("1) First run: the namespace is empty, so everything in Git is created.");
+                printChanges(out, first);
+
+                out.println();
+                out.println("2) Someone changes the cluster by hand:");
+                handEdits(sandbox, out);
+                RunOutcome second = runs.run(config, request, audit);
+                out.println("   Second run: each change is detected and corrected.");
+                printChanges(out, second);
+
+                sandbox.clearRequests();
+                RunOutcome third = runs.run(config, request, audit);
+                long writes = sandbox.requests().stream().filter(SandboxRequest::isWrite).count();
+                long lists = sandbox.requests().stream().filter(SandboxRequest::isList).count();
+                BindingResult thirdResult = third.results().get(0);
+                out.println();
+                out.printf("3) Third run: nothing to do: %d objects in sync, %d LIST requests, %d writes.%n",
+                        thirdResult.drifts().size() - thirdResult.driftCount(), lists, writes);
+
+                int rows = writeReport(audit, started);
+                out.println();
+                out.println("Report: " + REPORT + " (" + rows + " audit rows from this demo)");
+                out.println("See the whole trail:  ./driftwarden report --format csv");
+                out.flush();
+                return verdict(spec.commandLine().getErr(), first, second, third, writes);
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static String commitExamples(Path repo) throws Exception {
+        Files.createDirectories(repo.resolve("guestbook"));
+        for (String file : EXAMPLES) {
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/examples/guestbook/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("examples/guestbook/" + file + " is missing from the driftwarden jar");
+                }
+                Files.copy(in, repo.resolve("guestbook").resolve(file));
+            }
+        }
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            return git.commit().setMessage("guestbook: initial manifests").setAuthor("demo", "demo@driftwarden.io")
+                    .setCommitter("demo", "demo@driftwarden.io").setSign(false).call().getName();
+        }
+    }
+
+    private static DriftwardenConfig writeConfig(Path work, Sandbox sandbox) throws IOException {
+        Path kubeconfig = sandbox.writeKubeconfig(work.resolve("kubeconfig"));
+        Path file = work.resolve("driftwarden.yaml");
+        Files.writeString(file, """
+                # the audit store is left to its default, the H2 file under ./.driftwarden/
+                sources:
+                  - name: examples
+                    url: %s
+                    ref: main
+                clusters:
+                  - name: sandbox
+                    kubeconfig: %s
+                bindings:
+                  - name: guestbook
+                    source: examples
+                    path: guestbook
+                    cluster: sandbox
+                    namespace: %s
+                    mode: enforce
+                """.formatted(work.resolve("repo").toUri(), kubeconfig, NAMESPACE));
+        return ConfigLoader.load(file);
+    }
+
+    /** What people do by hand, through the API as kubectl would. */
+    private static void handEdits(Sandbox sandbox, PrintWriter out) {
+        try (KubernetesClient client = sandbox.client()) {
+            var deployment = client.apps().deployments().inNamespace(NAMESPACE).withName("frontend");
+            deployment.edit(d -> {
+                d.getSpec().setReplicas(5);
+                return d;
+            });
+            out.println("   - kubectl scale deployment/frontend --replicas=5");
+            deployment.edit(d -> {
+                d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("gcr.io/google-samples/gb-frontend:hotfix");
+                return d;
+            });
+            out.println("   - kubectl set image deployment/frontend php-redis=gcr.io/google-samples/gb-frontend:hotfix");
+            client.services().inNamespace(NAMESPACE).withName("frontend").delete();
+            out.println("   - kubectl delete service/frontend");
+            client.configMaps().inNamespace(NAMESPACE).withName("frontend-settings").edit(cm -> {
+                cm.getData().put("PAGE_SIZE", "500");
+                return cm;
+            });
+            out.println("   - kubectl edit configmap/frontend-settings (PAGE_SIZE: 20 -> 500)");
+            client.secrets().inNamespace(NAMESPACE).withName("redis-credentials").edit(secret -> {
+                secret.getData().put("password", Base64.getEncoder().encodeToString("changed-by-hand".getBytes(StandardCharsets.UTF_8)));
+                return secret;
+            });
+            out.println("   - kubectl edit secret/redis-credentials (a new password)");
+        }
+    }
+
+    private static void printChanges(PrintWriter out, RunOutcome outcome) {
+        out.printf("   %-42s %-9s %-10s %s%n", "OBJECT", "DRIFT", "ACTION", "CHANGED");
+        for (BindingResult result : outcome.results()) {
+            if (result.error() != null) {
+                out.println("   FAILED: " + result.error());
+            }
+            Map<String, Drift> drifts = result.drifts().stream()
+                    .collect(java.util.stream.Collectors.toMap(d -> d.key().subject(), d -> d));
+            for (Change change : result.changes()) {
+                if (change.action() == Action.UNCHANGED) {
+                    continue;
+                }
+                Drift drift = drifts.get(change.key().subject());
+                out.printf("   %-42s %-9s %-10s %s%n", change.key().subject(), drift.type(), change.action(),
+                        drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths()));
+            }
+        }
+        out.println("   exit code " + outcome.exitCode());
+    }
+
+    private static int writeReport(AuditLog audit, Instant since) throws IOException {
+        List<AuditRecord> records = audit.records(new ReportFilter(since.minusSeconds(1), null, "guestbook", null));
+        Files.createDirectories(REPORT.toAbsolutePath().getParent());
+        try (Writer writer = Files.newBufferedWriter(REPORT, StandardCharsets.UTF_8)) {
+            CsvReport.write(records, writer);
+        }
+        return records.size();
+    }
+
+    /** 0 when the demo went as it says: created, corrected, then quiet. */
+    private static int verdict(PrintWriter err, RunOutcome first, RunOutcome second, RunOutcome third, long quietWrites) {
+        long corrected = second.results().get(0).correctedCount();
+        long driftLeft = third.results().get(0).driftCount();
+        if (first.exitCode() != 0 || second.exitCode() != 0 || third.exitCode() != 0 || corrected != HAND_EDITED_OBJECTS
+                || driftLeft != 0 || quietWrites != 0) {
+            err.printf("error: the demo did not go as expected (exit codes %d/%d/%d, %d corrected, %d drift left, %d writes)%n",
+                    first.exitCode(), second.exitCode(), third.exitCode(), corrected, driftLeft, quietWrites);
+            err.flush();
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

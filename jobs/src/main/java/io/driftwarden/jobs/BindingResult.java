@@ -1,0 +1,39 @@
+package io.driftwarden.jobs;
+
+import io.driftwarden.jobs.apply.Action;
+import io.driftwarden.jobs.apply.Change;
+import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.source.SourceRevision;
+import java.util.List;
+
+/** How one binding came out of a run. {@code error} is set when the binding could not be reconciled at all. */
+public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
+                            List<Drift> drifts, List<Change> changes, String error) {
+
+    public BindingResult {
+        drifts = List.copyOf(drifts);
+        changes = List.copyOf(changes);
+    }
+
+    /** The binding could not be reconciled, or a correction failed. */
+    public boolean failed() {
+        return error != null || changes.stream().anyMatch(c -> c.action() == Action.FAILED);
+    }
+
+    /** Drift was found and left in place. */
+    public boolean driftLeft() {
+        return changes.stream().anyMatch(c -> c.action() == Action.SKIPPED);
+    }
+
+    public long driftCount() {
+        return drifts.stream().filter(Drift::drifted).count();
+    }
+
+    public long correctedCount() {
+        return changes.stream().filter(c -> c.action() == Action.CREATED || c.action() == Action.CONFIGURED).count();
+    }
+
+    public long failedCount() {
+        return changes.stream().filter(c -> c.action() == Action.FAILED).count() + (error == null ? 0 : 1);
+    }
+}

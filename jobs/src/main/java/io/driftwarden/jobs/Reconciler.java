@@ -1,0 +1,78 @@
+package io.driftwarden.jobs;
+
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.apply.Applier;
+import io.driftwarden.jobs.apply.BindingAudit;
+import io.driftwarden.jobs.apply.Change;
+import io.driftwarden.jobs.diff.Differ;
+import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.live.Clusters;
+import io.driftwarden.jobs.live.LiveReader;
+import io.driftwarden.jobs.render.RenderException;
+import io.driftwarden.jobs.render.Renderer;
+import io.driftwarden.jobs.resource.DesiredObject;
+import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.source.SourceReader;
+import io.driftwarden.jobs.source.SourceRevision;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** Takes one binding through the pipeline. One instance serves one run (it shares Git fetches and clients). */
+public final class Reconciler {
+
+    private final DriftwardenConfig config;
+    private final SourceReader sources;
+    private final Renderer renderer;
+    private final Clusters clusters;
+    private final LiveReader liveReader;
+    private final Differ differ;
+    private final Applier applier;
+    private final AuditLog auditLog;
+
+    public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
+        this.config = config;
+        this.sources = sources;
+        this.renderer = new Renderer();
+        this.clusters = clusters;
+        this.liveReader = new LiveReader();
+        this.differ = new Differ();
+        this.applier = new Applier();
+        this.auditLog = auditLog;
+    }
+
+    /** Reconciles {@code binding}; any failure is returned (and audited), never thrown. */
+    public BindingResult reconcile(BindingSpec binding, RunContext run) {
+        SourceSpec source = config.source(binding.source());
+        BindingAudit audit = new BindingAudit(auditLog, run.runId(), run.trigger(), binding.name(), binding.cluster(), source.url());
+        SourceRevision revision = null;
+        try {
+            revision = sources.resolve(source);
+            audit.atCommit(revision.url(), revision.commit());
+            List<DesiredObject> desired = renderer.render(sources.manifests(revision, binding.path()), binding);
+            Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
+            Map<ResourceKey, JsonNode> live = liveReader.read(cluster, ResourceKey.groupsOf(desired));
+            List<Drift> drifts = differ.diff(desired, live, binding.ignore());
+            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live);
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts, changes, null);
+        } catch (RuntimeException e) {
+            String error = describe(binding, e);
+            try {
+                audit.bindingFailed(binding.namespace(), error);
+            } catch (RuntimeException auditFailure) {
+                error += " (and the failure could not be audited: " + auditFailure.getMessage() + ")";
+            }
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), error);
+        }
+    }
+
+    private static String describe(BindingSpec binding, RuntimeException e) {
+        if (e instanceof RenderException render) {
+            return "binding " + binding.name() + ": manifests do not render:\n  " + String.join("\n  ", render.problems());
+        }
+        return "binding " + binding.name() + ": " + e.getMessage();
+    }
+}

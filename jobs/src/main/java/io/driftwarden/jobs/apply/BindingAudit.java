@@ -1,0 +1,64 @@
+package io.driftwarden.jobs.apply;
+
+import io.driftwarden.audit.AuditEntry;
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.EventType;
+import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.resource.ResourceKey;
+
+/** Writes one binding's audit rows; every call commits its row before it returns. */
+public final class BindingAudit {
+
+    private final AuditLog log;
+    private final String runId;
+    private final String trigger;
+    private final String binding;
+    private final String cluster;
+    private volatile String sourceUrl;
+    private volatile String commit;
+
+    public BindingAudit(AuditLog log, String runId, String trigger, String binding, String cluster, String sourceUrl) {
+        this.log = log;
+        this.runId = runId;
+        this.trigger = trigger;
+        this.binding = binding;
+        this.cluster = cluster;
+        this.sourceUrl = sourceUrl;
+    }
+
+    /** Once the source is resolved, its rows name the commit. */
+    public void atCommit(String url, String sha) {
+        this.sourceUrl = url;
+        this.commit = sha;
+    }
+
+    /** Drift found and left in place. */
+    public void detected(Drift drift) {
+        append(drift.key(), EventType.DETECTED, drift, Action.SKIPPED, null);
+    }
+
+    /** Drift about to be corrected; when this returns the intent is durable. */
+    public void intent(Drift drift, Action action) {
+        append(drift.key(), EventType.INTENT, drift, action, null);
+    }
+
+    public void corrected(Drift drift, Action action) {
+        append(drift.key(), EventType.CORRECTED, drift, action, null);
+    }
+
+    public void failed(Drift drift, Action action, String error) {
+        append(drift.key(), EventType.FAILED, drift, action, error);
+    }
+
+    /** The binding as a whole could not be reconciled (source, render, or live read failed). */
+    public void bindingFailed(String namespace, String error) {
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.FAILED, null, Action.FAILED.name(), null, null, error));
+    }
+
+    private void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+                key.version(), key.kind(), key.name(), event, drift.type().name(), action.name(),
+                String.join("\n", drift.paths()), drift.maskedDiff(), error));
+    }
+}

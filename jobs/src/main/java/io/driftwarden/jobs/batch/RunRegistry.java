@@ -1,0 +1,66 @@
+package io.driftwarden.jobs.batch;
+
+import io.driftwarden.config.BindingSpec;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.Reconciler;
+import io.driftwarden.jobs.RunContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The runs in progress, by run id: what the partitions of a job execution reconcile, and what they found. */
+final class RunRegistry {
+
+    private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+
+    ActiveRun register(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
+        ActiveRun run = new ActiveRun(context, reconciler, bindings);
+        if (runs.putIfAbsent(context.runId(), run) != null) {
+            throw new IllegalStateException("run " + context.runId() + " is already in progress");
+        }
+        return run;
+    }
+
+    ActiveRun get(String runId) {
+        ActiveRun run = runs.get(runId);
+        if (run == null) {
+            throw new IllegalStateException("no run " + runId + " in progress");
+        }
+        return run;
+    }
+
+    void remove(String runId) {
+        runs.remove(runId);
+    }
+
+    /** One run: its bindings, the reconciler they share, and their results as partitions finish. */
+    static final class ActiveRun {
+        private final RunContext context;
+        private final Reconciler reconciler;
+        private final Map<String, BindingSpec> bindings = new java.util.LinkedHashMap<>();
+        private final List<BindingResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        ActiveRun(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
+            this.context = context;
+            this.reconciler = reconciler;
+            bindings.forEach(b -> this.bindings.put(b.name(), b));
+        }
+
+        List<String> bindingNames() {
+            return List.copyOf(bindings.keySet());
+        }
+
+        void reconcile(String binding) {
+            results.add(reconciler.reconcile(bindings.get(binding), context));
+        }
+
+        /** Results in binding order. */
+        List<BindingResult> results() {
+            List<String> order = bindingNames();
+            synchronized (results) {
+                return results.stream().sorted(java.util.Comparator.comparingInt(r -> order.indexOf(r.binding()))).toList();
+            }
+        }
+    }
+}

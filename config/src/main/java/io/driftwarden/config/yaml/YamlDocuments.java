@@ -37,8 +37,8 @@ public final class YamlDocuments {
         List<YamlDocument> documents = new ArrayList<>();
         try {
             for (Node node : yaml().composeAll(new java.io.StringReader(content))) {
-                if (node == null) {
-                    continue;
+                if (node == null || (node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag()))) {
+                    continue; // an empty document (between two ---, or only comments)
                 }
                 documents.add(new YamlDocument(toJson(node, file), file, line(node.getStartMark())));
             }

@@ -1,0 +1,109 @@
+package io.driftwarden.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.config.AuditSettings;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The audit log on a real H2 file. */
+class AuditLogIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void commitsEachRowBeforeAppendReturns() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("audit");
+        try (AuditLog log = AuditLog.open(new AuditSettings(url, "sa", null), Clock.systemUTC())) {
+            // when
+            log.append(entry("shop", "Deployment", "api", EventType.INTENT));
+
+            // then another connection (no shared transaction) already sees it
+            try (Connection other = DriverManager.getConnection(url, "sa", "");
+                 ResultSet rows = other.createStatement().executeQuery("SELECT count(*) FROM audit_event WHERE event = 'INTENT'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void chainsEveryRowToTheOneBeforeAcrossReopens() throws Exception {
+        AuditSettings settings = new AuditSettings("jdbc:h2:file:" + tmp.resolve("audit"), "sa", null);
+        try (AuditLog log = AuditLog.open(settings, Clock.systemUTC())) {
+            log.append(entry("shop", "Deployment", "api", EventType.INTENT));
+            log.append(entry("shop", "Deployment", "api", EventType.CORRECTED));
+        }
+        try (AuditLog log = AuditLog.open(settings, Clock.systemUTC())) {
+            log.append(entry("billing", "Service", "db", EventType.DETECTED));
+            List<AuditRecord> records = log.records(ReportFilter.all());
+
+            assertThat(records).hasSize(3);
+            assertThat(records.get(0).prevHash()).isEqualTo(ChainHash.GENESIS);
+            assertThat(records.get(1).prevHash()).isEqualTo(records.get(0).hash());
+            assertThat(records.get(2).prevHash()).isEqualTo(records.get(1).hash());
+            for (AuditRecord record : records) {
+                assertThat(ChainHash.of(record.prevHash(), record.time(), record.entry())).isEqualTo(record.hash());
+            }
+        }
+    }
+
+    @Test
+    void filtersByTimeBindingAndCluster() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+        try (AuditLog log = AuditLog.open(new AuditSettings("jdbc:h2:file:" + tmp.resolve("audit"), "sa", null), clock)) {
+            log.append(entry("shop", "Deployment", "api", EventType.DETECTED));
+            clock.now = Instant.parse("2026-11-02T00:00:00Z");
+            log.append(entry("billing", "Deployment", "api", EventType.DETECTED));
+            clock.now = Instant.parse("2026-11-03T00:00:00Z");
+            log.append(entry("shop", "Service", "api", EventType.DETECTED));
+
+            assertThat(log.records(ReportFilter.all())).hasSize(3);
+            assertThat(log.records(new ReportFilter(null, null, "shop", null))).extracting(r -> r.entry().kind())
+                    .containsExactly("Deployment", "Service");
+            assertThat(log.records(new ReportFilter(Instant.parse("2026-11-02T00:00:00Z"), Instant.parse("2026-11-03T00:00:00Z"), null, null)))
+                    .extracting(r -> r.entry().binding()).containsExactly("billing");
+            assertThat(log.records(new ReportFilter(null, null, null, "elsewhere"))).isEmpty();
+        }
+    }
+
+    static AuditEntry entry(String binding, String kind, String name, EventType event) {
+        return new AuditEntry("run-1", "manual", binding, "file:///srv/git/platform.git",
+                "9a1df0b23ddcb0554505e456250558b1f73815ae", "prod", "shop", kind.equals("Service") ? "" : "apps", "v1",
+                kind, name, event, "MODIFIED", event == EventType.DETECTED ? "SKIPPED" : "CONFIGURED",
+                "spec.replicas", "~ spec.replicas: 5 -> 3", null);
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

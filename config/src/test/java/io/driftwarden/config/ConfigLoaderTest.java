@@ -1,0 +1,134 @@
+package io.driftwarden.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static final Path FILE = Path.of("/etc/driftwarden/driftwarden.yaml");
+
+    private static final String VALID = """
+            sources:
+              - name: platform
+                url: file:///srv/git/platform.git
+            clusters:
+              - name: prod
+                kubeconfig: kube/prod.yaml
+            bindings:
+              - name: shop
+                source: platform
+                path: ./apps/shop/
+                cluster: prod
+                namespace: shop
+                ignore:
+                  - { kind: Deployment, jsonPointers: [/spec/replicas] }
+            """;
+
+    @Test
+    void appliesTheDocumentedDefaults() {
+        DriftwardenConfig config = ConfigLoader.parse(VALID, FILE);
+
+        assertThat(config.audit()).isEqualTo(AuditSettings.defaults());
+        assertThat(config.audit().url()).isEqualTo("jdbc:h2:file:./.driftwarden/audit");
+        assertThat(config.source("platform").ref()).isEqualTo("main");
+        assertThat(config.cluster("prod").kubeconfig()).isEqualTo(Path.of("/etc/driftwarden/kube/prod.yaml"));
+        assertThat(config.cluster("prod").context()).isNull();
+        BindingSpec shop = config.binding("shop");
+        assertThat(shop.mode()).isEqualTo(Mode.AUDIT);
+        assertThat(shop.path()).isEqualTo("apps/shop");
+        assertThat(shop.createNamespace()).isFalse();
+        assertThat(shop.ignore()).containsExactly(new IgnoreRule(null, "Deployment", null, null, java.util.List.of("/spec/replicas")));
+        assertThat(shop.origin()).isEqualTo(FILE + ":8");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceWithFileAndLine() {
+        String text = """
+                sources:
+                  - name: platform
+                    url: file:///srv/git/platform.git
+                    branch: main
+                clusters:
+                  - name: prod
+                bindings:
+                  - name: shop
+                    source: platfrom
+                    cluster: staging
+                    namespace: shop
+                    mode: fix
+                  - name: shop
+                    source: platform
+                    cluster: prod
+                    namespace: shop
+                    schedule: "every night"
+                """;
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":4: unknown key 'branch' in source (known: name, ref, url)",
+                        FILE + ":9: binding 'shop': no source named 'platfrom'",
+                        FILE + ":10: binding 'shop': no cluster named 'staging'",
+                        FILE + ":12: mode must be enforce or audit, not 'fix'",
+                        FILE + ":17: binding 'shop': invalid cron expression 'every night' (six fields: second minute hour day-of-month month day-of-week)",
+                        FILE + ":13: duplicate binding name 'shop' (first declared at line 8)"));
+    }
+
+    @Test
+    void refusesMissingRequiredKeysAndPathsThatLeaveTheRepository() {
+        String text = """
+                sources:
+                  - name: platform
+                clusters: []
+                bindings:
+                  - name: shop
+                    source: platform
+                    path: ../other
+                    cluster: prod
+                """;
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":2: source: missing required key 'url'",
+                        FILE + ":5: binding: missing required key 'namespace'",
+                        FILE + ":7: path '../other' must stay inside the repository (no leading /, no ..)",
+                        FILE + ":8: binding 'shop': no cluster named 'prod'"));
+    }
+
+    @Test
+    void namesFeaturesThatAreNotThereYetInsteadOfIgnoringThem() {
+        String text = VALID.replace("    url: file:///srv/git/platform.git\n",
+                "    url: file:///srv/git/platform.git\n    auth: { tokenFrom: env:GIT_TOKEN }\n")
+                .replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":4: source.auth: Git credentials are not supported yet; use a file:// URL or a repository that needs no credentials",
+                        FILE + ":14: binding 'shop': prune: true is not supported yet"));
+    }
+
+    @Test
+    void reportsYamlThatDoesNotParseWithItsLine() {
+        assertThatThrownBy(() -> ConfigLoader.parse("sources:\n  - name: [unclosed\nclusters: []\n", FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith(FILE + ":3: "));
+    }
+
+    @Test
+    void keepsSecretsByReferenceOnly() {
+        DriftwardenConfig config = ConfigLoader.parse("""
+                audit:
+                  url: jdbc:postgresql://db/audit
+                  username: driftwarden
+                  passwordFrom: env:AUDIT_DB_PASSWORD
+                sources: []
+                clusters: []
+                bindings: []
+                """, FILE);
+
+        assertThat(config.audit().password()).isEqualTo(new SecretRef("env", "AUDIT_DB_PASSWORD"));
+        assertThat(config.audit().toString()).doesNotContain("password=null").contains("env:AUDIT_DB_PASSWORD");
+    }
+}

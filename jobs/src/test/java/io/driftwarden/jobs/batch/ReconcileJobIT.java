@@ -1,0 +1,123 @@
+package io.driftwarden.jobs.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.RunContext;
+import io.driftwarden.jobs.support.GitRepo;
+import io.driftwarden.jobs.support.Manifests;
+import io.driftwarden.jobs.support.World;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+/**
+ * The Spring Batch job {@code reconcile}, one partition per binding, against the sandbox and an H2 file: a binding
+ * that fails never stops the others. (The sandbox cannot prove defaults, admission or field ownership.)
+ */
+class ReconcileJobIT {
+
+    @TempDir
+    Path tmp;
+
+    private World world;
+    private AnnotationConfigApplicationContext spring;
+
+    @BeforeEach
+    void start() throws Exception {
+        world = new World(tmp);
+        spring = new AnnotationConfigApplicationContext(ReconcileJobConfiguration.class);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        spring.close();
+        world.close();
+    }
+
+    @Test
+    void aBindingWhoseManifestsDoNotParseFailsAloneWithFileAndLine() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient kubectl = world.sandbox.client()) {
+            // given one healthy binding and one whose path holds a good file and a broken one
+            repo.write("good/cm.yaml", Manifests.configMap("settings", "color", "blue"))
+                .write("broken/cm.yaml", Manifests.configMap("fine", "k", "v"))
+                .write("broken/bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  key: [unclosed\n")
+                .commit("one broken file");
+            DriftwardenConfig config = world.config(sources(repo) + binding("good") + binding("broken"));
+
+            // when
+            List<BindingResult> results = run(config, "run-1");
+
+            // then the broken binding failed with file:line and applied nothing; the other reconciled
+            assertThat(results).extracting(BindingResult::binding).containsExactly("good", "broken");
+            assertThat(results.get(0).failed()).isFalse();
+            assertThat(results.get(0).correctedCount()).isEqualTo(1);
+            assertThat(results.get(1).failed()).isTrue();
+            assertThat(results.get(1).error()).contains("broken/bad.yaml:7: ");
+            assertThat(kubectl.configMaps().inNamespace("good").withName("settings").get()).isNotNull();
+            assertThat(kubectl.configMaps().inNamespace("broken").withName("fine").get()).isNull();
+            assertThat(world.events("run-1")).containsExactlyInAnyOrder("INTENT ConfigMap/good/settings", "CORRECTED ConfigMap/good/settings", "FAILED ")
+                    .hasSize(3);
+        }
+    }
+
+    @Test
+    void aMissingRepositoryFailsThatBindingAlone() throws Exception {
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("good/cm.yaml", Manifests.configMap("settings", "color", "blue")).commit("initial");
+            String missing = tmp.resolve("no-such-repo").toUri().toString();
+            DriftwardenConfig config = world.config("""
+                    sources:
+                      - name: repo
+                        url: %s
+                      - name: gone
+                        url: %s
+                    bindings:
+                    """.formatted(repo.url(), missing) + binding("good") + """
+                      - name: lost
+                        source: gone
+                        path: app
+                        cluster: sandbox
+                        namespace: lost
+                        mode: enforce
+                    """);
+
+            List<BindingResult> results = run(config, "run-2");
+
+            assertThat(results.get(0).failed()).isFalse();
+            assertThat(results.get(0).correctedCount()).isEqualTo(1);
+            assertThat(results.get(1).error()).startsWith("binding lost: cannot fetch " + missing);
+        }
+    }
+
+    private List<BindingResult> run(DriftwardenConfig config, String runId) {
+        return spring.getBean(ReconcileJobRunner.class)
+                .run(config, config.bindings(), new RunContext(runId, "manual"), world.audit, tmp.resolve("git-cache"));
+    }
+
+    private static String sources(GitRepo repo) {
+        return """
+                sources:
+                  - name: repo
+                    url: %s
+                bindings:
+                """.formatted(repo.url());
+    }
+
+    private static String binding(String name) {
+        return """
+                  - name: %1$s
+                    source: repo
+                    path: %1$s
+                    cluster: sandbox
+                    namespace: %1$s
+                    mode: enforce
+                """.formatted(name);
+    }
+}

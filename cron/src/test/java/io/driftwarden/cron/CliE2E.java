@@ -1,0 +1,191 @@
+package io.driftwarden.cron;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.jobs.sandbox.SandboxRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI jar as a process against the sandbox (in this JVM, reached over HTTP through a kubeconfig), a real Git
+ * repository and the default H2 file store. The sandbox cannot prove defaults, admission or field ownership.
+ */
+class CliE2E {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoExitsZeroAndItsCorrectionsAreInTheDefaultReport() throws Exception {
+        Cli.Result demo = Cli.run(tmp, "demo");
+
+        assertThat(demo.exit()).as(demo.all()).isZero();
+        assertThat(demo.out()).contains("Deployment/guestbook/frontend", "CONFIGURED", "spec.replicas",
+                "Service/guestbook/frontend", "3) Third run: nothing to do", "0 writes", ".driftwarden/demo-report.csv");
+        assertThat(demo.all()).doesNotContain("demo-Passw0rd-from-git", base64("demo-Passw0rd-from-git"),
+                "changed-by-hand", base64("changed-by-hand"));
+
+        Cli.Result report = Cli.run(tmp, "report", "--format", "csv");
+
+        assertThat(report.exit()).as(report.all()).isZero();
+        List<CSVRecord> rows = csv(report.out());
+        assertThat(rows).filteredOn(r -> r.get("event").equals("CORRECTED")).extracting(r -> r.get("subject"))
+                .contains("Deployment/guestbook/frontend", "Service/guestbook/frontend", "Secret/guestbook/redis-credentials");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("commit")).matches("[0-9a-f]{40}"));
+        assertThat(report.out()).doesNotContain("demo-Passw0rd-from-git", base64("demo-Passw0rd-from-git"));
+    }
+
+    @Test
+    void planExitsTwoAndChangesNothingThenRunCorrectsAndPlanExitsZero() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(0)) {
+            String commit = repo(tmp.resolve("repo"), "app/cm.yaml", """
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: settings
+                    data:
+                      color: blue
+                    """, "app/secret.yaml", """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata:
+                      name: creds
+                    stringData:
+                      password: e2e-Git-s3cret
+                    """);
+            config(tmp, sandbox, "app", "enforce");
+
+            Cli.Result plan = Cli.run(tmp, "plan");
+            assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
+            assertThat(sandbox.requests()).noneMatch(SandboxRequest::isWrite);
+            assertThat(plan.out()).contains("ConfigMap/shop/settings", "MISSING", "SKIPPED");
+
+            Cli.Result run = Cli.run(tmp, "run");
+            assertThat(run.exit()).as(run.all()).isZero();
+
+            Cli.Result quiet = Cli.run(tmp, "plan", "--format", "json");
+            assertThat(quiet.exit()).as(quiet.all()).isZero();
+            assertThat(quiet.out()).contains("\"drift\" : \"IN_SYNC\"").doesNotContain("MODIFIED", "MISSING");
+
+            // someone edits the Secret by hand; run corrects it and prints no value of it
+            try (var kubectl = sandbox.client()) {
+                kubectl.secrets().inNamespace("shop").withName("creds").edit(s -> {
+                    s.getData().put("password", base64("e2e-Hand-s3cret"));
+                    return s;
+                });
+            }
+            Cli.Result corrected = Cli.run(tmp, "run", "--format", "json");
+            assertThat(corrected.exit()).as(corrected.all()).isZero();
+            assertThat(corrected.out()).contains("\"subject\" : \"Secret/shop/creds\"", "\"action\" : \"CONFIGURED\"", "data.password");
+            Cli.Result report = Cli.run(tmp, "report", "--format", "csv", "--binding", "shop");
+            for (String text : List.of(corrected.all(), report.all())) {
+                assertThat(text).doesNotContain("e2e-Git-s3cret", base64("e2e-Git-s3cret"), "e2e-Hand-s3cret", base64("e2e-Hand-s3cret"));
+            }
+            assertThat(csv(report.out())).filteredOn(r -> r.get("event").equals("CORRECTED"))
+                    .extracting(r -> r.get("subject") + "@" + r.get("commit"))
+                    .containsExactly("Secret/shop/creds@" + commit, "ConfigMap/shop/settings@" + commit, "Secret/shop/creds@" + commit);
+        }
+    }
+
+    @Test
+    void aBrokenBindingExitsOneWithFileAndLineWhileTheOtherReconciles() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(0)) {
+            repo(tmp.resolve("repo"), "good/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n",
+                    "bad/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n");
+            Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                    sources:
+                      - name: repo
+                        url: %s
+                    clusters:
+                      - name: sandbox
+                        kubeconfig: kubeconfig
+                    bindings:
+                      - { name: good, source: repo, path: good, cluster: sandbox, namespace: good, mode: enforce }
+                      - { name: bad, source: repo, path: bad, cluster: sandbox, namespace: bad, mode: enforce }
+                    """.formatted(tmp.resolve("repo").toUri()));
+            sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
+
+            Cli.Result run = Cli.run(tmp, "run");
+
+            assertThat(run.exit()).as(run.all()).isEqualTo(ExitCodes.FAILED);
+            assertThat(run.err()).contains("bad/cm.yaml:5: ");
+            try (var kubectl = sandbox.client()) {
+                assertThat(kubectl.configMaps().inNamespace("good").withName("ok").get()).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void anInvalidConfigExits64WithFileAndLineBeforeAnythingRuns() throws Exception {
+        Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                sources:
+                  - name: repo
+                    url: file:///nowhere
+                    colour: blue
+                clusters: []
+                bindings:
+                  - name: shop
+                    source: repo
+                    cluster: prod
+                    namespace: shop
+                """);
+
+        Cli.Result run = Cli.run(tmp, "run");
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("driftwarden.yaml:4: unknown key 'colour' in source",
+                "driftwarden.yaml:9: binding 'shop': no cluster named 'prod'");
+        assertThat(Cli.run(tmp, "run", "--no-such-option").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run(tmp, "run", "--binding", "nope", "--config", "driftwarden.yaml").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    static void config(Path dir, Sandbox sandbox, String path, String mode) throws Exception {
+        sandbox.writeKubeconfig(dir.resolve("kubeconfig"));
+        Files.writeString(dir.resolve("driftwarden.yaml"), """
+                sources:
+                  - name: repo
+                    url: %s
+                clusters:
+                  - name: sandbox
+                    kubeconfig: kubeconfig
+                bindings:
+                  - name: shop
+                    source: repo
+                    path: %s
+                    cluster: sandbox
+                    namespace: shop
+                    mode: %s
+                """.formatted(dir.resolve("repo").toUri(), path, mode));
+    }
+
+    /** A Git repository holding {@code pathsAndContents} (path, content, path, content…); returns the commit SHA. */
+    static String repo(Path dir, String... pathsAndContents) throws Exception {
+        for (int i = 0; i < pathsAndContents.length; i += 2) {
+            Path file = dir.resolve(pathsAndContents[i]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, pathsAndContents[i + 1]);
+        }
+        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            return git.commit().setMessage("manifests").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+                    .setSign(false).call().getName();
+        }
+    }
+
+    static List<CSVRecord> csv(String text) throws Exception {
+        return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(text)).getRecords();
+    }
+
+    static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,98 @@
+package io.driftwarden.cron;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * As a new user would: {@code driftwarden sandbox} in one process, {@code run}/{@code plan}/{@code report} in
+ * others, and a hand edit sent over plain HTTP as curl would send it. The sandbox cannot prove defaults,
+ * admission or field ownership.
+ */
+class SandboxE2E {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runCreatesPlanSeesAHandEditRunRestoresItAndTheReportHoldsEachCorrection() throws Exception {
+        Path sandboxDir = Files.createDirectories(tmp.resolve("sandbox"));
+        Process sandbox = Cli.start(sandboxDir, "sandbox", "--port", "0", "--kubeconfig", tmp.resolve("kubeconfig").toString());
+        try {
+            String url = awaitUrl(sandboxDir.resolve(".out"));
+            String commit = CliE2E.repo(tmp.resolve("repo"), "shop/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+                    "shop/deployment.yaml", """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata:
+                      name: api
+                    spec:
+                      replicas: 3
+                      selector: {matchLabels: {app: api}}
+                      template:
+                        metadata: {labels: {app: api}}
+                        spec:
+                          containers:
+                            - {name: api, image: "nginx:1.27"}
+                    """);
+            Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                    sources: [{name: repo, url: "%s"}]
+                    clusters: [{name: sandbox, kubeconfig: kubeconfig}]
+                    bindings: [{name: shop, source: repo, path: shop, cluster: sandbox, namespace: shop, mode: enforce}]
+                    """.formatted(tmp.resolve("repo").toUri()));
+
+            Cli.Result created = Cli.run(tmp, "run");
+            assertThat(created.exit()).as(created.all()).isZero();
+            assertThat(created.out()).contains("Namespace/shop", "Deployment/shop/api", "CREATED");
+
+            // a hand edit, as `curl -X PATCH -H 'Content-Type: application/merge-patch+json'` sends it
+            HttpResponse<String> patched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url + "/apis/apps/v1/namespaces/shop/deployments/api"))
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\":{\"replicas\":7}}"))
+                    .header("Content-Type", "application/merge-patch+json").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(patched.statusCode()).as(patched.body()).isBetween(200, 299);
+
+            Cli.Result plan = Cli.run(tmp, "plan");
+            assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
+            assertThat(plan.out()).contains("~ spec.replicas: 7 -> 3");
+
+            Cli.Result restored = Cli.run(tmp, "run");
+            assertThat(restored.exit()).as(restored.all()).isZero();
+            assertThat(Cli.run(tmp, "plan").exit()).isZero();
+
+            Cli.Result report = Cli.run(tmp, "report", "--format", "csv", "--output", "report.csv");
+            assertThat(report.exit()).as(report.all()).isZero();
+            List<CSVRecord> rows = CliE2E.csv(Files.readString(tmp.resolve("report.csv")));
+            assertThat(rows).filteredOn(r -> r.get("event").equals("CORRECTED"))
+                    .extracting(r -> r.get("subject") + " " + r.get("action") + " " + r.get("changed_paths") + " " + r.get("commit"))
+                    .containsExactly("Namespace/shop CREATED  " + commit, "Deployment/shop/api CREATED  " + commit,
+                            "Deployment/shop/api CONFIGURED spec.replicas " + commit);
+        } finally {
+            sandbox.destroy();
+            sandbox.waitFor();
+        }
+    }
+
+    private static String awaitUrl(Path out) {
+        Pattern started = Pattern.compile("sandbox API server on (http://127\\.0\\.0\\.1:\\d+)");
+        return Awaitility.await("the sandbox to start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Matcher matcher = started.matcher(Files.exists(out) ? Files.readString(out) : "");
+                    return matcher.find() ? matcher.group(1) : null;
+                }, java.util.Objects::nonNull);
+    }
+}

@@ -1,6 +1,5 @@
 package io.driftwarden.audit.report;
 
-import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditRecord;
 import java.io.IOException;
 import java.util.List;
@@ -18,30 +17,11 @@ public final class JsonReport {
         JsonMapper mapper = JsonMapper.builder().build();
         ArrayNode rows = mapper.createArrayNode();
         for (AuditRecord record : records) {
-            AuditEntry e = record.entry();
             ObjectNode row = rows.addObject();
-            row.put("seq", record.seq());
-            row.put("time", record.time().toString());
-            row.put("run_id", e.runId());
-            row.put("trigger", e.trigger());
-            row.put("binding", e.binding());
-            row.put("source_url", e.sourceUrl());
-            row.put("commit", e.commit());
-            row.put("cluster", e.cluster());
-            row.put("namespace", e.namespace());
-            row.put("group", e.group());
-            row.put("version", e.version());
-            row.put("kind", e.kind());
-            row.put("name", e.name());
-            row.put("subject", record.subject());
-            row.put("event", e.event().name());
-            row.put("drift_type", e.driftType());
-            row.put("action", e.action());
-            row.put("changed_paths", e.changedPaths());
-            row.put("diff", e.maskedDiff());
-            row.put("error", e.error());
-            row.put("prev_hash", record.prevHash());
-            row.put("hash", record.hash());
+            List<Object> values = ReportRow.values(record);
+            for (int i = 0; i < ReportRow.COLUMNS.size(); i++) {
+                row.set(ReportRow.COLUMNS.get(i), mapper.valueToTree(values.get(i)));
+            }
         }
         out.append(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(rows)).append('\n');
     }

@@ -51,23 +51,28 @@ public final class RunPrinter {
                 out.println("  FAILED: " + result.error().lines().findFirst().orElse("") + " (details on stderr)");
                 continue;
             }
-            Map<String, Drift> drifts = result.drifts().stream().collect(Collectors.toMap(d -> d.key().subject(), Function.identity()));
-            for (Change change : result.changes()) {
-                if (change.action() == Action.UNCHANGED) {
-                    continue;
-                }
-                Drift drift = drifts.get(change.key().subject());
-                out.printf("  %-44s %-9s %-10s %s%n", change.key().subject(), drift.type(), change.action(),
-                        String.join(", ", drift.paths()));
-                if (showDiffs && !drift.maskedDiff().isEmpty()) {
-                    drift.maskedDiff().lines().forEach(line -> out.println("      " + line));
-                }
-            }
+            table(result, "  ");
             long inSync = result.drifts().size() - result.driftCount();
             out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%n", result.drifts().size(), inSync,
                     result.driftCount(), result.correctedCount(), result.failedCount());
         }
         out.printf("%nexit %d%n", outcome.exitCode());
+    }
+
+    /** One line per object that was not left unchanged: subject, drift, action, changed paths (and diffs for plan). */
+    public void table(BindingResult result, String indent) {
+        Map<String, Drift> drifts = result.drifts().stream().collect(Collectors.toMap(d -> d.key().subject(), Function.identity()));
+        for (Change change : result.changes()) {
+            if (change.action() == Action.UNCHANGED) {
+                continue;
+            }
+            Drift drift = drifts.get(change.key().subject());
+            out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(),
+                    drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths()));
+            if (showDiffs && !drift.maskedDiff().isEmpty()) {
+                drift.maskedDiff().lines().forEach(line -> out.println(indent + "    " + line));
+            }
+        }
     }
 
     private static String json(RunOutcome outcome) {

@@ -9,12 +9,10 @@ import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.cron.cli.RunOutcome;
+import io.driftwarden.cron.cli.RunPrinter;
 import io.driftwarden.cron.cli.RunRequest;
 import io.driftwarden.cron.cli.Runs;
 import io.driftwarden.jobs.BindingResult;
-import io.driftwarden.jobs.apply.Action;
-import io.driftwarden.jobs.apply.Change;
-import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.sandbox.Sandbox;
 import io.driftwarden.jobs.sandbox.SandboxRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +28,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
@@ -171,22 +168,13 @@ public class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printChanges(PrintWriter out, RunOutcome outcome) {
-        out.printf("   %-42s %-9s %-10s %s%n", "OBJECT", "DRIFT", "ACTION", "CHANGED");
+    private void printChanges(PrintWriter out, RunOutcome outcome) {
+        RunPrinter printer = new RunPrinter(out, spec.commandLine().getErr(), false);
         for (BindingResult result : outcome.results()) {
             if (result.error() != null) {
                 out.println("   FAILED: " + result.error());
             }
-            Map<String, Drift> drifts = result.drifts().stream()
-                    .collect(java.util.stream.Collectors.toMap(d -> d.key().subject(), d -> d));
-            for (Change change : result.changes()) {
-                if (change.action() == Action.UNCHANGED) {
-                    continue;
-                }
-                Drift drift = drifts.get(change.key().subject());
-                out.printf("   %-42s %-9s %-10s %s%n", change.key().subject(), drift.type(), change.action(),
-                        drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths()));
-            }
+            printer.table(result, "   ");
         }
         out.println("   exit code " + outcome.exitCode());
     }

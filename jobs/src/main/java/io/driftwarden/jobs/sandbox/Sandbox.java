@@ -19,6 +19,12 @@ import java.util.function.Consumer;
  */
 public final class Sandbox implements AutoCloseable {
 
+    /**
+     * The mock web server logs every start at INFO through java.util.logging; quieted to keep the console for our
+     * output. Held in a field: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
+     */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final SandboxDispatcher dispatcher;
 
@@ -29,8 +35,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts on 127.0.0.1; port 0 picks a free one. */
     public static Sandbox start(int port) {
-        // the mock web server logs every start at INFO through java.util.logging; keep the console for our output
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         SandboxDispatcher dispatcher = new SandboxDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
                 new MockWebServer(), new HashMap<>(), dispatcher, false);

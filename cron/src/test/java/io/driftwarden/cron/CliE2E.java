@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftwarden.jobs.sandbox.Sandbox;
 import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +147,29 @@ class CliE2E {
                 "driftwarden.yaml:9: binding 'shop': no cluster named 'prod'");
         assertThat(Cli.run(tmp, "run", "--no-such-option").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run(tmp, "run", "--binding", "nope", "--config", "driftwarden.yaml").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void runAndReportUseAPostgresAuditStore() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(0); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+            String commit = repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pg\n");
+            config(tmp, sandbox, "app", "enforce");
+            String audit = """
+                    audit:
+                      url: jdbc:postgresql://localhost:%d/postgres
+                      username: postgres
+                    """.formatted(postgres.getPort());
+            Files.writeString(tmp.resolve("driftwarden.yaml"), audit + Files.readString(tmp.resolve("driftwarden.yaml")));
+
+            Cli.Result run = Cli.run(tmp, "run");
+            Cli.Result report = Cli.run(tmp, "report", "--format", "json");
+
+            assertThat(run.exit()).as(run.all()).isZero();
+            assertThat(report.exit()).as(report.all()).isZero();
+            assertThat(report.out()).contains("\"subject\" : \"ConfigMap/shop/pg\"", "\"event\" : \"CORRECTED\"",
+                    "\"commit\" : \"" + commit + "\"");
+            assertThat(tmp.resolve(".driftwarden")).doesNotExist();
+        }
     }
 
     static void config(Path dir, Sandbox sandbox, String path, String mode) throws Exception {

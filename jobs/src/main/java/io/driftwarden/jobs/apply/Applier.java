@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /** Applies drifted objects in kind order, each write between its intent and outcome audit rows. */
 public final class Applier {
@@ -31,7 +32,7 @@ public final class Applier {
      * are only used to keep their Secret values out of error messages.
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
-                              Map<ResourceKey, tools.jackson.databind.JsonNode> live) {
+                              Map<ResourceKey, JsonNode> live) {
         List<Drift> ordered = new ArrayList<>(drifts);
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
@@ -48,7 +49,7 @@ public final class Applier {
         return changes;
     }
 
-    private static Change correct(Drift drift, Clusters.Cluster cluster, BindingAudit audit, tools.jackson.databind.JsonNode live) {
+    private static Change correct(Drift drift, Clusters.Cluster cluster, BindingAudit audit, JsonNode live) {
         Action action = drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED;
         try {
             audit.intent(drift, action);

@@ -14,6 +14,7 @@ import java.util.List;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 
@@ -53,9 +54,7 @@ public final class ReconcileJobRunner {
             } finally {
                 runs.remove(context.runId());
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (JobExecutionException e) {
             throw new IllegalStateException("cannot start the reconcile job: " + e.getMessage(), e);
         }
     }

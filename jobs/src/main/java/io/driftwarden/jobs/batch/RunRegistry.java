@@ -5,6 +5,9 @@ import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.Reconciler;
 import io.driftwarden.jobs.RunContext;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +41,8 @@ final class RunRegistry {
     static final class ActiveRun {
         private final RunContext context;
         private final Reconciler reconciler;
-        private final Map<String, BindingSpec> bindings = new java.util.LinkedHashMap<>();
-        private final List<BindingResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, BindingSpec> bindings = new LinkedHashMap<>();
+        private final List<BindingResult> results = Collections.synchronizedList(new ArrayList<>());
 
         ActiveRun(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
             this.context = context;
@@ -59,7 +62,7 @@ final class RunRegistry {
         List<BindingResult> results() {
             List<String> order = bindingNames();
             synchronized (results) {
-                return results.stream().sorted(java.util.Comparator.comparingInt(r -> order.indexOf(r.binding()))).toList();
+                return results.stream().sorted(Comparator.comparingInt(r -> order.indexOf(r.binding()))).toList();
             }
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The clients of one run, one per cluster, each with a permit pool that bounds its requests in flight
@@ -46,7 +47,7 @@ public final class Clusters implements AutoCloseable {
     public record Cluster(String name, KubernetesClient client, Semaphore permits) {
 
         /** Runs one request while holding a permit. */
-        public <T> T limited(java.util.function.Supplier<T> request) {
+        public <T> T limited(Supplier<T> request) {
             permits.acquireUninterruptibly();
             try {
                 return request.get();

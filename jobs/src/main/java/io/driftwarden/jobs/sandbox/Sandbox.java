@@ -43,10 +43,6 @@ public final class Sandbox implements AutoCloseable {
         return new Sandbox(server, dispatcher);
     }
 
-    public int port() {
-        return server.getPort();
-    }
-
     /** {@code http://127.0.0.1:PORT} */
     public String url() {
         return "http://127.0.0.1:" + server.getPort();

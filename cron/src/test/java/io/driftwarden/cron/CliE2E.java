@@ -102,18 +102,10 @@ class CliE2E {
         try (Sandbox sandbox = Sandbox.start(0)) {
             repo(tmp.resolve("repo"), "good/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n",
                     "bad/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n");
-            Files.writeString(tmp.resolve("driftwarden.yaml"), """
-                    sources:
-                      - name: repo
-                        url: %s
-                    clusters:
-                      - name: sandbox
-                        kubeconfig: kubeconfig
-                    bindings:
+            config(tmp, sandbox, """
                       - { name: good, source: repo, path: good, cluster: sandbox, namespace: good, mode: enforce }
                       - { name: bad, source: repo, path: bad, cluster: sandbox, namespace: bad, mode: enforce }
-                    """.formatted(tmp.resolve("repo").toUri()));
-            sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
+                    """);
 
             Cli.Result run = Cli.run(tmp, "run");
 
@@ -172,7 +164,20 @@ class CliE2E {
         }
     }
 
+    /** Writes a config for the sandbox and the repository in {@code dir/repo}, with one binding {@code shop}. */
     static void config(Path dir, Sandbox sandbox, String path, String mode) throws Exception {
+        config(dir, sandbox, """
+                  - name: shop
+                    source: repo
+                    path: %s
+                    cluster: sandbox
+                    namespace: shop
+                    mode: %s
+                """.formatted(path, mode));
+    }
+
+    /** Writes a config for the sandbox and the repository in {@code dir/repo}, with the given bindings. */
+    static void config(Path dir, Sandbox sandbox, String bindings) throws Exception {
         sandbox.writeKubeconfig(dir.resolve("kubeconfig"));
         Files.writeString(dir.resolve("driftwarden.yaml"), """
                 sources:
@@ -182,13 +187,7 @@ class CliE2E {
                   - name: sandbox
                     kubeconfig: kubeconfig
                 bindings:
-                  - name: shop
-                    source: repo
-                    path: %s
-                    cluster: sandbox
-                    namespace: shop
-                    mode: %s
-                """.formatted(dir.resolve("repo").toUri(), path, mode));
+                """.formatted(dir.resolve("repo").toUri()) + bindings);
     }
 
     /** A Git repository holding {@code pathsAndContents} (path, content, path, content…); returns the commit SHA. */

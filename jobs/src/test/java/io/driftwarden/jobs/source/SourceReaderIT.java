@@ -1,0 +1,89 @@
+package io.driftwarden.jobs.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.support.GitRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading manifests from real Git repositories over file:// through bare mirrors. */
+class SourceReaderIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void resolvesABranchATagAndAFullShaAndReadsTheTreeAtThatCommit() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            String first = repo.write("app/cm.yaml", "v: 1\n").write("app/README.md", "not a manifest").commit("one");
+            try (Git git = Git.open(tmp.resolve("repo").toFile())) {
+                git.tag().setName("v1").setAnnotated(true).setMessage("v1").setSigned(false).call();
+            }
+            String second = repo.write("app/cm.yaml", "v: 2\n").write("other/x.json", "{}").commit("two");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+            SourceRevision tag = reader.resolve(new SourceSpec("s", repo.url(), "v1"));
+            SourceRevision sha = reader.resolve(new SourceSpec("s", repo.url(), first));
+
+            assertThat(main.commit()).isEqualTo(second);
+            assertThat(tag.commit()).isEqualTo(first);
+            assertThat(sha.commit()).isEqualTo(first);
+            assertThat(reader.manifests(main, "app")).containsExactly(java.util.Map.entry("app/cm.yaml", "v: 2\n"));
+            assertThat(reader.manifests(tag, "app")).containsExactly(java.util.Map.entry("app/cm.yaml", "v: 1\n"));
+            assertThat(reader.manifests(main, "")).containsOnlyKeys("app/cm.yaml", "other/x.json");
+            try (Stream<Path> mirrors = Files.list(tmp.resolve("cache"))) {
+                Path mirror = mirrors.findFirst().orElseThrow();
+                assertThat(mirror.resolve("HEAD")).exists();
+                assertThat(mirror.resolve("app")).doesNotExist(); // bare: no working tree
+            }
+        }
+    }
+
+    @Test
+    void fetchesNewCommitsIntoTheExistingMirrorOnTheNextRun() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/cm.yaml", "v: 1\n").commit("one");
+            SourceSpec source = new SourceSpec("s", repo.url(), "main");
+            new SourceReader(tmp.resolve("cache")).resolve(source);
+            String second = repo.write("app/cm.yaml", "v: 2\n").commit("two");
+
+            assertThat(new SourceReader(tmp.resolve("cache")).resolve(source).commit()).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void namesWhatIsWrongWithARefOrAPath() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/cm.yaml", "v: 1\n").commit("one");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+
+            assertThatThrownBy(() -> reader.resolve(new SourceSpec("s", repo.url(), "release")))
+                    .hasMessage("ref 'release' is not a branch, tag or full commit SHA of " + repo.url());
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+            assertThatThrownBy(() -> reader.manifests(main, "apps"))
+                    .hasMessage("path 'apps' does not exist in " + repo.url() + " at " + main.commit());
+        }
+    }
+
+    @Test
+    void refusesASymlinkRatherThanFollowingItOutOfTheRepository() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            Files.writeString(tmp.resolve("outside.yaml"), "secret: outside the repository\n");
+            repo.write("app/cm.yaml", "v: 1\n");
+            Files.createSymbolicLink(tmp.resolve("repo/app/link.yaml"), tmp.resolve("outside.yaml"));
+            repo.commit("a link out");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+
+            assertThatThrownBy(() -> reader.manifests(main, "app"))
+                    .hasMessage("app/link.yaml: symbolic links are not followed (they may point outside the repository)");
+        }
+    }
+}

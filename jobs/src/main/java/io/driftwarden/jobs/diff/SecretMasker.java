@@ -29,11 +29,11 @@ public final class SecretMasker {
 
     /** Whether a value at this path of this object must be masked. */
     static boolean masks(ResourceKey key, List<String> path) {
-        if (!isSecret(key) || path.isEmpty()) {
-            return isSecret(key);
+        if (!isSecret(key)) {
+            return false;
         }
-        String first = path.get(0);
-        return first.equals("data") || first.equals("stringData")
+        String first = path.isEmpty() ? "" : path.get(0);
+        return path.isEmpty() || first.equals("data") || first.equals("stringData")
                 || (first.equals("metadata") && (path.size() == 1 || path.get(1).equals("annotations")));
     }
 

@@ -16,6 +16,7 @@ public record BindingSpec(
         boolean createNamespace,
         String schedule,
         List<IgnoreRule> ignore,
+        DriftManagers driftManagers,
         String origin) {
 
     public BindingSpec {
@@ -24,6 +25,7 @@ public record BindingSpec(
 
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
-        return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, origin);
+        return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
+                origin);
     }
 }

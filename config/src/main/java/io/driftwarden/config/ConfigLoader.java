@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.springframework.scheduling.support.CronExpression;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -33,7 +34,8 @@ public final class ConfigLoader {
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref");
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
     private static final Set<String> BINDING_KEYS = Set.of(
-            "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore");
+            "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
+            "driftManagers");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -123,9 +125,16 @@ public final class ConfigLoader {
             for (Section rule : b.list("ignore", "ignore rule", IGNORE_KEYS)) {
                 ignore.add(ignoreRule(rule, reader));
             }
+            DriftManagers driftManagers = DriftManagers.KUBECTL;
+            if (b.has("driftManagers")) {
+                List<String> patterns = b.strings("driftManagers");
+                patterns.stream().map(DriftManagers::problem).filter(Objects::nonNull)
+                        .forEach(problem -> reader.problem(b.line("driftManagers"), "binding '" + name + "': driftManagers: " + problem));
+                driftManagers = new DriftManagers(patterns);
+            }
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
-                        b.bool("createNamespace", false), schedule, ignore, file + ":" + b.line(null)));
+                        b.bool("createNamespace", false), schedule, ignore, driftManagers, file + ":" + b.line(null)));
             }
         }
         if (!reader.problems.isEmpty()) {

@@ -6,9 +6,12 @@ import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.util.List;
 
-/** How one binding came out of a run. {@code error} is set when the binding could not be reconciled at all. */
+/**
+ * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
+ * writes); {@code error} is set when the binding could not be reconciled at all.
+ */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
-                            List<Drift> drifts, List<Change> changes, String error) {
+                            List<Drift> drifts, List<Change> changes, int dryRuns, String error) {
 
     public BindingResult {
         drifts = List.copyOf(drifts);

@@ -15,6 +15,7 @@ import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.schema.Schemas;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.util.List;
@@ -29,7 +30,6 @@ public final class Reconciler {
     private final Renderer renderer;
     private final Clusters clusters;
     private final LiveReader liveReader;
-    private final Differ differ;
     private final Applier applier;
     private final AuditLog auditLog;
 
@@ -39,7 +39,6 @@ public final class Reconciler {
         this.renderer = new Renderer();
         this.clusters = clusters;
         this.liveReader = new LiveReader();
-        this.differ = new Differ();
         this.applier = new Applier();
         this.auditLog = auditLog;
     }
@@ -55,9 +54,11 @@ public final class Reconciler {
             List<DesiredObject> desired = renderer.render(sources.manifests(revision, binding.path()), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
             Map<ResourceKey, JsonNode> live = liveReader.read(cluster, ResourceKey.groupsOf(desired));
-            List<Drift> drifts = differ.diff(desired, live, binding.ignore());
-            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live);
-            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts, changes, null);
+            List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());
+            Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
+            List<Change> changes = applier.apply(confirmed.drifts(), binding.mode(), cluster, audit, live);
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, confirmed.drifts(),
+                    changes, confirmed.dryRuns(), null);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {
@@ -65,8 +66,14 @@ public final class Reconciler {
             } catch (RuntimeException auditFailure) {
                 error += " (and the failure could not be audited: " + auditFailure.getMessage() + ")";
             }
-            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), error);
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0, error);
         }
+    }
+
+    /** A differ that knows the built-in kinds and the custom kinds whose CRDs this binding declares. */
+    private static Differ differ(List<DesiredObject> desired) {
+        Schemas schemas = Schemas.builtin().withCrds(desired.stream().map(d -> (JsonNode) d.manifest()).toList());
+        return new Differ(schemas, Applier.FIELD_MANAGER);
     }
 
     private static String describe(BindingSpec binding, RuntimeException e) {

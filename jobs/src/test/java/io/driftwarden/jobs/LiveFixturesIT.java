@@ -73,7 +73,7 @@ class LiveFixturesIT {
             // then exactly that field is drift
             Drift drift = changed.drifts().get(0);
             assertThat(drift.paths()).containsExactly("spec.replicas");
-            assertThat(drift.maskedDiff()).isEqualTo("~ spec.replicas: 1 -> 2");
+            assertThat(drift.maskedDiff()).isEqualTo("~ spec.replicas: 1 -> 2 (differs from Git)");
         }
     }
 

@@ -7,12 +7,16 @@ import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /** Applies drifted objects in kind order, each write between its intent and outcome audit rows. */
 public final class Applier {
@@ -28,8 +32,9 @@ public final class Applier {
             "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService");
 
     /**
-     * Corrects (enforce) or records (audit) every drifted object; in-sync objects are not written. Live objects
-     * are only used to keep their Secret values out of error messages.
+     * Corrects (enforce) or records (audit) every drifted object; in-sync objects are not written. A correction is
+     * a server-side apply of Git's object (when Git's fields differ or the object is missing), then a guarded JSON
+     * Patch removing what was added by hand (apply never removes another manager's fields) — one audited change.
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
                               Map<ResourceKey, JsonNode> live) {
@@ -57,7 +62,14 @@ public final class Applier {
             return new Change(drift.key(), Action.FAILED, "not applied: the audit intent row could not be written: " + e.getMessage());
         }
         try {
-            cluster.limited(() -> serverSideApply(drift, cluster));
+            JsonNode current = live;
+            if (drift.type() == DriftType.MISSING || drift.details().stream().anyMatch(d -> !d.liveOnly())) {
+                current = Serialization.jsonMapper().valueToTree(cluster.limited(() -> serverSideApply(drift, cluster, false)));
+            }
+            ArrayNode removal = drift.liveOnly().isEmpty() ? null : RemovalPatch.of(drift.liveOnly(), current);
+            if (removal != null) {
+                cluster.limited(() -> jsonPatch(drift.key(), removal, cluster));
+            }
         } catch (RuntimeException e) {
             String error = drift.key().subject() + " apply failed: " + SecretMasker.scrub(e.getMessage(), drift.desired(), live);
             audit.failed(drift, action, error);
@@ -67,13 +79,56 @@ public final class Applier {
         return new Change(drift.key(), action, String.join(", ", drift.paths()));
     }
 
-    private static GenericKubernetesResource serverSideApply(Drift drift, Clusters.Cluster cluster) {
+    /**
+     * Asks the server, by a server-side apply dry-run ({@code dryRun=All}), whether each drift found only on fields
+     * Git sets is real: where the object the server predicts equals the live one on every drifted path (a default
+     * of a CRD, a field newer than our schema), there is no drift. Verdicts with live-only paths are never sent (an
+     * apply does not remove another manager's fields, so the prediction would hide them); a refused dry-run
+     * leaves the local verdict standing.
+     */
+    public Confirmation confirm(List<Drift> drifts, Clusters.Cluster cluster, Map<ResourceKey, JsonNode> live) {
+        List<Drift> confirmed = new ArrayList<>(drifts.size());
+        int requests = 0;
+        int cleared = 0;
+        for (Drift drift : drifts) {
+            JsonNode current = live.get(drift.key());
+            if (!drift.onlyDiffersFromGit() || current == null) {
+                confirmed.add(drift);
+                continue;
+            }
+            requests++;
+            JsonNode predicted;
+            try {
+                predicted = Serialization.jsonMapper().valueToTree(cluster.limited(() -> serverSideApply(drift, cluster, true)));
+            } catch (RuntimeException refused) {
+                confirmed.add(drift);
+                continue;
+            }
+            boolean same = drift.details().stream().allMatch(d -> Objects.equals(d.path().valueIn(predicted), d.path().valueIn(current)));
+            confirmed.add(same ? drift.inSync() : drift);
+            cleared += same ? 1 : 0;
+        }
+        return new Confirmation(confirmed, requests, cleared);
+    }
+
+    /** Drifts after the server's dry-run, how many dry-runs were asked, and how many drifts they cleared. */
+    public record Confirmation(List<Drift> drifts, int dryRuns, int cleared) {
+    }
+
+    private static GenericKubernetesResource serverSideApply(Drift drift, Clusters.Cluster cluster, boolean dryRun) {
         ResourceKey key = drift.key();
         GenericKubernetesResource object = Serialization.jsonMapper().treeToValue(drift.desired().manifest(),
                 GenericKubernetesResource.class);
         var resources = cluster.client().genericKubernetesResources(key.apiVersion(), key.kind());
         var target = key.namespace().isEmpty() ? resources.resource(object) : resources.inNamespace(key.namespace()).resource(object);
-        return target.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        return (dryRun ? target.dryRun() : target).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private static GenericKubernetesResource jsonPatch(ResourceKey key, ArrayNode patch, Clusters.Cluster cluster) {
+        var resources = cluster.client().genericKubernetesResources(key.apiVersion(), key.kind());
+        var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
+        PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
+        return target.patch(context, Serialization.asJson(patch));
     }
 
     private static int kindRank(String kind) {

@@ -1,260 +1,348 @@
 package io.driftwarden.jobs.diff;
 
+import io.driftwarden.config.DriftManagers;
 import io.driftwarden.config.IgnoreRule;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.schema.FieldPath;
+import io.driftwarden.jobs.schema.FieldTree;
+import io.driftwarden.jobs.schema.FieldType;
+import io.driftwarden.jobs.schema.FieldType.Field;
+import io.driftwarden.jobs.schema.FieldType.ListKind;
+import io.driftwarden.jobs.schema.FieldType.ListOf;
+import io.driftwarden.jobs.schema.FieldType.MapOf;
+import io.driftwarden.jobs.schema.FieldType.Scalar;
+import io.driftwarden.jobs.schema.FieldType.Struct;
+import io.driftwarden.jobs.schema.FieldType.Untyped;
+import io.driftwarden.jobs.schema.Keys;
+import io.driftwarden.jobs.schema.Schemas;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
- * Compares desired objects with live ones (rule 1 of DESIGN.md: every field Git sets). A field or list element
- * present only live is not drift here: servers, controllers and admission add those.
+ * Compares desired objects with live ones by the Kubernetes schema of their kind (DESIGN.md "Diff"):
+ * <ol>
+ *   <li>every field Git sets is compared by its type — lists by their list type (map by key, set by value,
+ *   atomic whole), quantities by value, int-or-string by text, a zero value equal to absence only where the
+ *   server cannot tell them apart (a plain Go field, not a pointer);</li>
+ *   <li>a field or element present only live is drift when {@code managedFields} says one of the binding's drift
+ *   managers put it there, or driftwarden applied it and Git no longer has it;</li>
+ *   <li>anything else present only live (defaults, controllers, admission) is not drift.</li>
+ * </ol>
  */
 public final class Differ {
 
-    /** Metadata the API server owns; never compared. */
-    private static final Set<String> SERVER_METADATA = Set.of("uid", "resourceVersion", "generation",
-            "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds");
-    /** List fields whose elements are matched by a key, as strategic merge patch does; first candidate present wins. */
-    private static final Map<String, List<String>> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", List.of("name")), Map.entry("initContainers", List.of("name")),
-            Map.entry("ephemeralContainers", List.of("name")), Map.entry("env", List.of("name")),
-            Map.entry("ports", List.of("containerPort", "port", "name")), Map.entry("volumes", List.of("name")),
-            Map.entry("volumeMounts", List.of("mountPath")), Map.entry("volumeDevices", List.of("devicePath")),
-            Map.entry("imagePullSecrets", List.of("name")), Map.entry("hostAliases", List.of("ip")),
-            Map.entry("conditions", List.of("type")), Map.entry("resourceClaims", List.of("name")),
-            Map.entry("topologySpreadConstraints", List.of("topologyKey")));
-    /** Path segments under which values are resource quantities. */
-    private static final Set<String> QUANTITY_PARENTS = Set.of("limits", "requests", "capacity", "allocatable",
-            "hard", "used", "sizeLimit", "overhead", "storage");
+    private static final Field ROOT = new Field(Untyped.INSTANCE, true);
+    private static final Field MAP_VALUE_UNTYPED = new Field(Untyped.INSTANCE, false);
     private static final int SHOWN_VALUE_LENGTH = 200;
 
+    private final Schemas schemas;
+    private final String ownManager;
+
+    /** {@code ownManager} is driftwarden's field manager: what it owns and Git lacks has left Git. */
+    public Differ(Schemas schemas, String ownManager) {
+        this.schemas = schemas;
+        this.ownManager = ownManager;
+    }
+
     /** Compares each desired object with its live counterpart (absent from {@code live} = missing). */
-    public List<Drift> diff(List<DesiredObject> desired, Map<ResourceKey, JsonNode> live, List<IgnoreRule> ignore) {
+    public List<Drift> diff(List<DesiredObject> desired, Map<ResourceKey, JsonNode> live, List<IgnoreRule> ignore,
+                            DriftManagers driftManagers) {
         Normalizer normalizer = new SecretDataNormalizer().andThen(new IgnoreNormalizer(ignore));
         List<Drift> drifts = new ArrayList<>(desired.size());
         for (DesiredObject object : desired) {
-            drifts.add(diff(object, live.get(object.key()), normalizer));
+            drifts.add(diff(object, live.get(object.key()), normalizer, driftManagers));
         }
         return drifts;
     }
 
     /** Compares one desired object with the live one (null when the cluster does not have it). */
-    public Drift diff(DesiredObject desired, JsonNode live, Normalizer normalizer) {
+    public Drift diff(DesiredObject desired, JsonNode live, Normalizer normalizer, DriftManagers driftManagers) {
+        ResourceKey key = desired.key();
         if (live == null) {
             return new Drift(desired, DriftType.MISSING, List.of(),
-                    "+ " + desired.key().subject() + " does not exist in the cluster (declared at " + desired.origin() + ")");
+                    "+ " + key.subject() + " does not exist in the cluster (declared at " + desired.origin() + ")", "");
         }
-        JsonNode want = normalizer.normalize(desired.key(), desired.manifest().deepCopy());
-        JsonNode have = normalizer.normalize(desired.key(), live.deepCopy());
-        List<Difference> differences = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : want.properties()) {
-            String name = field.getKey();
-            if (name.equals("status") || name.equals("apiVersion") || name.equals("kind")) {
-                continue;
-            }
-            if (name.equals("metadata")) {
-                compareMetadata(field.getValue(), have.get("metadata"), differences);
-            } else {
-                compare(field.getValue(), have.get(name), new Path().with(name), differences);
-            }
+        JsonNode want = normalizer.normalize(key, desired.manifest().deepCopy());
+        JsonNode have = normalizer.normalize(key, live.deepCopy());
+        FieldType type = schemas.kind(key.apiVersion(), key.kind());
+        Walk walk = new Walk(key, Ownership.of(live), driftManagers, true);
+        walk.root(want, have, type);
+        if (walk.out.isEmpty()) {
+            return new Drift(desired, DriftType.IN_SYNC, List.of(), "", "");
         }
-        if (differences.isEmpty()) {
-            return new Drift(desired, DriftType.IN_SYNC, List.of(), "");
-        }
-        List<String> paths = differences.stream().map(d -> d.path().render()).toList();
         StringBuilder text = new StringBuilder();
-        for (Difference difference : differences) {
-            boolean masked = SecretMasker.masks(desired.key(), difference.path().names());
-            text.append("~ ").append(difference.path().render()).append(": ")
-                    .append(show(difference.live(), masked)).append(" -> ").append(show(difference.desired(), masked))
-                    .append('\n');
-        }
-        return new Drift(desired, DriftType.MODIFIED, paths, text.toString().stripTrailing());
-    }
-
-    private void compareMetadata(JsonNode want, JsonNode have, List<Difference> out) {
-        Path metadata = new Path().with("metadata");
-        if (!(want instanceof ObjectNode wantObject)) {
-            return;
-        }
-        for (Map.Entry<String, JsonNode> field : wantObject.properties()) {
-            String name = field.getKey();
-            if (SERVER_METADATA.contains(name) || name.equals("name") || name.equals("namespace")) {
-                continue;
+        for (DriftPath path : walk.out) {
+            text.append(path.liveOnly() ? "- " : "~ ").append(path.path().render()).append(": ").append(show(path.live()));
+            if (!path.liveOnly()) {
+                text.append(" -> ").append(show(path.desired()));
             }
-            compare(field.getValue(), have == null ? null : have.get(name), metadata.with(name), out);
+            text.append(" (").append(path.because()).append(")\n");
         }
+        String unified = UnifiedDiff.of(key, have, want, type, walk.out);
+        return new Drift(desired, DriftType.MODIFIED, walk.out, text.toString().stripTrailing(), unified);
     }
 
-    private void compare(JsonNode want, JsonNode have, Path path, List<Difference> out) {
-        if (isEmpty(want) && isEmpty(have)) {
-            return;
+    /** One comparison; with {@code ownership} off it only answers "equal?" (for atomic values). */
+    private final class Walk {
+        private final ResourceKey key;
+        private final Ownership ownership;
+        private final DriftManagers driftManagers;
+        private final boolean checkLiveOnly;
+        private final List<DriftPath> out = new ArrayList<>();
+
+        Walk(ResourceKey key, Ownership ownership, DriftManagers driftManagers, boolean checkLiveOnly) {
+            this.key = key;
+            this.ownership = ownership;
+            this.driftManagers = driftManagers;
+            this.checkLiveOnly = checkLiveOnly;
         }
-        if (want.isObject()) {
-            if (have != null && !have.isObject() && !have.isNull()) {
-                out.add(new Difference(path, want, have));
+
+        void root(JsonNode want, JsonNode have, FieldType type) {
+            for (Map.Entry<String, JsonNode> field : want.properties()) {
+                String name = field.getKey();
+                if (name.equals("status") || name.equals("apiVersion") || name.equals("kind")) {
+                    continue;
+                }
+                FieldPath path = FieldPath.root().with(name);
+                if (name.equals("metadata")) {
+                    metadata(field.getValue(), have.get("metadata"), fieldOf(type, "metadata").type(), path);
+                } else {
+                    compare(field.getValue(), have.get(name), fieldOf(type, name), path);
+                }
+            }
+            for (Map.Entry<String, JsonNode> field : have.properties()) {
+                String name = field.getKey();
+                if (!want.has(name) && !Set.of("status", "apiVersion", "kind", "metadata").contains(name)) {
+                    liveOnly(FieldPath.root().with(name), field.getValue(), fieldOf(type, name).type());
+                }
+            }
+            if (!want.has("metadata")) {
+                metadata(null, have.get("metadata"), fieldOf(type, "metadata").type(), FieldPath.root().with("metadata"));
+            }
+        }
+
+        private void metadata(JsonNode want, JsonNode have, FieldType type, FieldPath path) {
+            Set<String> wanted = new HashSet<>();
+            if (want != null && want.isObject()) {
+                for (Map.Entry<String, JsonNode> field : want.properties()) {
+                    if (!FieldTree.SERVER_METADATA.contains(field.getKey())) {
+                        wanted.add(field.getKey());
+                        compare(field.getValue(), have == null ? null : have.get(field.getKey()), fieldOf(type, field.getKey()),
+                                path.with(field.getKey()));
+                    }
+                }
+            }
+            if (have != null && have.isObject()) {
+                for (Map.Entry<String, JsonNode> field : have.properties()) {
+                    if (!wanted.contains(field.getKey()) && !FieldTree.SERVER_METADATA.contains(field.getKey())) {
+                        liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()).type());
+                    }
+                }
+            }
+        }
+
+        private void compare(JsonNode want, JsonNode have, Field field, FieldPath path) {
+            if (want == null || want.isNull()) {
+                return;
+            }
+            FieldType type = field.type();
+            if (have == null || have.isNull()) {
+                if (!(isZero(want, field) || (have != null && type == Scalar.BYTES && want.asString("x").isEmpty()))) {
+                    differs(path, want, null);
+                }
+                return;
+            }
+            if (want.isObject()) {
+                compareObject(want, have, type, path);
+            } else if (want.isArray()) {
+                compareList(want, have, type, path);
+            } else if (!sameScalar(want, have, type)) {
+                differs(path, want, have);
+            }
+        }
+
+        private void compareObject(JsonNode want, JsonNode have, FieldType type, FieldPath path) {
+            if (!have.isObject()) {
+                differs(path, want, have);
+                return;
+            }
+            if (type.isAtomic() && checkLiveOnly) {
+                if (!equalAtomic(want, have, type)) {
+                    differs(path, want, have);
+                }
                 return;
             }
             for (Map.Entry<String, JsonNode> field : want.properties()) {
-                compare(field.getValue(), have == null ? null : have.get(field.getKey()), path.with(field.getKey()), out);
+                compare(field.getValue(), have.get(field.getKey()), fieldOf(type, field.getKey()), path.with(field.getKey()));
             }
-        } else if (want.isArray()) {
-            compareList(want, have, path, out);
-        } else if (!sameScalar(want, have, path)) {
-            out.add(new Difference(path, want, have));
-        }
-    }
-
-    private void compareList(JsonNode want, JsonNode have, Path path, List<Difference> out) {
-        if (have == null || !have.isArray()) {
-            out.add(new Difference(path, want, have));
-            return;
-        }
-        String mergeKey = mergeKey(path.last(), want);
-        if (mergeKey == null) {
-            if (want.size() != have.size()) {
-                out.add(new Difference(path, want, have));
+            if (type instanceof MapOf map && map.atomic() && !sameKeys(want, have)) {
+                differs(path, want, have);
                 return;
             }
-            for (int i = 0; i < want.size(); i++) {
-                compare(want.get(i), have.get(i), path.index(i), out);
-            }
-            return;
-        }
-        for (JsonNode element : want) {
-            String key = scalarText(element.get(mergeKey));
-            JsonNode match = null;
-            for (JsonNode candidate : have) {
-                if (key.equals(scalarText(candidate.get(mergeKey)))) {
-                    match = candidate;
-                    break;
+            for (Map.Entry<String, JsonNode> field : have.properties()) {
+                if (!want.has(field.getKey()) && !field.getValue().isNull()) {
+                    liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()).type());
                 }
             }
-            Path elementPath = path.key(mergeKey, key);
-            if (match == null) {
-                out.add(new Difference(elementPath, element, null));
-            } else {
-                compare(element, match, elementPath, out);
+        }
+
+        private void compareList(JsonNode want, JsonNode have, FieldType type, FieldPath path) {
+            if (!have.isArray()) {
+                differs(path, want, have);
+                return;
             }
+            ListOf list = type instanceof ListOf l ? l : new ListOf(Untyped.INSTANCE, ListKind.ATOMIC, List.of());
+            if (list.kind() == ListKind.ATOMIC) {
+                if (!equalAtomic(want, have, list)) {
+                    differs(path, want, have);
+                }
+                return;
+            }
+            Field element = new Field(list.element(), true);
+            Map<FieldPath.Element, JsonNode> live = new LinkedHashMap<>();
+            have.forEach(item -> live.putIfAbsent(identity(item, list), item));
+            Set<FieldPath.Element> wanted = new HashSet<>();
+            for (JsonNode item : want) {
+                FieldPath.Element id = identity(item, list);
+                wanted.add(id);
+                JsonNode match = live.get(id);
+                if (match == null) {
+                    differs(path.with(id), item, null);
+                } else if (list.kind() == ListKind.MAP) {
+                    compare(item, match, element, path.with(id));
+                }
+            }
+            live.forEach((id, item) -> {
+                if (!wanted.contains(id)) {
+                    liveOnly(path.with(id), item, list.element());
+                }
+            });
+        }
+
+        /** Whether two atomic values are equal: same shape and length, each of Git's fields equal (defaults added live are fine). */
+        private boolean equalAtomic(JsonNode want, JsonNode have, FieldType type) {
+            if (want.isArray()) {
+                if (!have.isArray() || want.size() != have.size()) {
+                    return false;
+                }
+                FieldType element = type instanceof ListOf list ? list.element() : Untyped.INSTANCE;
+                Walk inner = new Walk(key, ownership, driftManagers, false);
+                for (int i = 0; i < want.size(); i++) {
+                    inner.compare(want.get(i), have.get(i), new Field(element, true), FieldPath.root().with(FieldPath.index(i)));
+                }
+                return inner.out.isEmpty();
+            }
+            if (type instanceof MapOf && !sameKeys(want, have)) {
+                return false;
+            }
+            Walk inner = new Walk(key, ownership, driftManagers, false);
+            inner.compareObject(want, have, type, FieldPath.root());
+            return inner.out.isEmpty();
+        }
+
+        /** A value present live and absent from Git: drift when a drift manager (or driftwarden) owns it. */
+        private void liveOnly(FieldPath path, JsonNode value, FieldType type) {
+            if (!checkLiveOnly || value == null || value.isNull()) {
+                return;
+            }
+            List<Ownership.Owned> owners = ownership.owners(path).stream()
+                    .filter(o -> driftManagers.matches(o.manager()) || o.manager().equals(ownManager)).toList();
+            if (owners.isEmpty()) {
+                return;
+            }
+            Ownership.Owned owner = owners.stream().filter(o -> !o.manager().equals(ownManager)).findFirst().orElse(owners.get(0));
+            if (owners.stream().anyMatch(Ownership.Owned::whole) || !value.isContainer()) {
+                DriftPath.Reason reason = owner.manager().equals(ownManager) ? DriftPath.Reason.NO_LONGER_IN_GIT
+                        : DriftPath.Reason.ADDED_BY_HAND;
+                out.add(new DriftPath(path, reason, owner.manager(), masked(path, value), null));
+                return;
+            }
+            if (value.isObject()) {
+                value.properties().forEach(f -> liveOnly(path.with(f.getKey()), f.getValue(), fieldOf(type, f.getKey()).type()));
+            } else if (type instanceof ListOf list && list.kind() != ListKind.ATOMIC) {
+                value.forEach(item -> liveOnly(path.with(identity(item, list)), item, list.element()));
+            }
+        }
+
+        private void differs(FieldPath path, JsonNode want, JsonNode have) {
+            out.add(new DriftPath(path, DriftPath.Reason.DIFFERS, null, masked(path, have), masked(path, want)));
+        }
+
+        private JsonNode masked(FieldPath path, JsonNode value) {
+            return value != null && SecretMasker.masks(key, path.fieldNames()) ? StringNode.valueOf(SecretMasker.MASK) : value;
         }
     }
 
-    /** The merge key for a list field when every desired element is an object carrying it, else null (atomic list). */
-    private static String mergeKey(String field, JsonNode want) {
-        for (String candidate : MERGE_KEYS.getOrDefault(field, List.of())) {
-            boolean everyElement = want.size() > 0;
-            for (JsonNode element : want) {
-                everyElement &= element.isObject() && element.has(candidate) && element.get(candidate).isValueNode();
-            }
-            if (everyElement) {
-                return candidate;
-            }
-        }
-        return null;
+    private static FieldPath.Element identity(JsonNode item, ListOf list) {
+        return list.kind() == ListKind.SET ? FieldPath.value(item) : FieldPath.key(item, list.keys(), Keys.defaults(list.element()));
     }
 
-    private static boolean sameScalar(JsonNode want, JsonNode have, Path path) {
-        if (have == null || have.isNull()) {
-            return isZero(want);
+    private static Field fieldOf(FieldType type, String name) {
+        if (type instanceof Struct struct) {
+            return struct.field(name);
         }
+        if (type instanceof MapOf map) {
+            return new Field(map.values(), false);
+        }
+        return MAP_VALUE_UNTYPED;
+    }
+
+    private static boolean sameKeys(JsonNode want, JsonNode have) {
+        Set<String> a = new HashSet<>();
+        Set<String> b = new HashSet<>();
+        want.properties().forEach(e -> a.add(e.getKey()));
+        have.properties().forEach(e -> b.add(e.getKey()));
+        return a.equals(b);
+    }
+
+    /**
+     * Whether Git's value reads as "not set" for this field: an empty list or map always (nil and empty are one to
+     * the server); {@code {}}, {@code false}, {@code 0} and {@code ""} only where the field is not a pointer.
+     */
+    private static boolean isZero(JsonNode want, Field field) {
+        if (want.isArray()) {
+            return want.isEmpty();
+        }
+        if (want.isObject()) {
+            return want.isEmpty() && (field.zeroIsAbsent() || field.type() instanceof MapOf || field.type() == Untyped.INSTANCE);
+        }
+        if (!field.zeroIsAbsent()) {
+            return false;
+        }
+        return (want.isString() && want.asString().isEmpty()) || (want.isBoolean() && !want.booleanValue())
+                || (want.isNumber() && want.decimalValue().signum() == 0);
+    }
+
+    private static boolean sameScalar(JsonNode want, JsonNode have, FieldType type) {
         if (!have.isValueNode()) {
             return false;
         }
-        String wantText = scalarText(want);
-        String haveText = scalarText(have);
-        if (wantText.equals(haveText) && want.isBoolean() == have.isBoolean()) {
-            return true;
-        }
-        if (path.within(QUANTITY_PARENTS)) {
+        String wantText = FieldPath.scalarText(want);
+        String haveText = FieldPath.scalarText(have);
+        if (type == Scalar.QUANTITY) {
             BigDecimal a = Quantities.parse(wantText);
             BigDecimal b = Quantities.parse(haveText);
-            return a != null && b != null && a.compareTo(b) == 0;
+            return a != null && b != null ? a.compareTo(b) == 0 : wantText.equals(haveText);
         }
-        return false;
-    }
-
-    /** Text of a scalar with numbers in canonical form, so {@code 8080} (int) equals {@code "8080"} (int-or-string) and 1.0 equals 1. */
-    private static String scalarText(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "";
+        if (type == Scalar.INT_OR_STRING || type == Scalar.NUMBER) {
+            return wantText.equals(haveText);
         }
-        if (node.isNumber()) {
-            BigDecimal number = node.decimalValue().stripTrailingZeros();
-            return number.scale() < 0 ? number.setScale(0).toPlainString() : number.toPlainString();
-        }
-        return node.asString("");
+        return wantText.equals(haveText) && want.isBoolean() == have.isBoolean();
     }
 
-    /** null, absent, "", [] and {} mean the same to the API server. */
-    private static boolean isEmpty(JsonNode node) {
-        return node == null || node.isNull() || (node.isString() && node.asString().isEmpty())
-                || (node.isContainer() && node.isEmpty());
-    }
-
-    /** Zero values the API server omits when it stores an object ({@code false}, {@code 0}, {@code ""}). */
-    private static boolean isZero(JsonNode node) {
-        return isEmpty(node) || (node.isBoolean() && !node.booleanValue())
-                || (node.isNumber() && node.decimalValue().signum() == 0);
-    }
-
-    private static String show(JsonNode value, boolean masked) {
+    static String show(JsonNode value) {
         if (value == null || value.isNull()) {
             return "(absent)";
         }
-        if (masked) {
-            return SecretMasker.MASK;
-        }
         String text = value.isString() ? '"' + value.asString() + '"' : value.toString();
         return text.length() > SHOWN_VALUE_LENGTH ? text.substring(0, SHOWN_VALUE_LENGTH) + "…" : text;
-    }
-
-    private record Difference(Path path, JsonNode desired, JsonNode live) {
-    }
-
-    /** A path into an object: field names, list indexes, and merge-key selectors. */
-    private record Path(List<String> names, List<String> rendered) {
-
-        Path() {
-            this(List.of(), List.of());
-        }
-
-        Path with(String field) {
-            boolean plain = field.matches("[A-Za-z0-9_-]+");
-            return append(field, plain ? field : "[\"" + field + "\"]", plain);
-        }
-
-        Path index(int i) {
-            return append(String.valueOf(i), "[" + i + "]", false);
-        }
-
-        Path key(String key, String value) {
-            return append(value, "[" + key + "=" + value + "]", false);
-        }
-
-        String last() {
-            return names.isEmpty() ? "" : names.get(names.size() - 1);
-        }
-
-        boolean within(Set<String> parents) {
-            return names.stream().anyMatch(parents::contains);
-        }
-
-        String render() {
-            return String.join("", rendered);
-        }
-
-        private Path append(String name, String text, boolean dotted) {
-            List<String> newNames = new ArrayList<>(names);
-            newNames.add(name);
-            List<String> newRendered = new ArrayList<>(rendered);
-            newRendered.add(dotted && !rendered.isEmpty() ? "." + text : text);
-            return new Path(List.copyOf(newNames), List.copyOf(newRendered));
-        }
     }
 }

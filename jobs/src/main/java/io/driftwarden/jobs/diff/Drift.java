@@ -5,13 +5,14 @@ import io.driftwarden.jobs.resource.ResourceKey;
 import java.util.List;
 
 /**
- * The comparison of one desired object with the cluster: its type, the paths that differ
- * ({@code spec.template.spec.containers[name=web].image}), and a human-readable diff with Secret values masked.
+ * The comparison of one desired object with the cluster: its type, each path that drifted and why, the per-path
+ * summary ({@code ~ spec.replicas: 3 -> 5 (differs from Git)}) and a unified diff of the object (live → Git), both
+ * with Secret values masked.
  */
-public record Drift(DesiredObject desired, DriftType type, List<String> paths, String maskedDiff) {
+public record Drift(DesiredObject desired, DriftType type, List<DriftPath> details, String maskedDiff, String unifiedDiff) {
 
     public Drift {
-        paths = List.copyOf(paths);
+        details = List.copyOf(details);
     }
 
     public ResourceKey key() {
@@ -20,5 +21,25 @@ public record Drift(DesiredObject desired, DriftType type, List<String> paths, S
 
     public boolean drifted() {
         return type != DriftType.IN_SYNC;
+    }
+
+    /** The drifted paths as text ({@code spec.template.spec.containers[name=web].image}). */
+    public List<String> paths() {
+        return details.stream().map(d -> d.path().render()).toList();
+    }
+
+    /** Paths present live and absent from Git (hand-added or left Git), which only a removal corrects. */
+    public List<DriftPath> liveOnly() {
+        return details.stream().filter(DriftPath::liveOnly).toList();
+    }
+
+    /** Whether every drifted path is one Git sets (rule 1): a server-side dry-run can confirm such a drift. */
+    public boolean onlyDiffersFromGit() {
+        return type == DriftType.MODIFIED && details.stream().noneMatch(DriftPath::liveOnly);
+    }
+
+    /** The same comparison found to be no drift after all (a dry-run showed the server would store what it has). */
+    public Drift inSync() {
+        return new Drift(desired, DriftType.IN_SYNC, List.of(), "", "");
     }
 }

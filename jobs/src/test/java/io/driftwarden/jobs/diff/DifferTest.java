@@ -2,12 +2,17 @@ package io.driftwarden.jobs.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.config.DriftManagers;
+import io.driftwarden.config.IgnoreRule;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.schema.Schemas;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,55 +24,69 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The differ on real objects from real clusters (live-objects/SOURCE.md says what makes each pair hard). */
+/**
+ * The differ on real objects from real clusters (live-objects/SOURCE.md says what makes each pair hard) and on
+ * each kind of schema rule: list types, quantities, int-or-string, zero values, ownership.
+ */
 class DifferTest {
 
-    private final Differ differ = new Differ();
+    private final Differ differ = new Differ(Schemas.builtin(), "driftwarden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"deployment", "wordpress", "spinnaker-sa", "endpoints", "grafana-clusterrole"})
-    void reportsNoDriftWhenTheServerOnlyAddedWhatItOwns(String pair) throws IOException {
+    @ValueSource(strings = {"deployment-config.json", "wordpress-config.json", "spinnaker-sa-config.json",
+            "endpoints-config.json", "grafana-clusterrole-config.json", "smd-deploy-config.yaml", "ssd-service-config.yaml"})
+    void reportsNoDriftWhenTheServerOnlyAddedWhatItOwns(String config) throws IOException {
         // given what Git held and what the cluster stored afterwards
-        ObjectNode config = load(pair + "-config.json");
-        JsonNode live = load(pair + "-live.json");
-
-        // when
-        Drift drift = differ.diff(desired(config), live, Normalizer.noop());
+        Drift drift = diff(load(config), load(config.replace("-config", "-live")));
 
         // then
         assertThat(drift.type()).as(drift.maskedDiff()).isEqualTo(DriftType.IN_SYNC);
         assertThat(drift.paths()).isEmpty();
     }
 
+    @Test
+    void findsExactlyTheTwoElementsMissingInsideANestedKeyedList() throws IOException {
+        Drift drift = diff(load("ssd-deploy-nested-config.yaml"), load("ssd-deploy-nested-live.yaml"));
+
+        assertThat(drift.paths()).containsExactlyInAnyOrder(
+                "spec.template.spec.containers[name=main-container].ports[containerPort=443,protocol=TCP]",
+                "spec.template.spec.containers[name=main-container].env[name=ENV_VAR2]");
+        assertThat(drift.details()).allMatch(d -> d.because().equals("differs from Git"));
+    }
+
     static Stream<Arguments> oneFieldChangedInGit() {
         return Stream.of(
-                Arguments.of("deployment", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("spec")).put("replicas", 3),
+                Arguments.of("deployment-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("spec")).put("replicas", 3),
                         "spec.replicas"),
-                Arguments.of("deployment", (Consumer<ObjectNode>) c -> container(c).put("image", "gcr.io/heptio-images/ks-guestbook-demo:0.3"),
+                Arguments.of("deployment-config.json", (Consumer<ObjectNode>) c -> container(c).put("image", "gcr.io/heptio-images/ks-guestbook-demo:0.3"),
                         "spec.template.spec.containers[name=guestbook-ui].image"),
-                Arguments.of("deployment", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("app.kubernetes.io/instance", "other"),
+                Arguments.of("deployment-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("app.kubernetes.io/instance", "other"),
                         "metadata.labels[\"app.kubernetes.io/instance\"]"),
-                Arguments.of("deployment", (Consumer<ObjectNode>) c -> ((ObjectNode) ((ArrayNode) container(c).get("env")).get(0)).put("value", "else"),
+                Arguments.of("deployment-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) ((ArrayNode) container(c).get("env")).get(0)).put("value", "else"),
                         "spec.template.spec.containers[name=guestbook-ui].env[name=VAR1].value"),
-                Arguments.of("wordpress", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("data")).put("wordpress-password", "bmV3LXZhbHVl"),
+                Arguments.of("wordpress-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("data")).put("wordpress-password", "bmV3LXZhbHVl"),
                         "data.wordpress-password"),
-                Arguments.of("spinnaker-sa", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("release", "next"),
+                Arguments.of("spinnaker-sa-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("release", "next"),
                         "metadata.labels.release"),
-                Arguments.of("endpoints", (Consumer<ObjectNode>) c -> port(c, 2).put("port", 8984),
-                        "subsets[0].ports[port=8984]"),
-                Arguments.of("grafana-clusterrole", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("chart", "grafana-1.21.3"),
-                        "metadata.labels.chart"));
+                Arguments.of("endpoints-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("subsets").get(0).get("ports").get(2)).put("port", 8984),
+                        "subsets"),
+                Arguments.of("grafana-clusterrole-config.json", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("metadata").get("labels")).put("chart", "grafana-1.21.3"),
+                        "metadata.labels.chart"),
+                Arguments.of("smd-deploy-config.yaml", (Consumer<ObjectNode>) c -> container(c).put("image", "nginx:1.27"),
+                        "spec.template.spec.containers[name=nginx].image"),
+                Arguments.of("ssd-service-config.yaml", (Consumer<ObjectNode>) c -> ((ObjectNode) c.get("spec").get("ports").get(0)).put("targetPort", 9999),
+                        "spec.ports[port=7777,protocol=TCP].targetPort"));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
     @MethodSource("oneFieldChangedInGit")
-    void reportsDriftOnExactlyThePathChangedInGit(String pair, Consumer<ObjectNode> change, String path) throws IOException {
+    void reportsDriftOnExactlyThePathChangedInGit(String config, Consumer<ObjectNode> change, String path) throws IOException {
         // given Git changed one field after the live object was stored
-        ObjectNode config = load(pair + "-config.json");
-        change.accept(config);
+        ObjectNode git = load(config);
+        change.accept(git);
 
         // when
-        Drift drift = differ.diff(desired(config), load(pair + "-live.json"), Normalizer.noop());
+        Drift drift = diff(git, load(config.replace("-config", "-live")));
 
         // then
         assertThat(drift.type()).isEqualTo(DriftType.MODIFIED);
@@ -82,48 +101,255 @@ class DifferTest {
         ((ObjectNode) config.get("metadata")).putObject("annotations").put("note", "Xkt2T0tjMk5PdQ==");
 
         // when
-        Drift drift = differ.diff(desired(config), load("wordpress-live.json"), Normalizer.noop());
+        Drift drift = diff(config, load("wordpress-live.json"));
 
         // then
         assertThat(drift.paths()).contains("data.wordpress-password", "metadata.annotations.note");
-        assertThat(drift.maskedDiff()).doesNotContain("bmV3LXZhbHVl", "Skt2T0tjMk5PdQ==", "Xkt2T0tjMk5PdQ==").contains("***");
+        for (String shown : List.of(drift.maskedDiff(), drift.unifiedDiff(), drift.details().toString())) {
+            assertThat(shown).doesNotContain("bmV3LXZhbHVl", "Skt2T0tjMk5PdQ==", "Xkt2T0tjMk5PdQ==").contains("***");
+        }
+        assertThat(drift.unifiedDiff()).contains("*** (changed)");
+    }
+
+    // --- list types -------------------------------------------------------------------------------------------
+
+    @Test
+    void matchesPortsByTheirCompoundKeySoTheSameNumberOnTcpAndUdpIsNoDrift() {
+        // given CoreDNS's shape: port 53 on UDP and on TCP, the live list in another order, TCP defaulted
+        ObjectNode git = deployment("""
+                {"name":"coredns","image":"coredns:1.11","ports":[
+                  {"containerPort":53,"name":"dns","protocol":"UDP"},{"containerPort":53,"name":"dns-tcp"}]}""");
+        JsonNode live = deployment("""
+                {"name":"coredns","image":"coredns:1.11","ports":[
+                  {"containerPort":53,"name":"dns-tcp","protocol":"TCP"},{"containerPort":53,"name":"dns","protocol":"UDP"}]}""");
+
+        assertThat(diff(git, live).type()).isEqualTo(DriftType.IN_SYNC);
+
+        // and a missing UDP port is found by its whole key
+        JsonNode tcpOnly = deployment("""
+                {"name":"coredns","image":"coredns:1.11","ports":[{"containerPort":53,"name":"dns-tcp","protocol":"TCP"}]}""");
+        assertThat(diff(git, tcpOnly).paths())
+                .containsExactly("spec.template.spec.containers[name=coredns].ports[containerPort=53,protocol=UDP]");
     }
 
     @Test
-    void comparesQuantitiesIntOrStringAndEmptyValuesByMeaning() {
-        // given Git and live spell the same values differently
+    void keepsTwoTopologySpreadConstraintsOnOneTopologyKeyApart() {
+        ObjectNode git = podSpec("""
+                {"containers":[{"name":"c","image":"i"}],"topologySpreadConstraints":[
+                  {"topologyKey":"zone","whenUnsatisfiable":"DoNotSchedule","maxSkew":1},
+                  {"topologyKey":"zone","whenUnsatisfiable":"ScheduleAnyway","maxSkew":2}]}""");
+        JsonNode live = podSpec("""
+                {"containers":[{"name":"c","image":"i"}],"topologySpreadConstraints":[
+                  {"topologyKey":"zone","whenUnsatisfiable":"ScheduleAnyway","maxSkew":2},
+                  {"topologyKey":"zone","whenUnsatisfiable":"DoNotSchedule","maxSkew":1}]}""");
+
+        assertThat(diff(git, live).type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void comparesASetByValueSoAFinalizerAControllerAddedIsNoDrift() {
+        ObjectNode git = configMap("{\"finalizers\":[\"example.com/keep\"]}", "{\"a\":\"1\"}");
+        JsonNode live = configMap("{\"finalizers\":[\"kubernetes.io/pvc-protection\",\"example.com/keep\"]}", "{\"a\":\"1\"}");
+
+        assertThat(diff(git, live).type()).isEqualTo(DriftType.IN_SYNC);
+        assertThat(diff(configMap("{\"finalizers\":[\"example.com/other\"]}", "{\"a\":\"1\"}"), live).paths())
+                .containsExactly("metadata.finalizers[=example.com/other]");
+    }
+
+    @Test
+    void treatsAnElementAddedToAnAtomicListAsDrift() {
+        // given a NetworkPolicy whose ingress ports (an atomic list) gained a port by hand
         ObjectNode git = json("""
-                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","namespace":"n","annotations":{}},
-                 "spec":{"paused":false,"template":{"spec":{"containers":[{"name":"c","args":[],
-                   "resources":{"limits":{"cpu":"0.5","memory":"1Gi"}},"ports":[{"containerPort":8080}]}]}},
-                   "strategy":{"rollingUpdate":{"maxSurge":1}}}}""");
+                {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np","namespace":"n"},
+                 "spec":{"podSelector":{},"ingress":[{"ports":[{"port":8080}]}]}}""");
         JsonNode live = json("""
-                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","namespace":"n","uid":"u"},
-                 "spec":{"template":{"spec":{"containers":[{"name":"sidecar"},{"name":"c",
-                   "resources":{"limits":{"cpu":"500m","memory":"1073741824"}},"ports":[{"containerPort":8080,"protocol":"TCP"}]}]}},
-                   "strategy":{"rollingUpdate":{"maxSurge":"1"}}},
-                 "status":{"replicas":1}}""");
+                {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np","namespace":"n"},
+                 "spec":{"podSelector":{},"ingress":[{"ports":[{"port":8080,"protocol":"TCP"},{"port":22,"protocol":"TCP"}]}]}}""");
+
+        assertThat(diff(git, live).paths()).containsExactly("spec.ingress");
+        // the server's defaulted protocol alone is not drift
+        assertThat(diff(git, json(live.toString().replace(",{\"port\":22,\"protocol\":\"TCP\"}", ""))).type())
+                .isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void comparesAnAtomicMapWhole() {
+        ObjectNode git = json("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"selector":{"app":"a"}}}""");
+        JsonNode live = json("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"selector":{"app":"a","tier":"x"}}}""");
+
+        assertThat(diff(git, live).paths()).containsExactly("spec.selector");
+    }
+
+    // --- scalars and zero values --------------------------------------------------------------------------------
+
+    @Test
+    void comparesQuantitiesByValueWhereverTheSchemaSaysQuantity() {
+        ObjectNode git = json("""
+                {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q","namespace":"n"},
+                 "spec":{"hard":{"requests.cpu":"0.5","requests.memory":"1Gi","pods":"10"}}}""");
+        JsonNode live = json("""
+                {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q","namespace":"n"},
+                 "spec":{"hard":{"requests.cpu":"500m","requests.memory":"1073741824","pods":"1e1"}}}""");
+
+        assertThat(diff(git, live).type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void comparesAnEnvVarNamedLikeAQuantityAsText() {
+        ObjectNode git = deployment("{\"name\":\"c\",\"env\":[{\"name\":\"memory\",\"value\":\"1Gi\"}]}");
+        JsonNode live = deployment("{\"name\":\"c\",\"env\":[{\"name\":\"memory\",\"value\":\"1024Mi\"}]}");
+
+        assertThat(diff(git, live).paths()).containsExactly("spec.template.spec.containers[name=c].env[name=memory].value");
+    }
+
+    @Test
+    void comparesIntOrStringAsText() {
+        ObjectNode git = json("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},
+                 "spec":{"ports":[{"port":80,"targetPort":8080}]}}""");
+        JsonNode live = json("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},
+                 "spec":{"ports":[{"port":80,"targetPort":"8080","protocol":"TCP"}]}}""");
+
+        assertThat(diff(git, live).type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void equatesAZeroWithAbsenceOnlyForPlainFieldsNotPointers() {
+        // hostNetwork is a plain bool: the server never returns false
+        assertThat(diff(podSpec("{\"hostNetwork\":false,\"containers\":[{\"name\":\"c\"}]}"),
+                podSpec("{\"containers\":[{\"name\":\"c\"}]}")).type()).isEqualTo(DriftType.IN_SYNC);
+        // allowPrivilegeEscalation is a *bool: an explicit false removed live is drift
+        assertThat(diff(podSpec("{\"containers\":[{\"name\":\"c\",\"securityContext\":{\"allowPrivilegeEscalation\":false}}]}"),
+                podSpec("{\"containers\":[{\"name\":\"c\",\"securityContext\":{}}]}")).paths())
+                .containsExactly("spec.template.spec.containers[name=c].securityContext.allowPrivilegeEscalation");
+    }
+
+    @Test
+    void findsAConfigMapKeyWithAnEmptyValueDeleted() {
+        assertThat(diff(configMap("{}", "{\"a\":\"1\",\"empty\":\"\"}"), configMap("{}", "{\"a\":\"1\"}")).paths())
+                .containsExactly("data.empty");
+    }
+
+    @Test
+    void treatsAnEmptyObjectAsSetWhereTheTypeMakesItOne() {
+        // emptyDir is a pointer: {} means "an emptyDir volume", and a hostPath in its place is drift
+        ObjectNode git = podSpec("{\"containers\":[{\"name\":\"c\"}],\"volumes\":[{\"name\":\"v\",\"emptyDir\":{}}]}");
+        JsonNode live = podSpec("{\"containers\":[{\"name\":\"c\"}],\"volumes\":[{\"name\":\"v\",\"hostPath\":{\"path\":\"/\"}}]}");
+
+        assertThat(diff(git, live).paths()).containsExactly("spec.template.spec.volumes[name=v].emptyDir");
+    }
+
+    // --- custom and unknown kinds --------------------------------------------------------------------------------
+
+    @Test
+    void followsTheListMarkersOfACrdSchema() {
+        Schemas withCrd = Schemas.builtin().withCrds(List.of(json("""
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+                 "spec":{"group":"example.com","names":{"kind":"Widget"},"versions":[{"name":"v1","schema":{"openAPIV3Schema":
+                   {"type":"object","properties":{"spec":{"type":"object","properties":{
+                     "parts":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+                              "items":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":"integer"}}}},
+                     "tags":{"type":"array","items":{"type":"string"}}}}}}}}]}}""")));
+        Differ crdDiffer = new Differ(withCrd, "driftwarden");
+        ObjectNode git = json("""
+                {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},
+                 "spec":{"parts":[{"name":"a","size":1}],"tags":["x"]}}""");
+        JsonNode live = json("""
+                {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},
+                 "spec":{"parts":[{"name":"b","size":9},{"name":"a","size":2}],"tags":["x","y"]}}""");
+
+        Drift drift = crdDiffer.diff(desired(git), live, Normalizer.noop(), DriftManagers.KUBECTL);
+
+        // parts is keyed by name (b, added by someone else, is not drift); tags is atomic
+        assertThat(drift.paths()).containsExactlyInAnyOrder("spec.parts[name=a].size", "spec.tags");
+    }
+
+    @Test
+    void comparesListsOfAKindNoSchemaKnowsWhole() {
+        ObjectNode git = json("""
+                {"apiVersion":"example.com/v1","kind":"Unknown","metadata":{"name":"u","namespace":"n"},
+                 "spec":{"items":[{"name":"a"}],"size":1}}""");
+        JsonNode live = json("""
+                {"apiVersion":"example.com/v1","kind":"Unknown","metadata":{"name":"u","namespace":"n"},
+                 "spec":{"items":[{"name":"a"},{"name":"b"}],"size":1,"defaulted":true}}""");
+
+        assertThat(diff(git, live).paths()).containsExactly("spec.items");
+    }
+
+    // --- ownership ---------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> ownersOfALiveOnlyEnvVar() {
+        return Stream.of(
+                Arguments.of("kubectl-edit", List.of("spec.template.spec.containers[name=c].env[name=DEBUG]"), "added by kubectl-edit"),
+                Arguments.of("kubectl", List.of("spec.template.spec.containers[name=c].env[name=DEBUG]"), "added by kubectl"),
+                Arguments.of("driftwarden", List.of("spec.template.spec.containers[name=c].env[name=DEBUG]"), "no longer in Git"),
+                Arguments.of("istio-sidecar-injector", List.of(), null),
+                Arguments.of(null, List.of(), null));
+    }
+
+    @ParameterizedTest(name = "owner {0}")
+    @MethodSource("ownersOfALiveOnlyEnvVar")
+    void decidesALiveOnlyFieldByItsOwner(String manager, List<String> paths, String because) {
+        // given an env var present only live, owned by manager (or by nobody: a default)
+        ObjectNode git = deployment("{\"name\":\"c\",\"image\":\"i\",\"env\":[{\"name\":\"A\",\"value\":\"1\"}]}");
+        ObjectNode live = deployment("{\"name\":\"c\",\"image\":\"i\",\"env\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"DEBUG\",\"value\":\"1\"}]}");
+        if (manager != null) {
+            ((ObjectNode) live.get("metadata")).set("managedFields", json("""
+                    {"m":[{"manager":"driftwarden","operation":"Apply","fieldsV1":{"f:spec":{"f:template":{"f:spec":{"f:containers":
+                        {"k:{\\"name\\":\\"c\\"}":{".":{},"f:image":{},"f:name":{},"f:env":{"k:{\\"name\\":\\"A\\"}":{".":{},"f:name":{},"f:value":{}}}}}}}}}},
+                      {"manager":"%s","operation":"Update","fieldsV1":{"f:spec":{"f:template":{"f:spec":{"f:containers":
+                        {"k:{\\"name\\":\\"c\\"}":{"f:env":{"k:{\\"name\\":\\"DEBUG\\"}":{".":{},"f:name":{},"f:value":{}}}}}}}}}}]}"""
+                    .formatted(manager)).get("m"));
+        }
 
         // when
-        Drift drift = differ.diff(desired(git), live, Normalizer.noop());
+        Drift drift = diff(git, live);
 
         // then
-        assertThat(drift.type()).as(drift.maskedDiff()).isEqualTo(DriftType.IN_SYNC);
+        assertThat(drift.paths()).containsExactlyElementsOf(paths);
+        if (because != null) {
+            assertThat(drift.details().get(0).because()).isEqualTo(because);
+            assertThat(drift.liveOnly()).hasSize(1);
+        }
     }
 
     @Test
-    void treatsAnAtomicListThatGrewLiveAsDrift() {
-        ObjectNode git = json("""
-                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},
-                 "spec":{"containers":[{"name":"c","args":["--a"]}]}}""");
-        JsonNode live = json("""
-                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},
-                 "spec":{"containers":[{"name":"c","args":["--a","--b"]}]}}""");
+    void findsAHandAddedLabelAndSidecarButNotAControllersAnnotation() {
+        ObjectNode git = deployment("{\"name\":\"c\",\"image\":\"i\"}");
+        ObjectNode live = deployment("{\"name\":\"c\",\"image\":\"i\"},{\"name\":\"debug\",\"image\":\"busybox\"}");
+        ((ObjectNode) live.get("metadata")).putObject("labels").put("oncall", "me");
+        ((ObjectNode) live.get("metadata")).putObject("annotations").put("deployment.kubernetes.io/revision", "3");
+        ((ObjectNode) live.get("metadata")).set("managedFields", json("""
+                {"m":[{"manager":"kubectl-label","operation":"Update","fieldsV1":{"f:metadata":{"f:labels":{"f:oncall":{}}}}},
+                  {"manager":"kubectl-edit","operation":"Update","fieldsV1":{"f:spec":{"f:template":{"f:spec":{"f:containers":
+                      {"k:{\\"name\\":\\"debug\\"}":{".":{},"f:image":{},"f:name":{}}}}}}}},
+                  {"manager":"kube-controller-manager","operation":"Update","fieldsV1":{"f:metadata":{"f:annotations":
+                      {".":{},"f:deployment.kubernetes.io/revision":{}}}}}]}""").get("m"));
 
-        Drift drift = differ.diff(desired(git), live, Normalizer.noop());
+        Drift drift = diff(git, live);
 
-        assertThat(drift.paths()).containsExactly("spec.containers[name=c].args");
+        assertThat(drift.paths()).containsExactlyInAnyOrder("metadata.labels.oncall",
+                "spec.template.spec.containers[name=debug]");
+        assertThat(drift.maskedDiff()).contains("(added by kubectl-label)", "(added by kubectl-edit)");
+        assertThat(drift.unifiedDiff()).contains("-    oncall: \"me\"").doesNotContain("+    oncall");
     }
+
+    @Test
+    void usesTheBindingsOwnDriftManagers() {
+        ObjectNode git = configMap("{}", "{\"a\":\"1\"}");
+        ObjectNode live = configMap("{}", "{\"a\":\"1\",\"b\":\"2\"}");
+        ((ObjectNode) live.get("metadata")).set("managedFields", json("""
+                {"m":[{"manager":"ops-script","operation":"Update","fieldsV1":{"f:data":{"f:b":{}}}}]}""").get("m"));
+
+        assertThat(differ.diff(desired(git), live, Normalizer.noop(), DriftManagers.KUBECTL).type()).isEqualTo(DriftType.IN_SYNC);
+        assertThat(differ.diff(desired(git), live, Normalizer.noop(), new DriftManagers(List.of("ops-*"))).paths())
+                .containsExactly("data.b");
+    }
+
+    // --- normalizers ---------------------------------------------------------------------------------------------
 
     @Test
     void foldsStringDataIntoDataAsTheServerDoes() {
@@ -132,7 +358,7 @@ class DifferTest {
         JsonNode live = json("""
                 {"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"n"},"data":{"password":"cHctMTIz"}}""");
 
-        Drift drift = differ.diff(List.of(desired(git)), java.util.Map.of(desired(git).key(), live), List.of()).get(0);
+        Drift drift = differ.diff(List.of(desired(git)), Map.of(desired(git).key(), live), List.of(), DriftManagers.KUBECTL).get(0);
 
         assertThat(drift.type()).isEqualTo(DriftType.IN_SYNC);
     }
@@ -143,35 +369,56 @@ class DifferTest {
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","namespace":"n"},"spec":{"replicas":3}}""");
         JsonNode live = json("""
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","namespace":"n"},"spec":{"replicas":7}}""");
-        var rule = new io.driftwarden.config.IgnoreRule(null, "Deployment", null, null, List.of("/spec/replicas"));
+        var rule = new IgnoreRule(null, "Deployment", null, null, List.of("/spec/replicas"));
 
-        Drift drift = differ.diff(List.of(desired(git)), java.util.Map.of(desired(git).key(), live), List.of(rule)).get(0);
+        Drift drift = differ.diff(List.of(desired(git)), Map.of(desired(git).key(), live), List.of(rule), DriftManagers.KUBECTL).get(0);
 
         assertThat(drift.type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private Drift diff(ObjectNode git, JsonNode live) {
+        return differ.diff(desired(git), live, Normalizer.noop(), DriftManagers.KUBECTL);
+    }
+
+    private static ObjectNode deployment(String containers) {
+        return podSpec("{\"containers\":[" + containers + "]}");
+    }
+
+    private static ObjectNode podSpec(String spec) {
+        return json("""
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"n"},
+                 "spec":{"template":{"spec":%s}}}""".formatted(spec));
+    }
+
+    private static ObjectNode configMap(String metadataExtra, String data) {
+        ObjectNode map = json("""
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm","namespace":"n"},"data":%s}""".formatted(data));
+        ((ObjectNode) map.get("metadata")).setAll((ObjectNode) json(metadataExtra));
+        return map;
     }
 
     private static ObjectNode container(ObjectNode deployment) {
         return (ObjectNode) deployment.get("spec").get("template").get("spec").get("containers").get(0);
     }
 
-    private static ObjectNode port(ObjectNode endpoints, int index) {
-        return (ObjectNode) endpoints.get("subsets").get(0).get("ports").get(index);
-    }
-
-    private static DesiredObject desired(ObjectNode manifest) {
+    static DesiredObject desired(ObjectNode manifest) {
         JsonNode meta = manifest.get("metadata");
         ResourceKey key = ResourceKey.of(manifest.get("apiVersion").asString(), manifest.get("kind").asString(),
                 meta.path("namespace").asString(""), meta.get("name").asString());
         return new DesiredObject(key, manifest, "test");
     }
 
-    private static ObjectNode load(String name) throws IOException {
+    /** A fixture; Argo CD's field manager in the YAML pairs is read as driftwarden's (SOURCE.md). */
+    static ObjectNode load(String name) throws IOException {
         try (InputStream in = DifferTest.class.getResourceAsStream("/live-objects/diff/" + name)) {
-            return (ObjectNode) Serialization.jsonMapper().readTree(in);
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("manager: argocd-controller", "manager: driftwarden");
+            return (ObjectNode) Serialization.unmarshal(text, JsonNode.class);
         }
     }
 
-    private static ObjectNode json(String text) {
+    static ObjectNode json(String text) {
         return (ObjectNode) Serialization.jsonMapper().readTree(text);
     }
 }

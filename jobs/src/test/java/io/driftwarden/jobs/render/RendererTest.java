@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RendererTest {
 
     private static final BindingSpec BINDING = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE,
-            false, null, List.of(), "driftwarden.yaml:5");
+            false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, "driftwarden.yaml:5");
 
     private final Renderer renderer = new Renderer();
 
@@ -102,7 +102,7 @@ class RendererTest {
 
     @Test
     void declaresTheBindingNamespaceWhenAskedTo() {
-        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), "driftwarden.yaml:5");
+        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, "driftwarden.yaml:5");
 
         List<DesiredObject> objects = renderer.render(Map.of("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"), creating);
 

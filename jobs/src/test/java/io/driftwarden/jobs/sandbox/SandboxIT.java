@@ -4,15 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The verbs the sandbox adds to fabric8's CRUD mock. What it emulates is the part of server-side apply a drift
- * tool depends on; it does not emulate managedFields, conflicts, or list merging by key.
+ * The verbs the sandbox adds to fabric8's CRUD mock and the field ownership it records. What it cannot prove: how a
+ * real API server defaults, admits and versions objects; its managedFields follow the rules of server-side apply
+ * as documented, checked here against themselves, not against a real server.
  */
 class SandboxIT {
 
@@ -66,6 +73,163 @@ class SandboxIT {
             assertThat(stored.getData()).containsOnly(Map.entry("password", "cHc="));
             assertThat(stored.getStringData()).isNullOrEmpty();
         }
+    }
+
+    @Test
+    void recordsManagedFieldsForApplyMergePatchJsonPatchAndPut() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(configMap(Map.of("a", "1"), Map.of("team", "x"))).fieldManager("driftwarden").forceConflicts().serverSideApply();
+
+            configMaps.withName("settings").patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
+                    .withFieldManager("kubectl-edit").build(), "{\"data\":{\"b\":\"2\"}}");
+            configMaps.withName("settings").patch(new PatchContext.Builder().withPatchType(PatchType.JSON)
+                    .withFieldManager("kubectl-patch").build(), "[{\"op\":\"add\",\"path\":\"/data/c\",\"value\":\"3\"}]");
+            ConfigMap current = configMaps.withName("settings").get();
+            current.getData().put("d", "4");
+            configMaps.resource(current).update();
+
+            Map<String, String> owners = owners(configMaps.withName("settings").get());
+            assertThat(owners).containsEntry("driftwarden/Apply", "{\"f:metadata\":{\"f:labels\":{\".\":{},\"f:team\":{}}},\"f:data\":{\".\":{},\"f:a\":{}}}")
+                    .containsEntry("kubectl-edit/Update", "{\"f:data\":{\"f:b\":{}}}")
+                    .containsEntry("kubectl-patch/Update", "{\"f:data\":{\"f:c\":{}}}")
+                    .containsEntry("fabric8-kubernetes-client/Update", "{\"f:data\":{\"f:d\":{}}}"); // a PUT with no fieldManager: the User-Agent's name
+        }
+    }
+
+    @Test
+    void movesOwnershipOnUpdateOnlyForTheValuesItChanged() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(configMap(Map.of("a", "1", "b", "2"), Map.of())).fieldManager("driftwarden").forceConflicts().serverSideApply();
+
+            // a controller PUTs the whole object back, changing only b
+            ConfigMap current = configMaps.withName("settings").get();
+            current.getData().put("b", "20");
+            configMaps.resource(current).update();
+
+            Map<String, String> owners = owners(configMaps.withName("settings").get());
+            assertThat(owners).containsEntry("fabric8-kubernetes-client/Update", "{\"f:data\":{\"f:b\":{}}}")
+                    .containsEntry("driftwarden/Apply", "{\"f:data\":{\".\":{},\"f:a\":{}}}");
+        }
+    }
+
+    @Test
+    void keepsSeededManagedFieldsAndHonoursThemOnTheNextApply() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            // given an object seeded as a real cluster had it: driftwarden applied a and old, kubectl-edit added hand
+            ConfigMap seeded = configMap(Map.of("a", "1", "old", "x", "hand", "y"), Map.of());
+            seeded.getMetadata().setManagedFields(List.of(
+                    entry("driftwarden", "Apply", Map.of("f:data", Map.of("f:a", Map.of(), "f:old", Map.of()))),
+                    entry("kubectl-edit", "Update", Map.of("f:data", Map.of("f:hand", Map.of())))));
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(seeded).create();
+            assertThat(owners(configMaps.withName("settings").get())).containsKeys("driftwarden/Apply", "kubectl-edit/Update");
+
+            // when driftwarden applies without old
+            configMaps.resource(configMap(Map.of("a", "1"), Map.of())).fieldManager("driftwarden").forceConflicts().serverSideApply();
+
+            // then old is removed (driftwarden owned it alone), hand stays (another manager owns it)
+            assertThat(configMaps.withName("settings").get().getData()).containsOnly(Map.entry("a", "1"), Map.entry("hand", "y"));
+        }
+    }
+
+    @Test
+    void mergesListsByTheirSchemaOnApply() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var deployments = client.apps().deployments().inNamespace("shop");
+            deployments.resource(deployment("web", "nginx:1", "A")).fieldManager("driftwarden").forceConflicts().serverSideApply();
+            deployments.withName("web").patch(new PatchContext.Builder().withPatchType(PatchType.JSON)
+                    .withFieldManager("kubectl-set").build(),
+                    "[{\"op\":\"add\",\"path\":\"/spec/template/spec/containers/0/env/-\",\"value\":{\"name\":\"HAND\",\"value\":\"1\"}}]");
+
+            // when driftwarden applies a new image: containers and env merge by name, not replace
+            deployments.resource(deployment("web", "nginx:2", "A")).fieldManager("driftwarden").forceConflicts().serverSideApply();
+
+            var container = deployments.withName("web").get().getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getImage()).isEqualTo("nginx:2");
+            assertThat(container.getEnv()).extracting(e -> e.getName()).containsExactly("A", "HAND");
+        }
+    }
+
+    @Test
+    void aDryRunStoresNothing() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(configMap(Map.of("a", "1"), Map.of())).fieldManager("driftwarden").forceConflicts().serverSideApply();
+            String version = configMaps.withName("settings").get().getMetadata().getResourceVersion();
+
+            ConfigMap predicted = configMaps.resource(configMap(Map.of("a", "2"), Map.of())).dryRun()
+                    .fieldManager("driftwarden").forceConflicts().serverSideApply();
+            configMaps.resource(configMap(Map.of("x", "1"), Map.of()).edit().editMetadata().withName("other").endMetadata().build())
+                    .dryRun().create();
+
+            assertThat(predicted.getData()).containsEntry("a", "2");
+            assertThat(configMaps.withName("settings").get().getData()).containsEntry("a", "1");
+            assertThat(configMaps.withName("settings").get().getMetadata().getResourceVersion()).isEqualTo(version);
+            assertThat(configMaps.withName("other").get()).isNull();
+        }
+    }
+
+    @Test
+    void aJsonPatchWhoseTestFailsAnswers422AndChangesNothing() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(configMap(Map.of("a", "1"), Map.of())).create();
+
+            var failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> configMaps.withName("settings").patch(PatchContext.of(PatchType.JSON),
+                            "[{\"op\":\"test\",\"path\":\"/data/a\",\"value\":\"2\"},{\"op\":\"remove\",\"path\":\"/data/a\"}]"));
+
+            assertThat(failure.getCode()).isEqualTo(422);
+            assertThat(configMaps.withName("settings").get().getData()).containsOnly(Map.entry("a", "1"));
+        }
+    }
+
+    @Test
+    void anApplyWithoutForceConflictsWithAnotherManagersValue() {
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            var configMaps = client.configMaps().inNamespace("shop");
+            configMaps.resource(configMap(Map.of("a", "1"), Map.of())).fieldManager("someone").serverSideApply();
+
+            var failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> configMaps.resource(configMap(Map.of("a", "2"), Map.of())).fieldManager("driftwarden").serverSideApply());
+
+            assertThat(failure.getCode()).isEqualTo(409);
+            assertThat(configMaps.withName("settings").get().getData()).containsOnly(Map.entry("a", "1"));
+        }
+    }
+
+    private static Map<String, String> owners(ConfigMap object) {
+        return owners(object.getMetadata().getManagedFields());
+    }
+
+    private static Map<String, String> owners(List<ManagedFieldsEntry> entries) {
+        Map<String, String> owners = new java.util.TreeMap<>();
+        for (ManagedFieldsEntry entry : entries) {
+            owners.put(entry.getManager() + "/" + entry.getOperation(), Serialization.asJson(entry.getFieldsV1()));
+        }
+        return owners;
+    }
+
+    private static ManagedFieldsEntry entry(String manager, String operation, Map<String, Object> fields) {
+        ManagedFieldsEntry entry = new ManagedFieldsEntry();
+        entry.setManager(manager);
+        entry.setOperation(operation);
+        entry.setApiVersion("v1");
+        entry.setFieldsType("FieldsV1");
+        FieldsV1 fieldsV1 = new FieldsV1();
+        fields.forEach(fieldsV1::setAdditionalProperty);
+        entry.setFieldsV1(fieldsV1);
+        return entry;
+    }
+
+    private static Deployment deployment(String name, String image, String env) {
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
+                .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("app").withImage(image)
+                .addNewEnv().withName(env).withValue("v").endEnv().endContainer().endSpec().endTemplate().endSpec().build();
     }
 
     private static ConfigMap configMap(Map<String, String> data, Map<String, String> labels) {

@@ -1,0 +1,10 @@
+/**
+ * Kubernetes' type semantics, as data: for each kind, which fields are structs, maps or lists, how a list is
+ * merged (a map keyed by one or more fields, a set, or atomic), which values are quantities or int-or-string, and
+ * which fields are pointers (a pointer keeps an explicit zero; a plain field cannot tell zero from absent). Built-in
+ * kinds come from Kubernetes' Go types (bundled {@code k8s-go-types.json}), custom kinds from their CRD's
+ * {@code openAPIV3Schema}; anything else is {@link io.driftwarden.jobs.schema.FieldType.Untyped untyped}. Also
+ * here: paths into objects ({@link io.driftwarden.jobs.schema.FieldPath}), field sets as
+ * {@code managedFields} records them ({@link io.driftwarden.jobs.schema.FieldTree}), and server-side apply's merge.
+ */
+package io.driftwarden.jobs.schema;

@@ -13,6 +13,8 @@ import io.driftwarden.jobs.support.Manifests;
 import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -157,6 +159,40 @@ class ReconcileIT {
             assertThat(kubectl.services().inNamespace("shop").withName("api").get()).isNotNull();
             assertThat(world.audit.records(ReportFilter.all())).filteredOn(r -> r.entry().runId().equals(world.lastRunId()))
                     .hasSize(6).allSatisfy(r -> assertThat(r.entry().commit()).isEqualTo(commit).hasSize(40));
+        }
+    }
+
+    @Test
+    void removesWhatKubectlAddedByHandAndLeavesAControllersAdditionAlone() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient kubectl = world.sandbox.client()) {
+            repo.write("app/deploy.yaml", Manifests.deployment("api", 3, "nginx:1.25")).commit("initial");
+            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "app", "enforce"));
+            world.reconcile(config, "shop");
+            var api = kubectl.apps().deployments().inNamespace("shop").withName("api");
+
+            // given kubectl-edit added an env var and a label, and a controller added an annotation
+            api.patch(new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager("kubectl-edit").build(), """
+                    [{"op":"add","path":"/spec/template/spec/containers/0/env","value":[{"name":"DEBUG","value":"1"}]},
+                     {"op":"add","path":"/metadata/labels/oncall","value":"me"}]""");
+            api.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("my-controller").build(),
+                    "{\"metadata\":{\"annotations\":{\"example.com/seen\":\"yes\"}}}");
+            world.sandbox.clearRequests();
+
+            // when
+            BindingResult result = world.reconcile(config, "shop");
+
+            // then both hand changes are found, with who made them, and removed by one guarded JSON patch
+            assertThat(result.drifts().get(0).details()).extracting(d -> d.path().render() + " " + d.because())
+                    .containsExactlyInAnyOrder("metadata.labels.oncall added by kubectl-edit",
+                            "spec.template.spec.containers[name=web].env[name=DEBUG] added by kubectl-edit");
+            assertThat(world.writes()).extracting(SandboxRequest::contentType).containsExactly("application/json-patch+json");
+            var after = api.get();
+            assertThat(after.getMetadata().getLabels()).doesNotContainKey("oncall");
+            assertThat(after.getMetadata().getAnnotations()).containsEntry("example.com/seen", "yes");
+            assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).isEmpty();
+            assertThat(world.events(world.lastRunId())).containsExactly("INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api");
+            BindingResult next = world.reconcile(config, "shop");
+            assertThat(next.driftCount()).as(next.drifts().get(0).maskedDiff()).isZero();
         }
     }
 

@@ -250,8 +250,8 @@ public final class Differ {
 
         /** A value present live and absent from Git: drift when a drift manager (or driftwarden) owns it. */
         private void liveOnly(FieldPath path, JsonNode value, FieldType type) {
-            if (!checkLiveOnly || value == null || value.isNull()) {
-                return;
+            if (!checkLiveOnly || value == null || value.isNull() || (value.isContainer() && value.isEmpty())) {
+                return; // an empty list or map is no value to a Go type: nothing was added
             }
             List<Ownership.Owned> owners = ownership.owners(path).stream()
                     .filter(o -> driftManagers.matches(o.manager()) || o.manager().equals(ownManager)).toList();

@@ -30,10 +30,14 @@ abstract class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: text).")
     Format format = Format.text;
 
+    @Option(names = "--diff", paramLabel = "STYLE",
+            description = "How each drifted object is shown: paths, unified (live -> Git, as kubectl diff) or none. Default: unified for plan, none for run.")
+    DiffStyle diff;
+
     @Option(names = "--trigger", paramLabel = "TRIGGER", description = "Recorded in the audit trail: manual (default), cronjob, cron or webhook.")
     String trigger = "manual";
 
-    protected Integer execute(Mode runMode, boolean showDiffs) throws Exception {
+    protected Integer execute(Mode runMode, DiffStyle defaultDiff) throws Exception {
         if (!Set.of("manual", "cronjob", "cron", "webhook").contains(trigger)) {
             throw new ParameterException(spec.commandLine(), "--trigger must be manual, cronjob, cron or webhook");
         }
@@ -47,7 +51,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
             outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger), audit);
         }
-        new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), showDiffs).print(outcome, format);
+        new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), diff == null ? defaultDiff : diff).print(outcome, format);
         return outcome.exitCode();
     }
 }

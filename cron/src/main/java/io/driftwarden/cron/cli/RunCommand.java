@@ -14,7 +14,7 @@ public class RunCommand extends ReconcileCommand {
 
     @Override
     public Integer call() throws Exception {
-        return execute(parseMode(), false);
+        return execute(parseMode(), DiffStyle.none);
     }
 
     private Mode parseMode() {

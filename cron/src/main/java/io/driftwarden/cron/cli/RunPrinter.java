@@ -4,6 +4,7 @@ import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.diff.DriftPath;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,12 +18,12 @@ public final class RunPrinter {
 
     private final PrintWriter out;
     private final PrintWriter err;
-    private final boolean showDiffs;
+    private final DiffStyle diffStyle;
 
-    public RunPrinter(PrintWriter out, PrintWriter err, boolean showDiffs) {
+    public RunPrinter(PrintWriter out, PrintWriter err, DiffStyle diffStyle) {
         this.out = out;
         this.err = err;
-        this.showDiffs = showDiffs;
+        this.diffStyle = diffStyle;
     }
 
     public void print(RunOutcome outcome, Format format) {
@@ -53,8 +54,9 @@ public final class RunPrinter {
             }
             table(result, "  ");
             long inSync = result.drifts().size() - result.driftCount();
-            out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%n", result.drifts().size(), inSync,
-                    result.driftCount(), result.correctedCount(), result.failedCount());
+            out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
+                    result.driftCount(), result.correctedCount(), result.failedCount(),
+                    result.dryRuns() == 0 ? "" : " (" + result.dryRuns() + " server dry-runs to confirm drift, not writes)");
         }
         out.printf("%nexit %d%n", outcome.exitCode());
     }
@@ -69,9 +71,12 @@ public final class RunPrinter {
             Drift drift = drifts.get(change.key().subject());
             out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(),
                     drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths()));
-            if (showDiffs && !drift.maskedDiff().isEmpty()) {
-                drift.maskedDiff().lines().forEach(line -> out.println(indent + "    " + line));
-            }
+            String shown = switch (diffStyle) {
+                case paths -> drift.maskedDiff();
+                case unified -> drift.unifiedDiff().isEmpty() ? drift.maskedDiff() : drift.unifiedDiff();
+                case none -> "";
+            };
+            shown.lines().forEach(line -> out.println(indent + "    " + line));
         }
     }
 
@@ -91,6 +96,7 @@ public final class RunPrinter {
             binding.put("sourceUrl", result.revision() == null ? null : result.revision().url());
             binding.put("commit", result.revision() == null ? null : result.revision().commit());
             binding.put("error", result.error());
+            binding.put("dryRuns", result.dryRuns());
             Map<String, Change> changes = result.changes().stream().collect(Collectors.toMap(c -> c.key().subject(), Function.identity()));
             ArrayNode objects = binding.putArray("objects");
             for (Drift drift : result.drifts()) {
@@ -105,7 +111,16 @@ public final class RunPrinter {
                 object.put("drift", drift.type().name());
                 object.put("action", change == null ? null : change.action().name());
                 drift.paths().forEach(object.putArray("paths")::add);
+                ArrayNode details = object.putArray("drifts");
+                for (DriftPath path : drift.details()) {
+                    ObjectNode detail = details.addObject();
+                    detail.put("path", path.path().render());
+                    detail.put("reason", path.because());
+                    detail.set("live", path.live());
+                    detail.set("git", path.desired());
+                }
                 object.put("diff", drift.maskedDiff());
+                object.put("unifiedDiff", drift.unifiedDiff());
                 if (change != null && change.action() == Action.FAILED) {
                     object.put("error", change.detail());
                 }

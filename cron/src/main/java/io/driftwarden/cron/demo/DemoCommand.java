@@ -9,6 +9,7 @@ import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.cron.cli.RunOutcome;
+import io.driftwarden.cron.cli.DiffStyle;
 import io.driftwarden.cron.cli.RunPrinter;
 import io.driftwarden.cron.cli.RunRequest;
 import io.driftwarden.cron.cli.Runs;
@@ -16,6 +17,8 @@ import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.sandbox.Sandbox;
 import io.driftwarden.jobs.sandbox.SandboxRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -165,11 +168,19 @@ public class DemoCommand implements Callable<Integer> {
                 return secret;
             });
             out.println("   - kubectl edit secret/redis-credentials (a new password)");
+            deployment.patch(new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager("kubectl-set").build(),
+                    "[{\"op\":\"add\",\"path\":\"/spec/template/spec/containers/0/env/-\",\"value\":{\"name\":\"DEBUG\",\"value\":\"true\"}}]");
+            out.println("   - kubectl set env deployment/frontend DEBUG=true (recorded as field manager kubectl-set: a hand change,");
+            out.println("     so it is drift and will be removed)");
+            deployment.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("rollout-controller").build(),
+                    "{\"metadata\":{\"annotations\":{\"rollout.example.com/observed\":\"v5\"}}}");
+            out.println("   - a controller annotates deployment/frontend (field manager rollout-controller: not a hand change,");
+            out.println("     and Git does not set that annotation, so it is left alone)");
         }
     }
 
     private void printChanges(PrintWriter out, RunOutcome outcome) {
-        RunPrinter printer = new RunPrinter(out, spec.commandLine().getErr(), false);
+        RunPrinter printer = new RunPrinter(out, spec.commandLine().getErr(), DiffStyle.paths);
         for (BindingResult result : outcome.results()) {
             if (result.error() != null) {
                 out.println("   FAILED: " + result.error());

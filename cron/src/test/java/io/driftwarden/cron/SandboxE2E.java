@@ -68,11 +68,28 @@ class SandboxE2E {
 
             Cli.Result plan = Cli.run(tmp, "plan");
             assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
-            assertThat(plan.out()).contains("~ spec.replicas: 7 -> 3");
+            assertThat(plan.out()).contains("-  replicas: 7", "+  replicas: 3");
+            assertThat(Cli.run(tmp, "plan", "--diff", "paths").out()).contains("~ spec.replicas: 7 -> 3 (differs from Git)");
 
             Cli.Result restored = Cli.run(tmp, "run");
             assertThat(restored.exit()).as(restored.all()).isZero();
             assertThat(Cli.run(tmp, "plan").exit()).isZero();
+
+            // a hand edit as kubectl edit sends it (field manager kubectl-edit): an env var and a label Git lacks
+            String handEdit = "{\"metadata\":{\"labels\":{\"oncall\":\"me\"}},\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                    + "[{\"name\":\"api\",\"image\":\"nginx:1.27\",\"env\":[{\"name\":\"DEBUG\",\"value\":\"1\"}]}]}}}}";
+            assertThat(mergePatch(url, "kubectl-edit", handEdit)).isBetween(200, 299);
+            Cli.Result handPlan = Cli.run(tmp, "plan", "--diff", "paths");
+            assertThat(handPlan.exit()).as(handPlan.all()).isEqualTo(ExitCodes.DRIFT);
+            assertThat(handPlan.out()).contains("metadata.labels.oncall: \"me\" (added by kubectl-edit)",
+                    "spec.template.spec.containers[name=api].env[name=DEBUG]");
+            assertThat(Cli.run(tmp, "run").exit()).isZero();
+            assertThat(Cli.run(tmp, "plan").exit()).isZero();
+
+            // the same change by a controller is not drift
+            assertThat(mergePatch(url, "my-controller", handEdit)).isBetween(200, 299);
+            Cli.Result controllerPlan = Cli.run(tmp, "plan");
+            assertThat(controllerPlan.exit()).as(controllerPlan.all()).isZero();
 
             Cli.Result report = Cli.run(tmp, "report", "--format", "csv", "--output", "report.csv");
             assertThat(report.exit()).as(report.all()).isZero();
@@ -80,7 +97,8 @@ class SandboxE2E {
             assertThat(rows).filteredOn(r -> r.get("event").equals("CORRECTED"))
                     .extracting(r -> r.get("subject") + " " + r.get("action") + " " + r.get("changed_paths") + " " + r.get("commit"))
                     .containsExactly("Namespace/shop CREATED  " + commit, "Deployment/shop/api CREATED  " + commit,
-                            "Deployment/shop/api CONFIGURED spec.replicas " + commit);
+                            "Deployment/shop/api CONFIGURED spec.replicas " + commit,
+                            "Deployment/shop/api CONFIGURED metadata.labels.oncall\nspec.template.spec.containers[name=api].env[name=DEBUG] " + commit);
         } finally {
             sandbox.destroy();
             sandbox.waitFor();
@@ -94,5 +112,14 @@ class SandboxE2E {
                     Matcher matcher = started.matcher(Files.exists(out) ? Files.readString(out) : "");
                     return matcher.find() ? matcher.group(1) : null;
                 }, java.util.Objects::nonNull);
+    }
+
+    /** {@code curl -X PATCH -H 'Content-Type: application/merge-patch+json' URL?fieldManager=MANAGER -d BODY}. */
+    private static int mergePatch(String url, String manager, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(url + "/apis/apps/v1/namespaces/shop/deployments/api?fieldManager=" + manager))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/merge-patch+json").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

@@ -3,7 +3,9 @@ package io.driftwarden.jobs.apply;
 import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.schema.Pointers;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -31,6 +33,7 @@ final class RemovalPatch {
         if (pointers.isEmpty()) {
             return null;
         }
+        pointers = emptiedParents(pointers, current);
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         List<String> ordered = Pointers.removalOrder(pointers);
         for (String pointer : ordered) {
@@ -40,5 +43,26 @@ final class RemovalPatch {
             patch.addObject().put("op", "remove").put("path", pointer);
         }
         return patch;
+    }
+
+    /**
+     * Where the removals would leave a list or map empty, removes it instead (an empty {@code env: []} left behind
+     * would otherwise become a field of the patch's manager, and Git does not set it).
+     */
+    private static List<String> emptiedParents(List<String> pointers, JsonNode current) {
+        Map<String, List<String>> byParent = new LinkedHashMap<>();
+        for (String pointer : pointers) {
+            byParent.computeIfAbsent(pointer.substring(0, pointer.lastIndexOf('/')), p -> new ArrayList<>()).add(pointer);
+        }
+        List<String> result = new ArrayList<>();
+        byParent.forEach((parent, children) -> {
+            JsonNode container = current.at(parent);
+            if (!parent.isEmpty() && container.isContainer() && container.size() == children.size()) {
+                result.add(parent);
+            } else {
+                result.addAll(children);
+            }
+        });
+        return result;
     }
 }

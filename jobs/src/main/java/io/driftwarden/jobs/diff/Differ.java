@@ -39,7 +39,6 @@ import tools.jackson.databind.node.StringNode;
  */
 public final class Differ {
 
-    private static final Field ROOT = new Field(Untyped.INSTANCE, true);
     private static final Field MAP_VALUE_UNTYPED = new Field(Untyped.INSTANCE, false);
     private static final int SHOWN_VALUE_LENGTH = 200;
 

@@ -44,7 +44,7 @@ final class FieldManagers {
         ObjectNode merged = (ObjectNode) ApplyMerge.merge(current, applied, type);
         List<String> conflicts = new ArrayList<>();
         for (Entry entry : entries) {
-            if (entry.is(manager, "Apply")) {
+            if (entry.is(manager, "Apply", "")) {
                 continue;
             }
             for (FieldPath path : leaves(appliedSet)) {
@@ -57,7 +57,7 @@ final class FieldManagers {
         if (!force && !conflicts.isEmpty()) {
             throw new ConflictException("Apply failed with " + conflicts.size() + " conflict(s): " + String.join(", ", conflicts));
         }
-        Entry own = Entry.find(entries, manager, "Apply");
+        Entry own = Entry.find(entries, manager, "Apply", "");
         if (own != null) {
             List<String> removals = new ArrayList<>();
             for (FieldPath path : own.fields.members()) {
@@ -70,12 +70,15 @@ final class FieldManagers {
             }
             Pointers.removeAll(merged, removals);
         }
-        set(entries, manager, "Apply", applied.path("apiVersion").asString(""), appliedSet);
+        set(entries, manager, "Apply", "", applied.path("apiVersion").asString(""), appliedSet);
         return withEntries(merged, entries, current);
     }
 
-    /** Any other write (create, update, merge or JSON patch) of {@code updated} by {@code manager}. */
-    ObjectNode update(JsonNode current, ObjectNode updated, FieldType type, String manager) {
+    /**
+     * Any other write (create, update, merge, JSON or strategic merge patch) of {@code updated} by {@code manager},
+     * through {@code subresource} ({@code ""} for the object itself, {@code scale} …).
+     */
+    ObjectNode update(JsonNode current, ObjectNode updated, FieldType type, String manager, String subresource) {
         JsonNode given = updated.path("metadata").get("managedFields");
         if (given != null && given.isArray() && !given.isEmpty()
                 && (current == null || !given.equals(current.path("metadata").get("managedFields")))) {
@@ -97,23 +100,23 @@ final class FieldManagers {
             }
         }
         for (Entry entry : entries) {
-            if (!entry.is(manager, "Update")) {
+            if (!entry.is(manager, "Update", subresource)) {
                 changed.members().forEach(entry.fields::remove);
             }
         }
-        Entry own = Entry.find(entries, manager, "Update");
+        Entry own = Entry.find(entries, manager, "Update", subresource);
         FieldTree owned = own == null ? new FieldTree() : own.fields;
         changed.members().forEach(owned::insert);
-        set(entries, manager, "Update", updated.path("apiVersion").asString(""), owned);
+        set(entries, manager, "Update", subresource, updated.path("apiVersion").asString(""), owned);
         return withEntries(updated, entries, current);
     }
 
-    private void set(List<Entry> entries, String manager, String operation, String apiVersion, FieldTree fields) {
-        Entry existing = Entry.find(entries, manager, operation);
+    private void set(List<Entry> entries, String manager, String operation, String subresource, String apiVersion, FieldTree fields) {
+        Entry existing = Entry.find(entries, manager, operation, subresource);
         if (existing == null) {
-            entries.add(new Entry(manager, operation, apiVersion, now(), fields));
+            entries.add(new Entry(manager, operation, apiVersion, now(), subresource, fields));
         } else if (!existing.fields.toFieldsV1().equals(fields.toFieldsV1())) {
-            entries.set(entries.indexOf(existing), new Entry(manager, operation, apiVersion, now(), fields));
+            entries.set(entries.indexOf(existing), new Entry(manager, operation, apiVersion, now(), subresource, fields));
         }
     }
 
@@ -141,7 +144,7 @@ final class FieldManagers {
     }
 
     /** One {@code managedFields} entry. */
-    private record Entry(String manager, String operation, String apiVersion, String time, FieldTree fields) {
+    private record Entry(String manager, String operation, String apiVersion, String time, String subresource, FieldTree fields) {
 
         static List<Entry> read(JsonNode object) {
             List<Entry> entries = new ArrayList<>();
@@ -151,17 +154,17 @@ final class FieldManagers {
             for (JsonNode entry : object.path("metadata").path("managedFields")) {
                 entries.add(new Entry(entry.path("manager").asString(""), entry.path("operation").asString(""),
                         entry.path("apiVersion").asString(""), entry.path("time").asString(""),
-                        FieldTree.ofFieldsV1(entry.path("fieldsV1"))));
+                        entry.path("subresource").asString(""), FieldTree.ofFieldsV1(entry.path("fieldsV1"))));
             }
             return entries;
         }
 
-        static Entry find(List<Entry> entries, String manager, String operation) {
-            return entries.stream().filter(e -> e.is(manager, operation)).findFirst().orElse(null);
+        static Entry find(List<Entry> entries, String manager, String operation, String subresource) {
+            return entries.stream().filter(e -> e.is(manager, operation, subresource)).findFirst().orElse(null);
         }
 
-        boolean is(String name, String op) {
-            return manager.equals(name) && operation.equals(op);
+        boolean is(String name, String op, String sub) {
+            return manager.equals(name) && operation.equals(op) && subresource.equals(sub);
         }
 
         ObjectNode toJson() {
@@ -172,6 +175,9 @@ final class FieldManagers {
             json.put("time", time);
             json.put("fieldsType", "FieldsV1");
             json.set("fieldsV1", fields.toFieldsV1());
+            if (!subresource.isEmpty()) {
+                json.put("subresource", subresource);
+            }
             return json;
         }
     }

@@ -3,6 +3,8 @@ package io.driftwarden.jobs.sandbox;
 import io.driftwarden.jobs.schema.FieldType;
 import io.driftwarden.jobs.schema.Keys;
 import io.driftwarden.jobs.schema.Schemas;
+import io.driftwarden.jobs.schema.StrategicMerge;
+import io.driftwarden.jobs.schema.UnknownFields;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,7 +42,17 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private static final String APPLY_PATCH = "application/apply-patch";
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+    private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+    private static final String SCALE = "/scale";
+    /** The path of a Namespace object. */
+    private static final Pattern NAMESPACE_OBJECT = Pattern.compile("/api/v1/namespaces/([^/]+)");
+    /** The path of an object in a namespace: group 1 is the namespace. */
+    private static final Pattern IN_NAMESPACE = Pattern.compile("/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/[^/]+/[^/]+");
     private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    /** Warnings for the request being answered, sent back as {@code Warning} headers. */
+    private static final ThreadLocal<List<String>> WARNINGS = ThreadLocal.withInitial(ArrayList::new);
 
     private final List<SandboxRequest> requests = new CopyOnWriteArrayList<>();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -64,7 +78,50 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (logged.isWrite()) {
             beforeWrite.accept(logged);
         }
+        WARNINGS.get().clear();
+        MockResponse response = answer(request);
+        WARNINGS.get().forEach(warning -> response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\""));
+        if (response.header("Content-Type") == null) {
+            // clients decode by the response's type; kubectl's typed clients would otherwise assume protobuf
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        if (contentType.startsWith(PROTOBUF)) {
+            try {
+                request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                        request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+                        new Buffer().writeUtf8(Serialization.asJson(ProtobufBodies.toJson(request.getBody().readByteArray()))));
+            } catch (ProtobufBodies.Unreadable e) {
+                return status(415, "UnsupportedMediaType", e.getMessage());
+            }
+        }
+        String path = pathOf(request);
+        if (request.getMethod().equals("GET") && Discovery.isDiscoveryPath(path)) {
+            return discovery().document(path).map(SandboxDispatcher::json).orElseGet(() -> notFound(path));
+        }
+        if (request.getMethod().equals("GET") && path.startsWith("/openapi/")) {
+            return OpenApi.answer(path, discovery()).map(body -> new MockResponse().setResponseCode(200)
+                    .setHeader("Content-Type", "application/json").setBody(body)).orElseGet(() -> notFound(path));
+        }
         return super.dispatch(request);
+    }
+
+    /** What the sandbox serves now: the built-in kinds and those of the CRDs stored in it. */
+    private Discovery discovery() {
+        return Discovery.with(crds());
+    }
+
+    private List<JsonNode> crds() {
+        JsonNode stored = current(CRDS);
+        List<JsonNode> items = new ArrayList<>();
+        if (stored != null) {
+            stored.path("items").forEach(items::add);
+        }
+        return items;
     }
 
     @Override
@@ -73,8 +130,12 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return super.handleCreate(request);
         }
         return locked(() -> {
-            ObjectNode body = asServerStores(parse(request.getUtf8Body()));
-            ObjectNode created = fieldManagers.update(null, body, type(body), manager(request));
+            ObjectNode body = asServerStores(parse(request.getUtf8Body()), request);
+            requireNamespace(pathOf(request) + "/" + body.path("metadata").path("name").asString(""));
+            ObjectNode created = fieldManagers.update(null, body, type(body), manager(request), "");
+            if (created.path("kind").asString("").equals("Namespace")) {
+                created.putObject("status").put("phase", "Active");
+            }
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(created));
             }
@@ -84,6 +145,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
+        if (pathOf(request).endsWith(SCALE)) {
+            return locked(() -> scale(request, scale -> parse(request.getUtf8Body())));
+        }
         if (isSubresource(request.getPath())) {
             return super.handleUpdate(request);
         }
@@ -92,14 +156,17 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             if (current == null) {
                 return notFound(pathOf(request));
             }
-            ObjectNode body = asServerStores(parse(request.getUtf8Body()));
-            return store(request, current, fieldManagers.update(current, body, type(body), manager(request)), false);
+            ObjectNode body = asServerStores(parse(request.getUtf8Body()), request);
+            return store(request, current, fieldManagers.update(current, body, type(body), manager(request), ""), false);
         });
     }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = String.valueOf(request.getHeader("Content-Type"));
+        if (pathOf(request).endsWith(SCALE)) {
+            return locked(() -> scale(request, scale -> patched(scale, request)));
+        }
         if (isSubresource(request.getPath())) {
             return super.handlePatch(request);
         }
@@ -112,26 +179,100 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             if (current == null) {
                 return notFound(objectPath);
             }
-            JsonNode patched;
-            if (contentType.startsWith(MERGE_PATCH)) {
-                patched = mergePatch(current.deepCopy(), parse(request.getUtf8Body()));
-            } else if (contentType.startsWith(JSON_PATCH)) {
-                try {
-                    patched = JsonPatch.apply(Serialization.jsonMapper().readTree(request.getUtf8Body()), current);
-                } catch (JsonPatchException | JacksonException e) {
-                    return status(422, "Invalid", "the JSON patch was not applied: " + e.getMessage());
-                }
-            } else {
-                return status(415, "UnsupportedMediaType", "the sandbox does not take " + contentType + " patches");
-            }
-            ObjectNode updated = asServerStores((ObjectNode) patched);
-            return store(request, current, fieldManagers.update(current, updated, type(updated), manager(request)), false);
+            ObjectNode updated = asServerStores(patched(current, request), request);
+            return store(request, current, fieldManagers.update(current, updated, type(updated), manager(request), ""), false);
         });
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+        String plain = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (plain.endsWith(SCALE)) {
+            JsonNode parent = current(plain.substring(0, plain.length() - SCALE.length()));
+            return parent == null ? notFound(plain) : json(Scales.of(parent));
+        }
+        return super.handleGet(path);
+    }
+
+    /** Deleting a Namespace deletes every object in it first, as the namespace controller does (here at once). */
+    @Override
+    public MockResponse handleDelete(String path) {
+        Matcher namespace = NAMESPACE_OBJECT.matcher(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+        if (namespace.matches() && current(namespace.group(0)) != null) {
+            for (Discovery.Resource resource : discovery().resources()) {
+                if (resource.namespaced() && resource.verbs().contains("delete")) {
+                    String base = resource.group().isEmpty() ? "/api/" + resource.version() : "/apis/" + resource.apiVersion();
+                    super.handleDelete(base + "/namespaces/" + namespace.group(1) + "/" + resource.plural());
+                }
+            }
+        }
+        return super.handleDelete(path);
+    }
+
+    /**
+     * The object after a merge, JSON or strategic merge patch (by the request's content type); throws
+     * {@link Refused} for a patch the API server would refuse.
+     */
+    private ObjectNode patched(JsonNode current, RecordedRequest request) {
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        JsonNode patched;
+        if (contentType.startsWith(MERGE_PATCH)) {
+            patched = mergePatch(current.deepCopy(), parse(request.getUtf8Body()));
+        } else if (contentType.startsWith(JSON_PATCH)) {
+            try {
+                patched = JsonPatch.apply(Serialization.jsonMapper().readTree(request.getUtf8Body()), current);
+            } catch (JsonPatchException | JacksonException e) {
+                throw new Refused(422, "Invalid", "the JSON patch was not applied: " + e.getMessage());
+            }
+        } else if (contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+            String apiVersion = current.path("apiVersion").asString("");
+            String kind = current.path("kind").asString("");
+            if (!Schemas.builtin().knows(apiVersion, kind) && !kind.equals("Scale")) {
+                throw new Refused(415, "UnsupportedMediaType", "strategic merge patch is not supported for " + apiVersion + " " + kind
+                        + " (a custom kind): use application/merge-patch+json, application/json-patch+json or apply");
+            }
+            try {
+                patched = StrategicMerge.apply(current, parse(request.getUtf8Body()), type(current));
+            } catch (StrategicMerge.InvalidPatch e) {
+                throw new Refused(400, "BadRequest", e.getMessage());
+            }
+        } else {
+            throw new Refused(415, "UnsupportedMediaType", "the sandbox does not take " + contentType + " patches");
+        }
+        if (!(patched instanceof ObjectNode object)) {
+            throw new Refused(422, "Invalid", "the patched object is not an object");
+        }
+        return object;
+    }
+
+    /**
+     * The scale subresource of a Deployment, StatefulSet, ReplicaSet or ReplicationController: the {@code Scale}
+     * after {@code change} writes its {@code spec.replicas} into the object, owned by the writer with subresource
+     * {@code scale}, as the API server records it.
+     */
+    private MockResponse scale(RecordedRequest request, java.util.function.UnaryOperator<JsonNode> change) {
+        String objectPath = pathOf(request).substring(0, pathOf(request).length() - SCALE.length());
+        JsonNode current = current(objectPath);
+        if (current == null) {
+            return notFound(pathOf(request));
+        }
+        JsonNode replicas = change.apply(Scales.of(current)).path("spec").path("replicas");
+        if (!replicas.isIntegralNumber() || replicas.asInt() < 0) {
+            return status(422, "Invalid", "Scale.spec.replicas: Invalid value: " + replicas + ": must be a non-negative integer");
+        }
+        ObjectNode updated = (ObjectNode) current.deepCopy();
+        ((ObjectNode) updated.path("spec")).put("replicas", replicas.asInt());
+        ObjectNode recorded = fieldManagers.update(current, updated, type(updated), manager(request), "scale");
+        MockResponse stored = store(request, objectPath, current, recorded, false);
+        if (stored.code() != 200) {
+            return stored;
+        }
+        return json(Scales.of(Serialization.jsonMapper().readTree(stored.getBody().readUtf8())));
     }
 
     private MockResponse serverSideApply(RecordedRequest request, JsonNode current) {
         // the applier owns what it sent: a key default the server fills in keys its element but is not its field
-        ObjectNode applied = foldStringData(parse(request.getUtf8Body()));
+        ObjectNode applied = foldStringData(decoded(parse(request.getUtf8Body()), request));
         boolean force = "true".equals(queryParameter(request.getPath(), "force"));
         ObjectNode result;
         try {
@@ -141,6 +282,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return status(409, "Conflict", conflict.getMessage());
         }
         if (current == null) {
+            requireNamespace(pathOf(request));
+            if (result.path("kind").asString("").equals("Namespace")) {
+                result.putObject("status").put("phase", "Active");
+            }
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(result));
             }
@@ -152,6 +297,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     /** Stores a whole new version of an existing object (or, for a dry-run, only answers with it). */
     private MockResponse store(RecordedRequest request, JsonNode current, ObjectNode updated, boolean keepVersion) {
+        return store(request, pathOf(request), current, updated, keepVersion);
+    }
+
+    private MockResponse store(RecordedRequest request, String objectPath, JsonNode current, ObjectNode updated, boolean keepVersion) {
         if (dryRun(request.getPath())) {
             return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(updated));
         }
@@ -159,7 +308,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (keepVersion || !request.getMethod().equals("PUT") || !metadata.hasNonNull("resourceVersion")) {
             metadata.put("resourceVersion", current.path("metadata").path("resourceVersion").asString(""));
         }
-        MockResponse stored = super.handleUpdate(request(HttpMethod.PUT, pathOf(request), updated));
+        MockResponse stored = super.handleUpdate(request(HttpMethod.PUT, objectPath, updated));
         return stored.code() == 202 ? stored.setResponseCode(200) : stored;
     }
 
@@ -173,6 +322,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /** An object can only be created in a namespace that exists (404, as the API server's admission answers). */
+    private void requireNamespace(String objectPath) {
+        Matcher inNamespace = IN_NAMESPACE.matcher(objectPath);
+        if (inNamespace.matches() && current("/api/v1/namespaces/" + inNamespace.group(1)) == null) {
+            throw new Refused(404, "NotFound", "namespaces \"" + inNamespace.group(1) + "\" not found");
+        }
+    }
+
     private FieldType type(JsonNode object) {
         String apiVersion = object.path("apiVersion").asString("");
         String kind = object.path("kind").asString("");
@@ -180,12 +337,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (schemas.knows(apiVersion, kind)) {
             return schemas.kind(apiVersion, kind);
         }
-        JsonNode crds = current(CRDS);
-        List<JsonNode> items = new ArrayList<>();
-        if (crds != null) {
-            crds.path("items").forEach(items::add);
-        }
-        return schemas.withCrds(items).kind(apiVersion, kind);
+        return schemas.withCrds(crds()).kind(apiVersion, kind);
     }
 
     private JsonNode current(String path) {
@@ -199,6 +351,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return write.get();
         } catch (BadRequest e) {
             return status(400, "BadRequest", e.getMessage());
+        } catch (Refused e) {
+            return status(e.code, e.reason, e.getMessage());
         } finally {
             writeLock.unlock();
         }
@@ -219,9 +373,34 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
      * What the API server does to every object it stores, as far as the sandbox goes: defaulted list keys filled in
      * ({@code protocol: TCP}), a Secret's stringData written into data (base64) and not stored.
      */
-    private ObjectNode asServerStores(ObjectNode object) {
+    private ObjectNode asServerStores(ObjectNode object, RecordedRequest request) {
+        decoded(object, request);
         Keys.fillDefaults(object, type(object));
         return foldStringData(object);
+    }
+
+    /**
+     * The object as decoding into the Go types leaves it: fields a built-in kind does not declare are refused
+     * ({@code fieldValidation=Strict}, as kubectl sends) or dropped with a warning ({@code Warn}, the default) or
+     * without ({@code Ignore}).
+     */
+    private ObjectNode decoded(ObjectNode object, RecordedRequest request) {
+        String apiVersion = object.path("apiVersion").asString("");
+        String kind = object.path("kind").asString("");
+        if (!Schemas.builtin().knows(apiVersion, kind)) {
+            return object;
+        }
+        List<String> unknown = UnknownFields.prune(object, Schemas.builtin().kind(apiVersion, kind));
+        String validation = queryParameter(request.getPath(), "fieldValidation");
+        if (unknown.isEmpty() || validation.equals("Ignore")) {
+            return object;
+        }
+        List<String> messages = unknown.stream().map(path -> "unknown field \"" + path + "\"").toList();
+        if (validation.equals("Strict")) {
+            throw new Refused(400, "BadRequest", "strict decoding error: " + String.join(", ", messages));
+        }
+        WARNINGS.get().addAll(messages);
+        return object;
     }
 
     private static ObjectNode foldStringData(ObjectNode object) {
@@ -296,6 +475,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                 new Buffer().writeUtf8(Serialization.asJson(body)));
     }
 
+    private static MockResponse json(JsonNode body) {
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(Serialization.asJson(body));
+    }
+
     private static MockResponse notFound(String path) {
         return status(404, "NotFound", path + " not found");
     }
@@ -303,6 +486,18 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private static MockResponse status(int code, String reason, String message) {
         return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(Map.of("apiVersion", "v1", "kind", "Status",
                 "status", "Failure", "reason", reason, "message", message, "code", code)));
+    }
+
+    /** A request the API server would refuse with this code and reason. */
+    private static final class Refused extends RuntimeException {
+        private final int code;
+        private final String reason;
+
+        Refused(int code, String reason, String message) {
+            super(message);
+            this.code = code;
+            this.reason = reason;
+        }
     }
 
     /** A request body that is not a JSON object. */

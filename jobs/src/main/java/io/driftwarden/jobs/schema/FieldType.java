@@ -1,5 +1,7 @@
 package io.driftwarden.jobs.schema;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,8 +13,21 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
     /** How a list's elements are told apart (Kubernetes' {@code x-kubernetes-list-type}). */
     enum ListKind { MAP, SET, ATOMIC }
 
-    /** A field of a struct: its type, and whether the server cannot tell its zero value from absence. */
-    record Field(FieldType type, boolean zeroIsAbsent) {
+    /**
+     * A field of a struct: its type, whether the server cannot tell its zero value from absence (not a pointer),
+     * whether the server leaves a zero value out of what it returns ({@code omitempty} on a non-pointer), and its
+     * strategic merge patch tags ({@code patchStrategy} such as {@code merge} or {@code merge,retainKeys},
+     * {@code patchMergeKey}; empty when the type declares none).
+     */
+    record Field(FieldType type, boolean zeroIsAbsent, boolean zeroIsOmitted, String patchStrategy, String patchMergeKey) {
+        public Field(FieldType type, boolean zeroIsAbsent) {
+            this(type, zeroIsAbsent, false, "", "");
+        }
+
+        /** Whether a strategic merge patch merges this list (by {@link #patchMergeKey}, or as a set of scalars). */
+        public boolean mergesList() {
+            return List.of(patchStrategy.split(",")).contains("merge");
+        }
     }
 
     /** An object with named fields (a Go struct, or an OpenAPI object with properties). Fields resolve lazily. */
@@ -38,13 +53,23 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
 
         /** The field's declaration, or an untyped one when the type does not know the name. */
         public Field field(String fieldName) {
+            Field field = fields().get(fieldName);
+            return field == null ? new Field(Untyped.INSTANCE, false) : field;
+        }
+
+        /** Whether the type declares this field. */
+        public boolean has(String fieldName) {
+            return fields().containsKey(fieldName);
+        }
+
+        /** The declared fields, in declaration order. */
+        public Map<String, Field> fields() {
             Map<String, Field> known = fields;
             if (known == null) {
-                known = Map.copyOf(loader.get());
+                known = Collections.unmodifiableMap(new LinkedHashMap<>(loader.get()));
                 fields = known;
             }
-            Field field = known.get(fieldName);
-            return field == null ? new Field(Untyped.INSTANCE, false) : field;
+            return known;
         }
 
         public Struct asAtomic() {

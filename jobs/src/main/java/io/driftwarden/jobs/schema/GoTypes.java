@@ -67,6 +67,37 @@ final class GoTypes {
         return struct(pkg, kind);
     }
 
+    /** The fields of a declared struct type ({@code core/v1.PodSpec}), or null. */
+    JsonNode declaration(String id) {
+        return types.get(id);
+    }
+
+    /** The Go type a named non-struct type stands for ({@code core/v1.ResourceList} → {@code map[ResourceName]resource.Quantity}), or null. */
+    String alias(String id) {
+        JsonNode target = aliases.get(id);
+        return target == null ? null : target.asString();
+    }
+
+    /** The Go package of an apiVersion ({@code rbac.authorization.k8s.io/v1} → {@code rbac/v1}), or null. */
+    String packageOf(String apiVersion) {
+        return packageOfApiVersion.get(apiVersion);
+    }
+
+    /** Every kind the types mark as served, in the order the types list them. */
+    List<ServedKind> servedKinds() {
+        List<ServedKind> served = new ArrayList<>();
+        Map<String, String> apiVersionOfPackage = new HashMap<>();
+        packageOfApiVersion.forEach((apiVersion, pkg) -> apiVersionOfPackage.put(pkg, apiVersion));
+        for (Map.Entry<String, JsonNode> declared : kinds.properties()) {
+            String[] id = declared.getKey().split("\\.", 2);
+            List<String> markers = new ArrayList<>();
+            declared.getValue().path("markers").forEach(m -> markers.add(m.asString()));
+            served.add(new ServedKind(apiVersionOfPackage.get(id[0]), id[1], declared.getValue().path("namespaced").asBoolean(true),
+                    markers, struct(id[0], id[1])));
+        }
+        return served;
+    }
+
     /** Whether a served kind is namespaced; null when unknown. */
     Boolean namespaced(String apiVersion, String kind) {
         String pkg = packageOfApiVersion.get(apiVersion);
@@ -90,7 +121,10 @@ final class GoTypes {
                 continue;
             }
             fields.put(entry.getKey(), new Field(withMarkers(type(field.path("go").asString(), pkg), field),
-                    !field.path("pointer").asBoolean(false)));
+                    !field.path("pointer").asBoolean(false),
+                    !field.path("pointer").asBoolean(false) && field.path("omitempty").asBoolean(false),
+                    field.path("patchStrategy").asString(""),
+                    field.path("patchMergeKey").asString("")));
         }
         return fields;
     }
@@ -168,7 +202,7 @@ final class GoTypes {
     }
 
     /** Which package an import alias points to: {@code corev1} → core/v1; a bare {@code v1} is core, this group's, or meta. */
-    private String importedPackage(String qualifier, String name, String pkg) {
+    String importedPackage(String qualifier, String name, String pkg) {
         Matcher alias = ALIAS.matcher(qualifier);
         if (!alias.matches()) {
             return "";
@@ -200,7 +234,7 @@ final class GoTypes {
         return Untyped.INSTANCE;
     }
 
-    private static int matchingBracket(String text, int open) {
+    static int matchingBracket(String text, int open) {
         int depth = 0;
         for (int i = open; i < text.length(); i++) {
             if (text.charAt(i) == '[') {

@@ -3,6 +3,7 @@ package io.driftwarden.jobs.schema;
 import io.driftwarden.jobs.schema.FieldType.Struct;
 import io.driftwarden.jobs.schema.FieldType.Untyped;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -52,6 +53,16 @@ public final class Schemas {
             return builtin;
         }
         return custom.getOrDefault(apiVersion + "." + kind, Untyped.INSTANCE);
+    }
+
+    /** The kinds Kubernetes serves, from its Go types (CRDs not included). */
+    public List<ServedKind> servedKinds() {
+        return goTypes.servedKinds();
+    }
+
+    /** OpenAPI v3 schemas of the built-in kinds, from the same Go types. */
+    public OpenApiDocuments openApi() {
+        return new OpenApiDocuments(goTypes);
     }
 
     /** Whether the kind is known to these schemas (built in or from a CRD). */

@@ -47,6 +47,7 @@ class ReconcileIT {
     @BeforeEach
     void startWorld() throws Exception {
         world = new World(tmp);
+        world.sandbox.createNamespaces("shop", "team-a", "team-b").clearRequests();
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.sandbox;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -41,6 +42,19 @@ public final class Sandbox implements AutoCloseable {
                 new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         return new Sandbox(server, dispatcher);
+    }
+
+    /**
+     * Creates these Namespaces, as a cluster admin does before handing them to teams (an object can only be created in
+     * a namespace that exists). Returns this sandbox.
+     */
+    public Sandbox createNamespaces(String... names) {
+        try (KubernetesClient client = client()) {
+            for (String name : names) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            }
+        }
+        return this;
     }
 
     /** {@code http://127.0.0.1:PORT} */

@@ -30,7 +30,7 @@ class RemovalPatchIT {
 
     @Test
     void removesExactlyTheHandAddedElement() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var web = client.apps().deployments().inNamespace("shop").resource(deployment("A", "HAND", "B"));
             web.create();
 
@@ -43,7 +43,7 @@ class RemovalPatchIT {
 
     @Test
     void failsRatherThanRemoveTheWrongElementWhenTheListChangedInBetween() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var web = client.apps().deployments().inNamespace("shop").resource(deployment("A", "HAND", "B"));
             web.create();
             var patch = RemovalPatch.of(List.of(HAND_ADDED), tree(web.get()));

@@ -32,6 +32,7 @@ class ReconcileJobIT {
     @BeforeEach
     void start() throws Exception {
         world = new World(tmp);
+        world.sandbox.createNamespaces("good", "broken", "lost");
         spring = new AnnotationConfigApplicationContext(ReconcileJobConfiguration.class);
     }
 

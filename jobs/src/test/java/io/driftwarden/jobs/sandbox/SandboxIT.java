@@ -25,7 +25,7 @@ class SandboxIT {
 
     @Test
     void serverSideApplyCreatesThenMergesAndDropsWhatTheManagerStoppedApplying() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
 
             // when a manager applies an object that does not exist
@@ -51,7 +51,7 @@ class SandboxIT {
 
     @Test
     void aMergePatchNullDeletesTheKey() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1", "b", "2"), Map.of())).create();
 
@@ -63,7 +63,7 @@ class SandboxIT {
 
     @Test
     void foldsSecretStringDataIntoDataOnApplyAsTheApiServerDoes() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var secret = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("creds").endMetadata()
                     .addToStringData("password", "pw").build();
 
@@ -77,7 +77,7 @@ class SandboxIT {
 
     @Test
     void recordsManagedFieldsForApplyMergePatchJsonPatchAndPut() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1"), Map.of("team", "x"))).fieldManager("driftwarden").forceConflicts().serverSideApply();
 
@@ -99,7 +99,7 @@ class SandboxIT {
 
     @Test
     void movesOwnershipOnUpdateOnlyForTheValuesItChanged() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1", "b", "2"), Map.of())).fieldManager("driftwarden").forceConflicts().serverSideApply();
 
@@ -116,7 +116,7 @@ class SandboxIT {
 
     @Test
     void keepsSeededManagedFieldsAndHonoursThemOnTheNextApply() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             // given an object seeded as a real cluster had it: driftwarden applied a and old, kubectl-edit added hand
             ConfigMap seeded = configMap(Map.of("a", "1", "old", "x", "hand", "y"), Map.of());
             seeded.getMetadata().setManagedFields(List.of(
@@ -136,7 +136,7 @@ class SandboxIT {
 
     @Test
     void mergesListsByTheirSchemaOnApply() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var deployments = client.apps().deployments().inNamespace("shop");
             deployments.resource(deployment("web", "nginx:1", "A")).fieldManager("driftwarden").forceConflicts().serverSideApply();
             deployments.withName("web").patch(new PatchContext.Builder().withPatchType(PatchType.JSON)
@@ -154,7 +154,7 @@ class SandboxIT {
 
     @Test
     void aDryRunStoresNothing() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1"), Map.of())).fieldManager("driftwarden").forceConflicts().serverSideApply();
             String version = configMaps.withName("settings").get().getMetadata().getResourceVersion();
@@ -173,7 +173,7 @@ class SandboxIT {
 
     @Test
     void aJsonPatchWhoseTestFailsAnswers422AndChangesNothing() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1"), Map.of())).create();
 
@@ -189,7 +189,7 @@ class SandboxIT {
 
     @Test
     void anApplyWithoutForceConflictsWithAnotherManagersValue() {
-        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
             var configMaps = client.configMaps().inNamespace("shop");
             configMaps.resource(configMap(Map.of("a", "1"), Map.of())).fieldManager("someone").serverSideApply();
 

@@ -47,7 +47,7 @@ class CliE2E {
 
     @Test
     void planExitsTwoAndChangesNothingThenRunCorrectsAndPlanExitsZero() throws Exception {
-        try (Sandbox sandbox = Sandbox.start(0)) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop")) {
             String commit = repo(tmp.resolve("repo"), "app/cm.yaml", """
                     apiVersion: v1
                     kind: ConfigMap
@@ -64,6 +64,7 @@ class CliE2E {
                       password: e2e-Git-s3cret
                     """);
             config(tmp, sandbox, "app", "enforce");
+            sandbox.clearRequests(); // the namespace the admin created
 
             Cli.Result plan = Cli.run(tmp, "plan");
             assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
@@ -99,7 +100,7 @@ class CliE2E {
 
     @Test
     void aBrokenBindingExitsOneWithFileAndLineWhileTheOtherReconciles() throws Exception {
-        try (Sandbox sandbox = Sandbox.start(0)) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("good", "bad")) {
             repo(tmp.resolve("repo"), "good/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n",
                     "bad/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n");
             config(tmp, sandbox, """
@@ -143,7 +144,7 @@ class CliE2E {
 
     @Test
     void runAndReportUseAPostgresAuditStore() throws Exception {
-        try (Sandbox sandbox = Sandbox.start(0); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
             String commit = repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pg\n");
             config(tmp, sandbox, "app", "enforce");
             String audit = """

@@ -32,7 +32,7 @@ public class SandboxCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println("sandbox API server on " + sandbox.url());
             out.println("kubeconfig written to " + kubeconfig.toAbsolutePath());
-            out.println("it has no defaults, admission, controllers or managedFields; stop it with Ctrl-C");
+            out.println("kubectl works against it: export KUBECONFIG=" + kubeconfig.toAbsolutePath() + " (no defaults, admission or controllers); stop it with Ctrl-C");
             out.flush();
             stopped.await();
         }

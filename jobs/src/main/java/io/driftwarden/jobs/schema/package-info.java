@@ -5,6 +5,9 @@
  * kinds come from Kubernetes' Go types (bundled {@code k8s-go-types.json}), custom kinds from their CRD's
  * {@code openAPIV3Schema}; anything else is {@link io.driftwarden.jobs.schema.FieldType.Untyped untyped}. Also
  * here: paths into objects ({@link io.driftwarden.jobs.schema.FieldPath}), field sets as
- * {@code managedFields} records them ({@link io.driftwarden.jobs.schema.FieldTree}), and server-side apply's merge.
+ * {@code managedFields} records them ({@link io.driftwarden.jobs.schema.FieldTree}), server-side apply's merge,
+ * strategic merge patch ({@link io.driftwarden.jobs.schema.StrategicMerge}), the fields a kind does not declare
+ * ({@link io.driftwarden.jobs.schema.UnknownFields}), and OpenAPI v3 schemas written from the Go types
+ * ({@link io.driftwarden.jobs.schema.OpenApiDocuments}).
  */
 package io.driftwarden.jobs.schema;

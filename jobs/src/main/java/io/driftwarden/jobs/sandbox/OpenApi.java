@@ -26,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class OpenApi {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String APIEXTENSIONS = "apiextensions.k8s.io";
     private static final List<String> WRITE_PARAMETERS = List.of("dryRun", "fieldManager", "fieldValidation", "pretty");
     /** The patch types the sandbox takes for built-in kinds. */
     private static final List<String> PATCH_TYPES = List.of("application/apply-patch+yaml", "application/json-patch+json",
@@ -65,7 +66,8 @@ final class OpenApi {
         Map<String, List<Discovery.Resource>> groupVersions = new java.util.LinkedHashMap<>();
         Schemas schemas = Schemas.builtin();
         discovery.byApiVersion().forEach((apiVersion, resources) -> {
-            List<Discovery.Resource> builtin = resources.stream().filter(r -> schemas.knows(apiVersion, r.kind())).toList();
+            List<Discovery.Resource> builtin = resources.stream()
+                    .filter(r -> schemas.knows(apiVersion, r.kind()) || r.group().equals(APIEXTENSIONS)).toList();
             if (!builtin.isEmpty()) {
                 groupVersions.put(apiVersion.contains("/") ? "apis/" + apiVersion : "api/" + apiVersion, builtin);
             }
@@ -100,7 +102,16 @@ final class OpenApi {
         List<ServedKind> kinds = Schemas.builtin().servedKinds().stream()
                 .filter(k -> resources.stream().anyMatch(r -> r.apiVersion().equals(k.apiVersion()) && r.kind().equals(k.kind())))
                 .toList();
-        document.putObject("components").set("schemas", Schemas.builtin().openApi().schemas(kinds));
+        ObjectNode schemas = Schemas.builtin().openApi().schemas(kinds);
+        for (Discovery.Resource resource : resources) {
+            if (resource.group().equals(APIEXTENSIONS)) {
+                // not among the Go types of k8s.io/api: described as an object, without its fields
+                ObjectNode schema = schemas.putObject("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions." + resource.version() + "." + resource.kind());
+                schema.put("type", "object").putArray("x-kubernetes-group-version-kind").addObject()
+                        .put("group", resource.group()).put("kind", resource.kind()).put("version", resource.version());
+            }
+        }
+        document.putObject("components").set("schemas", schemas);
         return document;
     }
 

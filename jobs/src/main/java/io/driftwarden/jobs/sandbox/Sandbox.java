@@ -41,6 +41,7 @@ public final class Sandbox implements AutoCloseable {
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
                 new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
+        dispatcher.createSystemNamespaces();
         return new Sandbox(server, dispatcher);
     }
 

@@ -59,6 +59,19 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final FieldManagers fieldManagers = new FieldManagers(Clock.systemUTC());
     private volatile Consumer<SandboxRequest> beforeWrite = request -> { };
 
+    /**
+     * Creates the namespaces every API server has from its start ({@code default}, {@code kube-system},
+     * {@code kube-public}, {@code kube-node-lease}), owned by {@code kube-apiserver} and not in the request log.
+     */
+    void createSystemNamespaces() {
+        for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            ObjectNode namespace = Serialization.jsonMapper().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            namespace.putObject("metadata").put("name", name);
+            handleCreate(new RecordedRequest("HTTP/1.1", HttpMethod.POST, "/api/v1/namespaces?fieldManager=kube-apiserver",
+                    Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(Serialization.asJson(namespace))));
+        }
+    }
+
     List<SandboxRequest> requests() {
         return requests;
     }

@@ -225,6 +225,39 @@ class KubectlIT {
         assertThat(stored("/apis/apps/v1/namespaces/shop/deployments/api").path("spec").has("colour")).isFalse();
     }
 
+    @Test
+    void aCustomResourceDefinitionServesItsKindToKubectl() throws Exception {
+        run("create", "namespace", "shop");
+        Path crd = Files.writeString(tmp.resolve("crd.yaml"), """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wdg]}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec: {type: object, properties: {size: {type: integer}}}
+                """);
+        run("apply", "-f", crd.toString());
+        Path widget = Files.writeString(tmp.resolve("widget.yaml"),
+                "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: shop}\nspec: {size: 3}\n");
+
+        run("apply", "-f", widget.toString());
+        run("-n", "shop", "label", "wdg/w1", "colour=red");
+
+        assertThat(run("-n", "shop", "get", "widgets.example.com", "w1", "-o", "jsonpath={.spec.size} {.metadata.labels.colour}"))
+                .isEqualTo("3 red");
+        assertThat(run("api-resources", "--api-group=example.com")).containsPattern("widgets\\s+wdg\\s+example.com/v1\\s+true\\s+Widget");
+    }
+
     /** Runs kubectl, requires exit 0, returns its standard output. */
     private String run(String... args) throws Exception {
         Kubectl.Result result = kubectl.run(args);

@@ -202,6 +202,25 @@ class SandboxIT {
         }
     }
 
+    @Test
+    void theScaleSubresourceReadsAndWritesReplicasByPutAndPatch() {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); KubernetesClient client = sandbox.client()) {
+            var web = client.apps().deployments().inNamespace("shop").resource(deployment("web", "nginx", "A"));
+            web.create();
+
+            // fabric8's scale() reads the Scale and writes it back whole (PUT), as an HPA controller does
+            web.scale(4);
+            assertThat(web.get().getSpec().getReplicas()).isEqualTo(4);
+            client.apps().deployments().inNamespace("shop").withName("web").subresource("scale")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":6}}");
+
+            Deployment stored = web.get();
+            assertThat(stored.getSpec().getReplicas()).isEqualTo(6);
+            assertThat(stored.getMetadata().getManagedFields()).filteredOn(e -> "scale".equals(e.getSubresource()))
+                    .singleElement().satisfies(e -> assertThat(Serialization.asJson(e.getFieldsV1())).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}"));
+        }
+    }
+
     private static Map<String, String> owners(ConfigMap object) {
         return owners(object.getMetadata().getManagedFields());
     }

@@ -60,11 +60,15 @@ final class ProtobufBodies {
             throw new Unreadable("the body does not start with Kubernetes' protobuf prefix k8s\\0");
         }
         try {
-            Runtime.Unknown envelope = Runtime.Unknown.parseFrom(Arrays.copyOfRange(body, MAGIC.length, body.length));
-            String apiVersion = envelope.getTypeMeta().getApiVersion();
-            String kind = envelope.getTypeMeta().getKind();
+            // parsed as dynamic messages: the runtime's own parser, not the (pre-22) generated code's
+            DynamicMessage envelope = DynamicMessage.parseFrom(Runtime.Unknown.getDescriptor(),
+                    Arrays.copyOfRange(body, MAGIC.length, body.length));
+            Message typeMeta = (Message) envelope.getField(Runtime.Unknown.getDescriptor().findFieldByName("typeMeta"));
+            String apiVersion = stringField(typeMeta, "apiVersion");
+            String kind = stringField(typeMeta, "kind");
             Descriptor descriptor = descriptor(apiVersion, kind);
-            DynamicMessage message = DynamicMessage.parseFrom(descriptor, envelope.getRaw());
+            DynamicMessage message = DynamicMessage.parseFrom(descriptor,
+                    (ByteString) envelope.getField(Runtime.Unknown.getDescriptor().findFieldByName("raw")));
             ObjectNode json = NODES.objectNode();
             json.put("apiVersion", apiVersion).put("kind", kind);
             json.setAll(object(message, Schemas.builtin().kind(apiVersion, kind)));

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One unit of reconciliation: the manifests under {@code path} of a source, kept equal to what runs in
- * {@code namespace} of a cluster. {@code origin} is where the binding is declared ({@code file:line}).
+ * {@code namespace} of a cluster. {@code helm} says how a chart at {@code path} is rendered (the defaults when the
+ * binding has no {@code helm:} key). {@code origin} is where the binding is declared ({@code file:line}).
  */
 public record BindingSpec(
         String name,
@@ -17,6 +18,7 @@ public record BindingSpec(
         String schedule,
         List<IgnoreRule> ignore,
         DriftManagers driftManagers,
+        HelmSettings helm,
         String origin) {
 
     public BindingSpec {
@@ -26,6 +28,6 @@ public record BindingSpec(
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
         return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
-                origin);
+                helm, origin);
     }
 }

@@ -21,6 +21,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads and validates {@code driftwarden.yaml}. Every problem — unknown keys, missing required keys, a binding
@@ -29,13 +32,15 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings");
+    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize");
+    private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
+    private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref");
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers");
+            "driftManagers", "helm");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -132,15 +137,52 @@ public final class ConfigLoader {
                         .forEach(problem -> reader.problem(b.line("driftManagers"), "binding '" + name + "': driftManagers: " + problem));
                 driftManagers = new DriftManagers(patterns);
             }
+            HelmSettings helm = b.has("helm") ? helm(b.section("helm", HELM_KEYS), name, reader)
+                    : new HelmSettings(name, List.of(), JsonNodeFactory.instance.objectNode());
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
-                        b.bool("createNamespace", false), schedule, ignore, driftManagers, file + ":" + b.line(null)));
+                        b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, file + ":" + b.line(null)));
+            }
+        }
+        List<String> kustomize = List.of();
+        if (top.has("kustomize")) {
+            Section section = top.section("kustomize", KUSTOMIZE_KEYS);
+            kustomize = section.strings("command");
+            if (kustomize.isEmpty()) {
+                reader.problem(section.line("command"), "kustomize.command must list the command and its arguments, "
+                        + "e.g. [kustomize, build]; the directory is appended");
             }
         }
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize);
+    }
+
+    private static HelmSettings helm(Section helm, String binding, Reader reader) {
+        List<String> valuesFiles = helm.strings("valuesFiles");
+        for (String valuesFile : valuesFiles) {
+            if (valuesFile.startsWith("/")) {
+                reader.problem(helm.line("valuesFiles"), "binding '" + binding + "': helm.valuesFiles: '" + valuesFile
+                        + "' must be relative to the chart's folder");
+            }
+        }
+        ObjectNode values = JsonNodeFactory.instance.objectNode();
+        if (helm.has("values")) {
+            JsonNode given;
+            try {
+                given = YamlDocuments.toJson(helm.entries.get("values").getValueNode(), reader.file);
+            } catch (YamlException e) {
+                reader.problems.add(e.getMessage());
+                given = values;
+            }
+            if (given instanceof ObjectNode object) {
+                values = object;
+            } else {
+                reader.problem(helm.line("values"), "binding '" + binding + "': helm.values must be a mapping of chart values");
+            }
+        }
+        return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values);
     }
 
     private static AuditSettings readAudit(Section audit) {

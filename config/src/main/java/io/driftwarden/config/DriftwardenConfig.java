@@ -4,11 +4,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-/** A validated {@code driftwarden.yaml}: every reference between its parts resolves. */
+/**
+ * A validated {@code driftwarden.yaml}: every reference between its parts resolves. {@code kustomizeCommand} is the
+ * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
+ * {@code kubectl kustomize} when no kustomize is on PATH.
+ */
 public record DriftwardenConfig(
-        Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings) {
+        Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
+        List<String> kustomizeCommand) {
 
     public DriftwardenConfig {
+        kustomizeCommand = List.copyOf(kustomizeCommand);
         sources = List.copyOf(sources);
         clusters = List.copyOf(clusters);
         bindings = List.copyOf(bindings);

@@ -36,7 +36,7 @@ public final class Reconciler {
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
         this.config = config;
         this.sources = sources;
-        this.renderer = new Renderer();
+        this.renderer = new Renderer(config.kustomizeCommand());
         this.clusters = clusters;
         this.liveReader = new LiveReader();
         this.applier = new Applier();
@@ -51,7 +51,7 @@ public final class Reconciler {
         try {
             revision = sources.resolve(source);
             audit.atCommit(revision.url(), revision.commit());
-            List<DesiredObject> desired = renderer.render(sources.manifests(revision, binding.path()), binding);
+            List<DesiredObject> desired = renderer.render(sources.at(revision), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
             Map<ResourceKey, JsonNode> live = liveReader.read(cluster, ResourceKey.groupsOf(desired));
             List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());

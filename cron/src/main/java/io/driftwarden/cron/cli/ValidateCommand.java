@@ -32,13 +32,14 @@ public class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");
         SourceReader sources = new SourceReader(Runs.defaultGitCache());
-        Renderer renderer = new Renderer();
+        Renderer renderer = new Renderer(loaded.kustomizeCommand());
         int failed = 0;
         for (BindingSpec binding : loaded.bindings()) {
             try {
                 SourceRevision revision = sources.resolve(loaded.source(binding.source()));
-                List<DesiredObject> objects = renderer.render(sources.manifests(revision, binding.path()), binding);
-                out.printf("binding %s: %d objects at %s%n", binding.name(), objects.size(), revision.commit());
+                List<DesiredObject> objects = renderer.render(sources.at(revision), binding);
+                out.printf("binding %s: %d objects at %s (%s)%n", binding.name(), objects.size(), revision.commit(),
+                        Renderer.rendererOf(sources.at(revision), binding.path()));
             } catch (RenderException e) {
                 failed++;
                 err.println("error: binding " + binding.name() + ": manifests do not render:");

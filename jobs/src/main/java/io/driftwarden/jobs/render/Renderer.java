@@ -7,16 +7,24 @@ import io.driftwarden.config.yaml.YamlException;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.KindScope;
 import io.driftwarden.jobs.resource.ResourceKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a binding's manifest files into desired objects: namespaced objects without a namespace get the
- * binding's, and every object gets driftwarden's two labels so it can be found again.
+ * Turns a binding's path into desired objects. A path holding a kustomization is rendered by kustomize
+ * ({@link KustomizeBuild}), one holding {@code Chart.yaml} by Helm ({@link HelmTemplate}), anything else is read as
+ * plain manifest files. Namespaced objects without a namespace get the binding's, and every object gets
+ * driftwarden's two labels so it can be found again.
  */
 public final class Renderer {
 
@@ -24,35 +32,138 @@ public final class Renderer {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     /** The label naming the binding that applied an object. */
     public static final String BINDING_LABEL = "driftwarden.io/binding";
+    private static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Renders {@code files} (repository path → content, in order) for {@code binding}. */
+    private final KustomizeBuild kustomize;
+    private final HelmTemplate helm = new HelmTemplate();
+
+    /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
+    public Renderer(List<String> kustomizeCommand) {
+        this.kustomize = new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT);
+    }
+
+    /** What renders the binding's path: {@code kustomize}, {@code helm} or {@code plain}. */
+    public static String rendererOf(ManifestSource source, String path) {
+        Set<String> names = source.fileNames(path);
+        if (KustomizeBuild.FILE_NAMES.stream().anyMatch(names::contains)) {
+            return "kustomize";
+        }
+        return names.contains(HelmTemplate.CHART_FILE) ? "helm" : "plain";
+    }
+
+    /** Renders the binding's path at the source's commit. */
+    public List<DesiredObject> render(ManifestSource source, BindingSpec binding) {
+        String path = binding.path();
+        switch (rendererOf(source, path)) {
+            case "kustomize":
+                return inExportedTree(source, (tree, work) -> {
+                    String output = kustomize.build(tree, path, work);
+                    List<Parsed> parsed = new ArrayList<>();
+                    for (YamlDocument document : parse(output, "kustomize build " + (path.isEmpty() ? "." : path))) {
+                        parsed.add(new Parsed(document, kustomizeOrigin(document, path)));
+                    }
+                    return objects(parsed, binding, new ArrayList<>());
+                });
+            case "helm":
+                return inExportedTree(source, (tree, work) -> {
+                    String output = helm.template(tree, path, binding, work);
+                    TreeMap<Integer, String> sources = HelmTemplate.sources(output, path);
+                    List<Parsed> parsed = new ArrayList<>();
+                    for (YamlDocument document : parse(output, "helm template " + (path.isEmpty() ? "." : path))) {
+                        parsed.add(new Parsed(document, HelmTemplate.origin(sources.floorEntry(document.line()), path)));
+                    }
+                    return objects(parsed, binding, new ArrayList<>());
+                });
+            default:
+                return render(source.manifests(path), binding);
+        }
+    }
+
+    /** Renders plain manifest {@code files} (repository path → content, in order) for {@code binding}. */
     public List<DesiredObject> render(Map<String, String> files, BindingSpec binding) {
         List<String> problems = new ArrayList<>();
-        List<DesiredObject> objects = new ArrayList<>();
-        Map<ResourceKey, String> seen = new HashMap<>();
+        List<Parsed> parsed = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
-            if (isKustomization(file.getKey())) {
-                problems.add(file.getKey() + ":1: kustomize is not supported yet; the binding's path must hold plain manifests");
+            if (KustomizeBuild.FILE_NAMES.contains(file.getKey().substring(file.getKey().lastIndexOf('/') + 1))) {
+                problems.add(file.getKey() + ":1: a kustomization below the binding's path is not rendered; point the "
+                        + "binding's path at its folder");
                 continue;
             }
-            List<YamlDocument> documents;
             try {
-                documents = YamlDocuments.parseAll(file.getValue(), file.getKey());
+                YamlDocuments.parseAll(file.getValue(), file.getKey()).forEach(d -> parsed.add(new Parsed(d, d.origin())));
             } catch (YamlException e) {
                 problems.add(e.getMessage());
+            }
+        }
+        return objects(parsed, binding, problems);
+    }
+
+    /** A parsed document and where it came from. */
+    private record Parsed(YamlDocument document, String origin) {
+    }
+
+    /** Work done on an exported copy of the repository's tree. */
+    private interface TreeWork {
+        List<DesiredObject> render(Path tree, Path work) throws IOException;
+    }
+
+    private static List<DesiredObject> inExportedTree(ManifestSource source, TreeWork render) {
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("driftwarden-render-");
+            Path tree = work.resolve("tree");
+            source.exportTo(tree);
+            return render.render(tree, work);
+        } catch (IOException e) {
+            throw new RenderException(List.of("cannot prepare the repository for rendering: " + e.getMessage()));
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private static List<YamlDocument> parse(String output, String what) {
+        try {
+            return YamlDocuments.parseAll(output, what);
+        } catch (YamlException e) {
+            throw new RenderException(List.of(e.getMessage()));
+        }
+    }
+
+    /** Where kustomize says an object came from (its origin annotation, then removed), else the kustomization. */
+    private static String kustomizeOrigin(YamlDocument document, String path) {
+        JsonNode annotations = document.tree().path("metadata").path("annotations");
+        String kustomization = path.isEmpty() ? "kustomization" : path + "/kustomization";
+        if (!(annotations instanceof ObjectNode map) || !map.has(KustomizeBuild.ORIGIN_ANNOTATION)) {
+            return kustomization;
+        }
+        String origin = map.remove(KustomizeBuild.ORIGIN_ANNOTATION).asString("");
+        if (map.isEmpty()) {
+            ((ObjectNode) document.tree().get("metadata")).remove("annotations");
+        }
+        for (String line : origin.split("\n")) {
+            String trimmed = line.strip();
+            for (String key : List.of("path: ", "configuredIn: ")) {
+                if (trimmed.startsWith(key)) {
+                    return KustomizeBuild.repositoryPath(trimmed.substring(key.length()).strip()) + " (via " + kustomization + ")";
+                }
+            }
+        }
+        return kustomization;
+    }
+
+    private List<DesiredObject> objects(List<Parsed> parsed, BindingSpec binding, List<String> problems) {
+        List<DesiredObject> objects = new ArrayList<>();
+        Map<ResourceKey, String> seen = new HashMap<>();
+        for (Parsed document : parsed) {
+            DesiredObject object = toObject(document.document(), document.origin(), binding, problems);
+            if (object == null) {
                 continue;
             }
-            for (YamlDocument document : documents) {
-                DesiredObject object = toObject(document, binding, problems);
-                if (object == null) {
-                    continue;
-                }
-                String first = seen.putIfAbsent(object.key(), object.origin());
-                if (first != null) {
-                    problems.add(object.origin() + ": " + object.key().subject() + " is already declared at " + first);
-                } else {
-                    objects.add(object);
-                }
+            String first = seen.putIfAbsent(object.key(), object.origin());
+            if (first != null) {
+                problems.add(object.origin() + ": " + object.key().subject() + " is already declared at " + first);
+            } else {
+                objects.add(object);
             }
         }
         if (!problems.isEmpty()) {
@@ -67,6 +178,17 @@ public final class Renderer {
         return objects;
     }
 
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp folder is not worth failing the binding for
+        }
+    }
+
     /** The binding's own namespace, declared by {@code createNamespace: true} rather than by a manifest. */
     private static DesiredObject namespace(BindingSpec binding) {
         ObjectNode manifest = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -79,9 +201,12 @@ public final class Renderer {
                 binding.origin() + " (createNamespace)");
     }
 
-    private static DesiredObject toObject(YamlDocument document, BindingSpec binding, List<String> problems) {
+    private static DesiredObject toObject(YamlDocument document, String origin, BindingSpec binding, List<String> problems) {
+        if (document.tree() == null || document.tree().isNull()) {
+            return null;
+        }
         if (!(document.tree() instanceof ObjectNode manifest)) {
-            problems.add(document.origin() + ": a manifest must be a mapping with apiVersion, kind and metadata.name");
+            problems.add(origin + ": a manifest must be a mapping with apiVersion, kind and metadata.name");
             return null;
         }
         String apiVersion = text(manifest.get("apiVersion"));
@@ -99,11 +224,11 @@ public final class Renderer {
             missing.add("metadata.name");
         }
         if (!missing.isEmpty()) {
-            problems.add(document.origin() + ": missing " + String.join(", ", missing));
+            problems.add(origin + ": missing " + String.join(", ", missing));
             return null;
         }
         if (kind.endsWith("List") && manifest.has("items")) {
-            problems.add(document.origin() + ": " + kind + " documents are not supported; write one object per document");
+            problems.add(origin + ": " + kind + " documents are not supported; write one object per document");
             return null;
         }
         ObjectNode meta = (ObjectNode) metadata;
@@ -115,22 +240,17 @@ public final class Renderer {
                 meta.put("namespace", namespace);
             }
         } else if (meta.has("namespace")) {
-            problems.add(document.origin() + ": " + kind + " is cluster-scoped and takes no namespace");
+            problems.add(origin + ": " + kind + " is cluster-scoped and takes no namespace");
             return null;
         }
         ObjectNode labels = meta.has("labels") && meta.get("labels").isObject()
                 ? (ObjectNode) meta.get("labels") : meta.putObject("labels");
         labels.put(MANAGED_BY, "driftwarden");
         labels.put(BINDING_LABEL, binding.name());
-        return new DesiredObject(ResourceKey.of(apiVersion, kind, namespace, name), manifest, document.origin());
+        return new DesiredObject(ResourceKey.of(apiVersion, kind, namespace, name), manifest, origin);
     }
 
     private static String text(JsonNode node) {
         return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
-    }
-
-    private static boolean isKustomization(String path) {
-        String file = path.substring(path.lastIndexOf('/') + 1);
-        return file.equals("kustomization.yaml") || file.equals("kustomization.yml") || file.equals("Kustomization");
     }
 }

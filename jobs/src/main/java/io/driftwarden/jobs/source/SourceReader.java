@@ -1,15 +1,20 @@
 package io.driftwarden.jobs.source;
 
 import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.render.ManifestSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -79,6 +84,76 @@ public final class SourceReader {
                 throw new SourceException("path '" + path + "' does not exist in " + revision.url() + " at " + revision.commit());
             }
             return files;
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The revision's commit as renderers read it. */
+    public ManifestSource at(SourceRevision revision) {
+        return new ManifestSource() {
+            @Override
+            public SortedMap<String, String> manifests(String path) {
+                return SourceReader.this.manifests(revision, path);
+            }
+
+            @Override
+            public Set<String> fileNames(String path) {
+                Set<String> names = new TreeSet<>();
+                walk(revision, path, (file, mode, id, repository) -> {
+                    String relative = path.isEmpty() ? file : file.substring(path.length() + 1);
+                    if (!relative.contains("/")) {
+                        names.add(relative);
+                    }
+                });
+                return names;
+            }
+
+            @Override
+            public void exportTo(Path target) {
+                export(revision, target);
+            }
+        };
+    }
+
+    private void export(SourceRevision revision, Path target) {
+        List<Path> written = new ArrayList<>();
+        walk(revision, "", (file, mode, id, repository) -> {
+            Path destination = target.resolve(file);
+            Files.createDirectories(destination.getParent());
+            byte[] bytes = repository.open(id).getBytes();
+            if (mode == FileMode.SYMLINK) {
+                String link = new String(bytes, StandardCharsets.UTF_8);
+                Path resolved = destination.getParent().resolve(link).normalize();
+                if (Path.of(link).isAbsolute() || !resolved.startsWith(target)) {
+                    throw new SourceException(file + ": symbolic link to '" + link + "' leaves the repository");
+                }
+                Files.createSymbolicLink(destination, Path.of(link));
+            } else if (mode != FileMode.GITLINK) {
+                Files.write(destination, bytes);
+                written.add(destination);
+            }
+        });
+        written.forEach(file -> file.toFile().setWritable(false, false));
+    }
+
+    /** What {@link #walk} calls for each file of the tree. */
+    private interface FileVisitor {
+        void visit(String file, FileMode mode, ObjectId id, Repository repository) throws IOException;
+    }
+
+    /** Visits every file under {@code path} (all of the tree when empty) at the revision's commit. */
+    private void walk(SourceRevision revision, String path, FileVisitor visitor) {
+        try (Repository repository = open(revision.url()); RevWalk walk = new RevWalk(repository);
+             TreeWalk tree = new TreeWalk(repository)) {
+            tree.addTree(walk.parseCommit(ObjectId.fromString(revision.commit())).getTree());
+            tree.setRecursive(true);
+            if (!path.isEmpty()) {
+                tree.setFilter(PathFilter.create(path));
+            }
+            while (tree.next()) {
+                visitor.visit(tree.getPathString(), tree.getFileMode(0), tree.getObjectId(0), repository);
+            }
         } catch (IOException e) {
             throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
         }

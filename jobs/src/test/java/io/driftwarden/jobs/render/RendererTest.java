@@ -4,19 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.HelmSettings;
 import io.driftwarden.config.Mode;
 import io.driftwarden.jobs.resource.DesiredObject;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 class RendererTest {
 
+    private static final HelmSettings HELM = new HelmSettings("shop", List.of(), JsonNodeFactory.instance.objectNode());
     private static final BindingSpec BINDING = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE,
-            false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, "driftwarden.yaml:5");
+            false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, "driftwarden.yaml:5");
 
-    private final Renderer renderer = new Renderer();
+    private final Renderer renderer = new Renderer(List.of());
 
     @Test
     void readsEveryDocumentWithItsFileAndLine() {
@@ -94,15 +97,16 @@ class RendererTest {
     }
 
     @Test
-    void refusesKustomizeRatherThanApplyingItAsAManifest() {
-        assertThatThrownBy(() -> renderer.render(Map.of("apps/kustomization.yaml", "resources: [a.yaml]\n"), BINDING))
+    void refusesAKustomizationBelowAPlainPathRatherThanApplyingItAsAManifest() {
+        assertThatThrownBy(() -> renderer.render(Map.of("apps/base/kustomization.yaml", "resources: [a.yaml]\n"), BINDING))
                 .isInstanceOfSatisfying(RenderException.class, e -> assertThat(e.problems()).containsExactly(
-                        "apps/kustomization.yaml:1: kustomize is not supported yet; the binding's path must hold plain manifests"));
+                        "apps/base/kustomization.yaml:1: a kustomization below the binding's path is not rendered; "
+                                + "point the binding's path at its folder"));
     }
 
     @Test
     void declaresTheBindingNamespaceWhenAskedTo() {
-        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, "driftwarden.yaml:5");
+        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, "driftwarden.yaml:5");
 
         List<DesiredObject> objects = renderer.render(Map.of("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"), creating);
 

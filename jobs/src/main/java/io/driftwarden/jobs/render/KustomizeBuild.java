@@ -1,0 +1,191 @@
+package io.driftwarden.jobs.render;
+
+import io.driftwarden.config.yaml.YamlDocuments;
+import io.driftwarden.config.yaml.YamlException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Renders a kustomization with the real kustomize, as Argo CD does: {@code kustomize build}, or
+ * {@code kubectl kustomize} when no kustomize is on PATH, or the configured command. Before it runs, every
+ * kustomization it would read is checked: remote resources, {@code helmCharts} and plugins are refused with
+ * {@code file:line}, and so is a local reference leaving the repository. It runs on an exported copy of the tree, with a
+ * timeout and a cleaned environment, through a wrapper kustomization that asks for origin annotations.
+ */
+final class KustomizeBuild {
+
+    static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+    /** The annotation kustomize writes with {@code buildMetadata: [originAnnotations]}; stripped before diff and apply. */
+    static final String ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+    private static final Pattern REMOTE = Pattern.compile(
+            "^([a-zA-Z][a-zA-Z0-9+.-]*://|git::|git@|ssh:|(github|gitlab|bitbucket)\\.(com|org)/).*");
+    private static final Set<String> REFERENCES = Set.of("resources", "bases", "components");
+    private static final Map<String, String> REFUSED = Map.of(
+            "helmCharts", "helmCharts are refused: render the chart with a binding whose path holds its Chart.yaml",
+            "helmChartInflationGenerator", "helmChartInflationGenerator is refused: render the chart with a Helm binding",
+            "generators", "plugins (generators) are refused: driftwarden runs kustomize's built-in fields only",
+            "transformers", "plugins (transformers) are refused: driftwarden runs kustomize's built-in fields only",
+            "validators", "plugins (validators) are refused: driftwarden runs kustomize's built-in fields only");
+
+    private final List<String> configuredCommand;
+    private final Duration timeout;
+
+    KustomizeBuild(List<String> configuredCommand, Duration timeout) {
+        this.configuredCommand = List.copyOf(configuredCommand);
+        this.timeout = timeout;
+    }
+
+    /** The rendered YAML of the kustomization at {@code path} of the exported {@code tree}; {@code work} holds scratch files. */
+    String build(Path tree, String path, Path work) {
+        List<String> problems = new ArrayList<>();
+        checkLocal(tree, tree.resolve(path).normalize(), problems, new HashSet<>());
+        if (!problems.isEmpty()) {
+            throw new RenderException(problems);
+        }
+        try {
+            Path wrapper = Files.createDirectories(work.resolve("wrapper"));
+            String target = wrapper.relativize(tree.resolve(path)).toString().replace(File.separatorChar, '/');
+            Files.writeString(wrapper.resolve("kustomization.yaml"),
+                    "resources:\n- " + target + "\nbuildMetadata: [originAnnotations]\n");
+            List<String> command = new ArrayList<>(command());
+            command.add(wrapper.toString());
+            return run(command, work, kustomizationFile(tree, path));
+        } catch (IOException e) {
+            throw new RenderException(List.of(kustomizationFile(tree, path) + ": cannot run kustomize: " + e.getMessage()));
+        }
+    }
+
+    /** The repository path a kustomize origin names ({@code ../tree/base/web.yaml} → {@code base/web.yaml}). */
+    static String repositoryPath(String origin) {
+        return origin.replaceFirst("^(\\.\\./)+tree/", "");
+    }
+
+    private List<String> command() {
+        if (!configuredCommand.isEmpty()) {
+            return configuredCommand;
+        }
+        if (onPath("kustomize")) {
+            return List.of("kustomize", "build");
+        }
+        if (onPath("kubectl")) {
+            return List.of("kubectl", "kustomize");
+        }
+        throw new RenderException(List.of("kustomize build needs kustomize or kubectl on PATH (or set kustomize.command "
+                + "in driftwarden.yaml)"));
+    }
+
+    private String run(List<String> command, Path work, String kustomization) throws IOException {
+        Path home = Files.createDirectories(work.resolve("home"));
+        Path out = work.resolve("kustomize.out");
+        Path err = work.resolve("kustomize.err");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        Map<String, String> environment = builder.environment();
+        String path = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        environment.clear();
+        environment.put("PATH", path);
+        environment.put("HOME", home.toString());
+        environment.put("LANG", "C.UTF-8");
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
+                        + " did not finish in " + timeout.toSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new RenderException(List.of(kustomization + ": interrupted while kustomize ran"));
+        }
+        if (process.exitValue() != 0) {
+            String stderr = Files.readString(err, StandardCharsets.UTF_8).strip()
+                    .replace(work.resolve("tree").toString() + File.separator, "");
+            throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
+                    + " failed (exit " + process.exitValue() + "): " + stderr));
+        }
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /** Checks the kustomization in {@code dir} and, through its local references, every one it reads. */
+    private static void checkLocal(Path tree, Path dir, List<String> problems, Set<Path> visited) {
+        if (!visited.add(dir)) {
+            return;
+        }
+        Path file = FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
+        if (file == null) {
+            return;
+        }
+        String name = tree.relativize(file).toString().replace(File.separatorChar, '/');
+        Node root;
+        try {
+            root = YamlDocuments.composeOne(Files.readString(file, StandardCharsets.UTF_8), name);
+        } catch (YamlException e) {
+            problems.add(e.getMessage());
+            return;
+        } catch (IOException e) {
+            problems.add(name + ":1: cannot read: " + e.getMessage());
+            return;
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            return;
+        }
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
+            if (REFUSED.containsKey(key)) {
+                problems.add(name + ":" + YamlDocuments.line(tuple.getKeyNode()) + ": " + REFUSED.get(key));
+            } else if (REFERENCES.contains(key) && tuple.getValueNode() instanceof SequenceNode entries) {
+                for (Node entry : entries.getValue()) {
+                    if (entry instanceof ScalarNode reference) {
+                        checkReference(tree, dir, name, reference, problems, visited);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkReference(Path tree, Path dir, String file, ScalarNode reference, List<String> problems, Set<Path> visited) {
+        String text = reference.getValue();
+        String at = file + ":" + YamlDocuments.line(reference) + ": ";
+        Path local = dir.resolve(text).normalize();
+        if (REMOTE.matcher(text).matches() && !Files.exists(local)) {
+            problems.add(at + "remote resource '" + text + "' is refused: driftwarden renders only what the repository holds "
+                    + "at the commit (vendor it into the repository)");
+        } else if (Path.of(text).isAbsolute() || !local.startsWith(tree)) {
+            problems.add(at + "'" + text + "' leaves the repository");
+        } else if (Files.isDirectory(local)) {
+            checkLocal(tree, local, problems, visited);
+        }
+    }
+
+    private static String kustomizationFile(Path tree, String path) {
+        Path dir = tree.resolve(path);
+        return FILE_NAMES.stream().filter(n -> Files.isRegularFile(dir.resolve(n))).findFirst()
+                .map(n -> (path.isEmpty() ? "" : path + "/") + n).orElse(path + "/kustomization.yaml");
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,173 @@
+package io.driftwarden.jobs.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.support.GitRepo;
+import io.driftwarden.jobs.support.Kubectl;
+import io.driftwarden.jobs.support.World;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kustomize bindings rendered by the real kustomize ({@code kubectl kustomize} on our machines; these tests fail with
+ * what to install when neither kustomize nor kubectl is on PATH) and applied to the sandbox. What the sandbox cannot
+ * prove: how a real API server would default what kustomize produced.
+ */
+class KustomizeIT {
+
+    private static final String BASE_DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.25
+                    env:
+                    - {name: MODE, value: base}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private World world;
+
+    @BeforeEach
+    void start() throws Exception {
+        Kubectl.binary();
+        world = new World(tmp);
+        world.sandbox.createNamespaces("shop", "other").clearRequests();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        world.close();
+    }
+
+    @Test
+    void anOverlayIsRenderedByKustomizeAppliedAndTheSecondRunWritesNothing() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
+            repo.write("base/kustomization.yaml", "resources: [deployment.yaml]\n")
+                .write("base/deployment.yaml", BASE_DEPLOYMENT)
+                .write("overlays/prod/kustomization.yaml", """
+                        resources: [../../base]
+                        namePrefix: prod-
+                        commonLabels: {env: prod}
+                        images:
+                        - {name: nginx, newTag: "1.27"}
+                        patches:
+                        - path: replicas.yaml
+                        configMapGenerator:
+                        - name: settings
+                          literals: [color=blue]
+                        """)
+                .write("overlays/prod/replicas.yaml", """
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: web}
+                        spec:
+                          replicas: 3
+                          template:
+                            spec:
+                              containers:
+                              - name: web
+                                env:
+                                - {name: MODE, value: prod}
+                        """)
+                .commit("base and overlay");
+            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "overlays/prod"));
+
+            BindingResult first = world.reconcile(config, "shop");
+
+            assertThat(first.error()).isNull();
+            Deployment web = client.apps().deployments().inNamespace("shop").withName("prod-web").get();
+            assertThat(web.getSpec().getReplicas()).isEqualTo(3);
+            assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+            assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0).getValue()).isEqualTo("prod");
+            assertThat(web.getMetadata().getLabels()).containsEntry("env", "prod").containsEntry(Renderer.BINDING_LABEL, "shop");
+            assertThat(web.getMetadata().getAnnotations()).doesNotContainKey("config.kubernetes.io/origin");
+            ConfigMap settings = client.configMaps().inNamespace("shop").list().getItems().get(0);
+            assertThat(settings.getMetadata().getName()).startsWith("prod-settings-");
+            assertThat(settings.getData()).containsEntry("color", "blue");
+            assertThat(first.drifts()).extracting(d -> d.desired().origin())
+                    .contains("base/deployment.yaml (via overlays/prod/kustomization)");
+
+            world.sandbox.clearRequests();
+            BindingResult second = world.reconcile(config, "shop");
+            assertThat(second.error()).isNull();
+            assertThat(second.drifts()).noneMatch(d -> d.drifted());
+            assertThat(world.writes()).isEmpty();
+        }
+    }
+
+    @Test
+    void remoteResourcesHelmChartsAndPluginsAreRefusedWithFileAndLine() throws Exception {
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("app/kustomization.yaml", """
+                        resources:
+                        - github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0
+                        - ../base
+                        helmCharts:
+                        - {name: redis, repo: https://charts.example.com}
+                        """)
+                .write("base/kustomization.yaml", "resources:\n- https://example.com/raw/deploy.yaml\n")
+                .commit("remote");
+            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "app"));
+
+            BindingResult result = world.reconcile(config, "shop");
+
+            assertThat(result.error()).contains(
+                    "app/kustomization.yaml:2: remote resource 'github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0' is refused",
+                    "app/kustomization.yaml:4: helmCharts are refused",
+                    "base/kustomization.yaml:2: remote resource 'https://example.com/raw/deploy.yaml' is refused");
+            assertThat(world.writes()).isEmpty();
+        }
+    }
+
+    @Test
+    void aKustomizeErrorFailsOnlyItsBindingWithKustomizesMessage() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
+            repo.write("broken/kustomization.yaml", "resources: [missing.yaml]\n")
+                .write("fine/kustomization.yaml", "resources: [cm.yaml]\n")
+                .write("fine/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {k: v}\n")
+                .commit("one broken");
+            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "broken") + binding("other", "fine"));
+
+            BindingResult broken = world.reconcile(config, "shop");
+            BindingResult fine = world.reconcile(config, "other");
+
+            assertThat(broken.error()).contains("broken/kustomization.yaml: ", "kustomize failed (exit", "missing.yaml");
+            assertThat(fine.error()).isNull();
+            assertThat(client.configMaps().inNamespace("other").withName("fine").get()).isNotNull();
+        }
+    }
+
+    private static String sources(GitRepo repo) {
+        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
+    }
+
+    private static String binding(String name, String path) {
+        return """
+                  - name: %s
+                    source: repo
+                    path: %s
+                    cluster: sandbox
+                    namespace: %s
+                    mode: enforce
+                """.formatted(name, path, name);
+    }
+}

@@ -53,6 +53,7 @@ public final class Reconciler {
             audit.atCommit(revision.url(), revision.commit());
             List<DesiredObject> desired = renderer.render(sources.at(revision), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
+            cluster.declare(desired.stream().map(DesiredObject::manifest).toList());
             Map<ResourceKey, JsonNode> live = liveReader.read(cluster, ResourceKey.groupsOf(desired));
             List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());
             Applier.Confirmation confirmed = applier.confirm(found, cluster, live);

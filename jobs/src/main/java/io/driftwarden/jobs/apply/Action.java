@@ -5,6 +5,8 @@ public enum Action {
     CREATED,
     CONFIGURED,
     DELETED,
+    /** Deleted and created again: a field the server will not change (annotation {@code driftwarden.io/replace}). */
+    REPLACED,
     UNCHANGED,
     SKIPPED,
     FAILED

@@ -7,6 +7,7 @@ import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -20,6 +21,11 @@ import tools.jackson.databind.node.ArrayNode;
 
 /** Applies drifted objects in kind order, each write between its intent and outcome audit rows. */
 public final class Applier {
+
+    /** The annotation that lets driftwarden delete and re-create an object whose change the server refuses as immutable. */
+    public static final String REPLACE_ANNOTATION = "driftwarden.io/replace";
+    private static final String CRD = "CustomResourceDefinition";
+    private static final java.time.Duration ESTABLISHED_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /** The field manager of every driftwarden write. */
     public static final String FIELD_MANAGER = "driftwarden";
@@ -41,17 +47,56 @@ public final class Applier {
         List<Drift> ordered = new ArrayList<>(drifts);
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
+        List<ResourceKey> newDefinitions = new ArrayList<>();
         for (Drift drift : ordered) {
+            if (!newDefinitions.isEmpty() && !isDefinitionOrNamespace(drift.key())) {
+                awaitEstablished(newDefinitions, cluster);
+                newDefinitions.clear();
+            }
             if (!drift.drifted()) {
                 changes.add(new Change(drift.key(), Action.UNCHANGED, ""));
             } else if (mode == Mode.AUDIT) {
                 audit.detected(drift);
                 changes.add(new Change(drift.key(), Action.SKIPPED, "drift left in place (audit mode)"));
             } else {
-                changes.add(correct(drift, cluster, audit, live.get(drift.key())));
+                Change change = correct(drift, cluster, audit, live.get(drift.key()));
+                changes.add(change);
+                if (drift.key().kind().equals(CRD) && change.action() != Action.FAILED) {
+                    newDefinitions.add(drift.key());
+                }
             }
         }
         return changes;
+    }
+
+    /**
+     * Waits (at most {@link #ESTABLISHED_TIMEOUT}) until each CustomResourceDefinition just written is
+     * {@code Established}, so the custom resources that follow are served: one GET per definition per poll.
+     */
+    private static void awaitEstablished(List<ResourceKey> definitions, Clusters.Cluster cluster) {
+        long deadline = System.nanoTime() + ESTABLISHED_TIMEOUT.toNanos();
+        for (ResourceKey definition : definitions) {
+            while (System.nanoTime() < deadline) {
+                GenericKubernetesResource crd = cluster.limited(() -> cluster
+                        .resources(definition.apiVersion(), definition.kind()).withName(definition.name()).get());
+                JsonNode conditions = crd == null ? null : Serialization.jsonMapper().valueToTree(crd).path("status").path("conditions");
+                boolean established = conditions != null && java.util.stream.StreamSupport.stream(conditions.spliterator(), false)
+                        .anyMatch(c -> c.path("type").asString("").equals("Established") && c.path("status").asString("").equals("True"));
+                if (established) {
+                    break;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean isDefinitionOrNamespace(ResourceKey key) {
+        return key.kind().equals(CRD) || key.kind().equals("Namespace");
     }
 
     private static Change correct(Drift drift, Clusters.Cluster cluster, BindingAudit audit, JsonNode live) {
@@ -71,12 +116,61 @@ public final class Applier {
                 cluster.limited(() -> jsonPatch(drift.key(), removal, cluster));
             }
         } catch (RuntimeException e) {
-            String error = drift.key().subject() + " apply failed: " + SecretMasker.scrub(e.getMessage(), drift.desired(), live);
+            String error = drift.key().subject() + " apply failed: " + explain(drift, e, live);
             audit.failed(drift, action, error);
+            if (isImmutable(e) && wantsReplace(drift)) {
+                return replace(drift, cluster, audit);
+            }
             return new Change(drift.key(), Action.FAILED, error);
         }
         audit.corrected(drift, action);
         return new Change(drift.key(), action, String.join(", ", drift.paths()));
+    }
+
+    /** Deletes the object and creates it from Git, between its own intent and outcome rows. */
+    private static Change replace(Drift drift, Clusters.Cluster cluster, BindingAudit audit) {
+        try {
+            audit.intent(drift, Action.REPLACED);
+        } catch (RuntimeException e) {
+            return new Change(drift.key(), Action.FAILED, "not replaced: the audit intent row could not be written: " + e.getMessage());
+        }
+        ResourceKey key = drift.key();
+        try {
+            var resources = cluster.resources(key.apiVersion(), key.kind());
+            var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
+            cluster.limited(target::delete);
+            cluster.limited(() -> serverSideApply(drift, cluster, false));
+        } catch (RuntimeException e) {
+            String error = key.subject() + " replace failed: " + SecretMasker.scrub(e.getMessage(), drift.desired(), null);
+            audit.failed(drift, Action.REPLACED, error);
+            return new Change(key, Action.FAILED, error);
+        }
+        audit.corrected(drift, Action.REPLACED);
+        return new Change(key, Action.REPLACED, String.join(", ", drift.paths()));
+    }
+
+    /** The failure as a user can act on it: an unserved kind, an immutable field, or the server's own words. */
+    private static String explain(Drift drift, RuntimeException e, JsonNode live) {
+        String message = SecretMasker.scrub(e.getMessage(), drift.desired(), live);
+        ResourceKey key = drift.key();
+        if (e instanceof KubernetesClientException failure && failure.getCode() == 404 && live == null) {
+            return drift.desired().origin() + ": the cluster does not serve " + key.apiVersion() + " " + key.kind()
+                    + " (is its CustomResourceDefinition installed?)";
+        }
+        if (isImmutable(e)) {
+            return message + " — the server will not change this field in place: delete the object and let the next run "
+                    + "create it, or annotate it " + REPLACE_ANNOTATION + ": \"true\" in Git to have driftwarden replace it";
+        }
+        return message;
+    }
+
+    private static boolean isImmutable(RuntimeException e) {
+        return e instanceof KubernetesClientException failure && failure.getCode() == 422
+                && String.valueOf(failure.getMessage()).contains("field is immutable");
+    }
+
+    private static boolean wantsReplace(Drift drift) {
+        return "true".equals(drift.desired().manifest().path("metadata").path("annotations").path(REPLACE_ANNOTATION).asString(""));
     }
 
     /**
@@ -119,13 +213,13 @@ public final class Applier {
         ResourceKey key = drift.key();
         GenericKubernetesResource object = Serialization.jsonMapper().treeToValue(drift.desired().manifest(),
                 GenericKubernetesResource.class);
-        var resources = cluster.client().genericKubernetesResources(key.apiVersion(), key.kind());
+        var resources = cluster.resources(key.apiVersion(), key.kind());
         var target = key.namespace().isEmpty() ? resources.resource(object) : resources.inNamespace(key.namespace()).resource(object);
         return (dryRun ? target.dryRun() : target).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
     private static GenericKubernetesResource jsonPatch(ResourceKey key, ArrayNode patch, Clusters.Cluster cluster) {
-        var resources = cluster.client().genericKubernetesResources(key.apiVersion(), key.kind());
+        var resources = cluster.resources(key.apiVersion(), key.kind());
         var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
         PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
         return target.patch(context, Serialization.asJson(patch));

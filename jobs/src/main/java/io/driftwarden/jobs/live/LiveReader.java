@@ -29,8 +29,8 @@ public final class LiveReader {
     }
 
     private static GenericKubernetesResourceList list(Clusters.Cluster cluster, ListGroup group) {
-        var resources = cluster.client().genericKubernetesResources(group.apiVersion(), group.kind());
         try {
+            var resources = cluster.resources(group.apiVersion(), group.kind());
             return group.namespace().isEmpty() ? resources.list() : resources.inNamespace(group.namespace()).list();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -61,6 +61,7 @@ final class Discovery {
             "replicasets", "statefulsets", "daemonsets", "horizontalpodautoscalers", "cronjobs", "jobs");
 
     private static final List<Resource> BUILTIN = builtin(Schemas.builtin().servedKinds());
+    private static final Discovery BUILTIN_ONLY = new Discovery(BUILTIN);
 
     private final List<Resource> resources;
 
@@ -73,6 +74,11 @@ final class Discovery {
         List<Resource> all = new ArrayList<>(BUILTIN);
         crds.forEach(crd -> all.addAll(custom(crd)));
         return new Discovery(all);
+    }
+
+    /** The built-in resources alone (no CRD lookup needed). */
+    static Discovery builtinOnly() {
+        return BUILTIN_ONLY;
     }
 
     List<Resource> resources() {
@@ -118,6 +124,22 @@ final class Discovery {
             default:
                 return Optional.empty();
         }
+    }
+
+    /** Whether {@code path} names resources ({@code /api/v1/namespaces/x/configmaps …}) rather than discovery documents. */
+    static boolean isResourcePath(String path) {
+        List<String> segments = List.of(path.replaceAll("^/+|/+$", "").split("/"));
+        return segments.get(0).equals("api") && segments.size() > 2 || segments.get(0).equals("apis") && segments.size() > 3;
+    }
+
+    /** Whether the resource a resource path names is served here (a real server answers 404 for one that is not). */
+    boolean serves(String path) {
+        List<String> segments = List.of(path.replaceAll("^/+|/+$", "").split("/"));
+        boolean core = segments.get(0).equals("api");
+        String apiVersion = core ? segments.get(1) : segments.get(1) + "/" + segments.get(2);
+        List<String> rest = segments.subList(core ? 2 : 3, segments.size());
+        String plural = rest.get(0).equals("namespaces") && rest.size() >= 3 ? rest.get(2) : rest.get(0);
+        return find(apiVersion, plural).isPresent();
     }
 
     /** Whether {@code path} has the shape of a discovery path (as opposed to a resource path). */

@@ -113,6 +113,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             }
         }
         String path = pathOf(request);
+        if (Discovery.isResourcePath(path) && !Discovery.builtinOnly().serves(path) && !discovery().serves(path)) {
+            return status(404, "NotFound", "the server could not find the requested resource (" + path + ")");
+        }
         if (request.getMethod().equals("GET") && Discovery.isDiscoveryPath(path)) {
             return discovery().document(path).map(SandboxDispatcher::json).orElseGet(() -> notFound(path));
         }
@@ -146,9 +149,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             ObjectNode body = asServerStores(parse(request.getUtf8Body()), request);
             requireNamespace(pathOf(request) + "/" + body.path("metadata").path("name").asString(""));
             ObjectNode created = fieldManagers.update(null, body, type(body), manager(request), "");
-            if (created.path("kind").asString("").equals("Namespace")) {
-                created.putObject("status").put("phase", "Active");
-            }
+            withServerStatus(created);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(created));
             }
@@ -296,9 +297,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         if (current == null) {
             requireNamespace(pathOf(request));
-            if (result.path("kind").asString("").equals("Namespace")) {
-                result.putObject("status").put("phase", "Active");
-            }
+            withServerStatus(result);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(result));
             }
@@ -314,6 +313,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     private MockResponse store(RecordedRequest request, String objectPath, JsonNode current, ObjectNode updated, boolean keepVersion) {
+        requireMutable(current, updated);
         if (dryRun(request.getPath())) {
             return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(updated));
         }
@@ -332,6 +332,52 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return mergePatch(base.deepCopy(), Serialization.jsonMapper().readTree(patch));
         } catch (JacksonException e) {
             throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
+        }
+    }
+
+    /**
+     * The status a real server's controllers give a new object within a second: a Namespace is {@code Active}, a
+     * CustomResourceDefinition {@code Established} with its names accepted.
+     */
+    private static void withServerStatus(ObjectNode created) {
+        switch (created.path("kind").asString("")) {
+            case "Namespace":
+                created.putObject("status").put("phase", "Active");
+                break;
+            case "CustomResourceDefinition":
+                ObjectNode status = created.putObject("status");
+                status.set("acceptedNames", created.path("spec").path("names").deepCopy());
+                var conditions = status.putArray("conditions");
+                for (String type : List.of("NamesAccepted", "Established")) {
+                    conditions.addObject().put("type", type).put("status", "True").put("reason", type.equals("Established")
+                            ? "InitialNamesAccepted" : "NoConflicts");
+                }
+                var stored = status.putArray("storedVersions");
+                created.path("spec").path("versions").forEach(v -> {
+                    if (v.path("storage").asBoolean(false)) {
+                        stored.add(v.path("name").asString());
+                    }
+                });
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Refuses what the API server refuses as immutable: the label selector of apps/v1 workloads (422, as
+     * {@code field is immutable}).
+     */
+    private static void requireMutable(JsonNode current, JsonNode updated) {
+        String apiVersion = current.path("apiVersion").asString("");
+        String kind = current.path("kind").asString("");
+        if (apiVersion.equals("apps/v1") && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind)) {
+            JsonNode before = current.path("spec").path("selector");
+            JsonNode after = updated.path("spec").path("selector");
+            if (!before.isMissingNode() && !before.equals(after)) {
+                throw new Refused(422, "Invalid", kind + "." + "apps \"" + current.path("metadata").path("name").asString("")
+                        + "\" is invalid: spec.selector: Invalid value: " + Serialization.asJson(after) + ": field is immutable");
+            }
         }
     }
 

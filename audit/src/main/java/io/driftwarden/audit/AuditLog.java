@@ -70,6 +70,11 @@ public final class AuditLog implements AutoCloseable {
         return dataSource;
     }
 
+    /** What each binding applied (state kept beside the trail, not part of its chain). */
+    public Inventory inventory() {
+        return new Inventory(dataSource);
+    }
+
     /**
      * Appends one row and commits it before returning: once this returns, the row survives a crash of this
      * process. Appends are serialized so the chain has no forks within one process.

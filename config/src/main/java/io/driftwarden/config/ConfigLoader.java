@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm");
+            "driftManagers", "helm", "maxPrune");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -118,8 +118,18 @@ public final class ConfigLoader {
                 reader.problem(b.line("cluster"), "binding '" + name + "': no cluster named '" + cluster + "'");
             }
             Mode mode = mode(b, reader);
-            if (b.bool("prune", false)) {
-                reader.problem(b.line("prune"), "binding '" + name + "': prune: true is not supported yet");
+            Integer maxPrune = null;
+            String maxPruneText = b.optional("maxPrune", null);
+            if (maxPruneText != null) {
+                try {
+                    maxPrune = Integer.parseInt(maxPruneText);
+                } catch (NumberFormatException e) {
+                    maxPrune = -1;
+                }
+                if (maxPrune < 1) {
+                    reader.problem(b.line("maxPrune"), "binding '" + name + "': maxPrune must be a whole number of at least 1, not '"
+                            + maxPruneText + "'");
+                }
             }
             String schedule = b.optional("schedule", null);
             if (schedule != null && !CronExpression.isValidExpression(schedule)) {
@@ -141,7 +151,8 @@ public final class ConfigLoader {
                     : new HelmSettings(name, List.of(), JsonNodeFactory.instance.objectNode());
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
-                        b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, file + ":" + b.line(null)));
+                        b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, b.bool("prune", false), maxPrune,
+                        file + ":" + b.line(null)));
             }
         }
         List<String> kustomize = List.of();

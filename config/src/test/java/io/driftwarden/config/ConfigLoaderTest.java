@@ -98,15 +98,38 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void namesFeaturesThatAreNotThereYetInsteadOfIgnoringThem() {
+    void namesFeaturesThatAreNotThereYetInsteadOfIgnoringThemAndChecksMaxPrune() {
         String text = VALID.replace("    url: file:///srv/git/platform.git\n",
                 "    url: file:///srv/git/platform.git\n    auth: { tokenFrom: env:GIT_TOKEN }\n")
-                .replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n");
+                .replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n    maxPrune: 0\n");
 
         assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         FILE + ":4: source.auth: Git credentials are not supported yet; use a file:// URL or a repository that needs no credentials",
-                        FILE + ":14: binding 'shop': prune: true is not supported yet"));
+                        FILE + ":15: binding 'shop': maxPrune must be a whole number of at least 1, not '0'"));
+    }
+
+    @Test
+    void readsPruneHelmAndTheKustomizeCommand() {
+        String text = VALID.replace("    namespace: shop\n", """
+                    namespace: shop
+                    prune: true
+                    maxPrune: 3
+                    helm:
+                      releaseName: store
+                      valuesFiles: [values-prod.yaml]
+                      values: {replicas: 2, image: {tag: "1.27"}}
+                """) + "kustomize:\n  command: [kustomize, build, --enable-helm]\n";
+
+        DriftwardenConfig config = ConfigLoader.parse(text, FILE);
+
+        BindingSpec shop = config.binding("shop");
+        assertThat(shop.prune()).isTrue();
+        assertThat(shop.maxPrune()).isEqualTo(3);
+        assertThat(shop.helm().releaseName()).isEqualTo("store");
+        assertThat(shop.helm().valuesFiles()).containsExactly("values-prod.yaml");
+        assertThat(shop.helm().values().toString()).isEqualTo("{\"replicas\":2,\"image\":{\"tag\":\"1.27\"}}");
+        assertThat(config.kustomizeCommand()).containsExactly("kustomize", "build", "--enable-helm");
     }
 
     @Test

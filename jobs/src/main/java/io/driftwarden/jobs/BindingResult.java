@@ -3,20 +3,26 @@ package io.driftwarden.jobs;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.util.List;
 
 /**
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
- * writes); {@code error} is set when the binding could not be reconciled at all.
+ * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
+ * could not be reconciled at all.
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
-                            List<Drift> drifts, List<Change> changes, int dryRuns, String error) {
+                            List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {
 
     public BindingResult {
         drifts = List.copyOf(drifts);
         changes = List.copyOf(changes);
+        unmanaged = List.copyOf(unmanaged);
     }
+
+    private static final java.util.Set<Action> CORRECTIONS = java.util.EnumSet.of(Action.CREATED, Action.CONFIGURED,
+            Action.REPLACED, Action.DELETED);
 
     /** The binding could not be reconciled, or a correction failed. */
     public boolean failed() {
@@ -33,7 +39,7 @@ public record BindingResult(String binding, String cluster, String namespace, So
     }
 
     public long correctedCount() {
-        return changes.stream().filter(c -> c.action() == Action.CREATED || c.action() == Action.CONFIGURED).count();
+        return changes.stream().filter(c -> CORRECTIONS.contains(c.action())).count();
     }
 
     public long failedCount() {

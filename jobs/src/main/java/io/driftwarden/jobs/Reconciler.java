@@ -1,8 +1,10 @@
 package io.driftwarden.jobs;
 
 import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.Inventory;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.Mode;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.apply.Applier;
 import io.driftwarden.jobs.apply.BindingAudit;
@@ -11,15 +13,22 @@ import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
+import io.driftwarden.jobs.prune.Extras;
+import io.driftwarden.jobs.prune.PruneGuards;
+import io.driftwarden.jobs.prune.Unmanaged;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.driftwarden.jobs.schema.Schemas;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /** Takes one binding through the pipeline. One instance serves one run (it shares Git fetches and clients). */
@@ -54,12 +63,24 @@ public final class Reconciler {
             List<DesiredObject> desired = renderer.render(sources.at(revision), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
             cluster.declare(desired.stream().map(DesiredObject::manifest).toList());
-            Map<ResourceKey, JsonNode> live = liveReader.read(cluster, ResourceKey.groupsOf(desired));
+            List<Inventory.Entry> inventory = auditLog.inventory().of(binding.name());
+            Set<ListGroup> groups = new TreeSet<>(ResourceKey.groupsOf(desired));
+            groups.addAll(Extras.groupsOf(inventory));
+            Map<ResourceKey, JsonNode> live = liveReader.read(cluster, groups);
             List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());
+            List<Drift> extras = Extras.find(binding.name(), desired, live, inventory);
+            Map<ResourceKey, String> kept = PruneGuards.kept(binding, desired.size(), inventory.size(), extras);
+            List<ResourceKey> unmanaged = Unmanaged.find(desired, live);
+            unmanaged.forEach(audit::unmanaged);
             Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
-            List<Change> changes = applier.apply(confirmed.drifts(), binding.mode(), cluster, audit, live);
-            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, confirmed.drifts(),
-                    changes, confirmed.dryRuns(), null);
+            List<Drift> drifts = new ArrayList<>(confirmed.drifts());
+            drifts.addAll(extras);
+            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept);
+            if (binding.mode() == Mode.ENFORCE) {
+                auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes));
+            }
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
+                    changes, confirmed.dryRuns(), unmanaged, null);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {
@@ -67,7 +88,8 @@ public final class Reconciler {
             } catch (RuntimeException auditFailure) {
                 error += " (and the failure could not be audited: " + auditFailure.getMessage() + ")";
             }
-            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0, error);
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0,
+                    List.of(), error);
         }
     }
 

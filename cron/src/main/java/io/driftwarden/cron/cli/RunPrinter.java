@@ -5,6 +5,7 @@ import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftPath;
+import io.driftwarden.jobs.diff.DriftType;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Function;
@@ -53,6 +54,7 @@ public final class RunPrinter {
                 continue;
             }
             table(result, "  ");
+            result.unmanaged().forEach(key -> out.printf("  UNMANAGED  %s%n", key.subject()));
             long inSync = result.drifts().size() - result.driftCount();
             out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
                     result.driftCount(), result.correctedCount(), result.failedCount(),
@@ -69,8 +71,9 @@ public final class RunPrinter {
                 continue;
             }
             Drift drift = drifts.get(change.key().subject());
-            out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(),
-                    drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths()));
+            String what = drift.type() == DriftType.EXTRA ? change.detail()
+                    : drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths());
+            out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(), what);
             String shown = switch (diffStyle) {
                 case paths -> drift.maskedDiff();
                 case unified -> drift.unifiedDiff().isEmpty() ? drift.maskedDiff() : drift.unifiedDiff();
@@ -125,6 +128,7 @@ public final class RunPrinter {
                     object.put("error", change.detail());
                 }
             }
+            result.unmanaged().forEach(key -> binding.withArray("unmanaged").add(key.subject()));
         }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }

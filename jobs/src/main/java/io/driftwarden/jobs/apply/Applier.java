@@ -43,8 +43,8 @@ public final class Applier {
      * Patch removing what was added by hand (apply never removes another manager's fields) — one audited change.
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
-                              Map<ResourceKey, JsonNode> live) {
-        List<Drift> ordered = new ArrayList<>(drifts);
+                              Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras) {
+        List<Drift> ordered = new ArrayList<>(drifts.stream().filter(d -> d.type() != DriftType.EXTRA).toList());
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
         List<ResourceKey> newDefinitions = new ArrayList<>();
@@ -65,6 +65,45 @@ public final class Applier {
                     newDefinitions.add(drift.key());
                 }
             }
+        }
+        changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras));
+        return changes;
+    }
+
+    /**
+     * Objects that left Git: each kept one is recorded with the guard's reason; the others are deleted last, in
+     * reverse kind order (a Namespace after what it holds), each between its intent and outcome rows.
+     */
+    private static List<Change> prune(List<Drift> extras, Clusters.Cluster cluster, BindingAudit audit, Map<ResourceKey, String> kept) {
+        List<Drift> ordered = new ArrayList<>(extras);
+        ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).reversed().thenComparing(Drift::key));
+        List<Change> changes = new ArrayList<>();
+        for (Drift extra : ordered) {
+            String reason = kept.get(extra.key());
+            if (reason != null) {
+                audit.detected(extra, reason);
+                changes.add(new Change(extra.key(), Action.SKIPPED, reason));
+                continue;
+            }
+            try {
+                audit.intent(extra, Action.DELETED);
+            } catch (RuntimeException e) {
+                changes.add(new Change(extra.key(), Action.FAILED, "not deleted: the audit intent row could not be written: " + e.getMessage()));
+                continue;
+            }
+            ResourceKey key = extra.key();
+            try {
+                var resources = cluster.resources(key.apiVersion(), key.kind());
+                var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
+                cluster.limited(target::delete);
+            } catch (RuntimeException e) {
+                String error = key.subject() + " delete failed: " + e.getMessage();
+                audit.failed(extra, Action.DELETED, error);
+                changes.add(new Change(key, Action.FAILED, error));
+                continue;
+            }
+            audit.corrected(extra, Action.DELETED);
+            changes.add(new Change(key, Action.DELETED, "no longer in Git"));
         }
         return changes;
     }

@@ -37,6 +37,17 @@ public final class BindingAudit {
         append(drift.key(), EventType.DETECTED, drift, Action.SKIPPED, null);
     }
 
+    /** Drift found and left in place for a reason worth keeping (a prune guard). */
+    public void detected(Drift drift, String reason) {
+        append(drift.key(), EventType.DETECTED, drift, Action.SKIPPED, reason);
+    }
+
+    /** An object in a managed namespace that no binding manages (reported, never touched). */
+    public void unmanaged(ResourceKey key) {
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+                key.version(), key.kind(), key.name(), EventType.UNMANAGED, null, null, null, null, null));
+    }
+
     /** Drift about to be corrected; when this returns the intent is durable. */
     public void intent(Drift drift, Action action) {
         append(drift.key(), EventType.INTENT, drift, action, null);

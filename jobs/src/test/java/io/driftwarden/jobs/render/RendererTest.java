@@ -17,7 +17,8 @@ class RendererTest {
 
     private static final HelmSettings HELM = new HelmSettings("shop", List.of(), JsonNodeFactory.instance.objectNode());
     private static final BindingSpec BINDING = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE,
-            false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, "driftwarden.yaml:5");
+            false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, false, null,
+            "driftwarden.yaml:5");
 
     private final Renderer renderer = new Renderer(List.of());
 
@@ -106,7 +107,8 @@ class RendererTest {
 
     @Test
     void declaresTheBindingNamespaceWhenAskedTo() {
-        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, "driftwarden.yaml:5");
+        BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, false, null,
+            "driftwarden.yaml:5");
 
         List<DesiredObject> objects = renderer.render(Map.of("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"), creating);
 

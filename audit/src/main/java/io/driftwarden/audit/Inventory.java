@@ -1,0 +1,73 @@
+package io.driftwarden.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Per binding, the objects driftwarden applied and still holds itself responsible for ({@code namespace} is empty for
+ * cluster-scoped kinds). Read before a run to find what left Git; replaced, in one transaction, after an enforcing run.
+ */
+public final class Inventory {
+
+    /** One object of a binding's inventory. */
+    public record Entry(String apiVersion, String kind, String namespace, String name) {
+    }
+
+    private final DataSource dataSource;
+
+    Inventory(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The binding's inventory, sorted. */
+    public List<Entry> of(String binding) {
+        String sql = "SELECT api_version, kind, namespace, name FROM inventory WHERE binding_name = ?"
+                + " ORDER BY api_version, kind, namespace, name";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, binding);
+            List<Entry> entries = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new Entry(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw new AuditException("cannot read the inventory of binding " + binding + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the binding's inventory with {@code entries}, atomically. */
+    public void replace(String binding, Collection<Entry> entries) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM inventory WHERE binding_name = ?");
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO inventory (binding_name, api_version, kind, namespace, name) VALUES (?, ?, ?, ?, ?)")) {
+                delete.setString(1, binding);
+                delete.executeUpdate();
+                for (Entry entry : entries) {
+                    insert.setString(1, binding);
+                    insert.setString(2, entry.apiVersion());
+                    insert.setString(3, entry.kind());
+                    insert.setString(4, entry.namespace());
+                    insert.setString(5, entry.name());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new AuditException("cannot save the inventory of binding " + binding + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -3,8 +3,6 @@ package io.driftwarden.cron;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftwarden.jobs.sandbox.Sandbox;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +71,7 @@ class KubectlStoryIT {
                 clusters: [{name: sandbox, kubeconfig: "%s"}]
                 bindings: [{name: shop, source: repo, path: shop, cluster: sandbox, namespace: shop, mode: enforce}]
                 """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), kubeconfig));
-        assertThat(cli("run", "--config", config.toString()).exit).isZero();
+        assertThat(InProcess.cli("run", "--config", config.toString()).exit()).isZero();
 
         kubectl("-n", "shop", "scale", "deployment/web", "--replicas=5");
         kubectl("-n", "shop", "set", "image", "deployment/web", "web=nginx:hacked");
@@ -81,9 +79,9 @@ class KubectlStoryIT {
         kubectl("-n", "shop", "label", "configmap/settings", "oncall=me");
         kubectl("-n", "shop", "annotate", "deployment/web", "example.com/rollout=42", "--field-manager=my-controller");
 
-        Outcome plan = cli("plan", "--diff", "paths", "--config", config.toString());
-        assertThat(plan.exit).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
-        assertThat(plan.out).contains(
+        InProcess.Outcome plan = InProcess.cli("plan", "--diff", "paths", "--config", config.toString());
+        assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(plan.out()).contains(
                 "spec.replicas: 5 -> 2 (differs from Git)",
                 "image: \"nginx:hacked\" -> \"nginx:1.27\" (differs from Git)",
                 "DEBUG",
@@ -92,29 +90,16 @@ class KubectlStoryIT {
                 "added by kubectl-label")
                 .doesNotContain("example.com/rollout");
 
-        Outcome run = cli("run", "--config", config.toString());
-        assertThat(run.exit).as(run.all()).isZero();
-        Outcome clean = cli("plan", "--config", config.toString());
-        assertThat(clean.exit).as(clean.all()).isZero();
+        InProcess.Outcome run = InProcess.cli("run", "--config", config.toString());
+        assertThat(run.exit()).as(run.all()).isZero();
+        InProcess.Outcome clean = InProcess.cli("plan", "--config", config.toString());
+        assertThat(clean.exit()).as(clean.all()).isZero();
 
         assertThat(kubectl("-n", "shop", "get", "deployment/web", "-o",
                 "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[*].name} "
                         + "{.metadata.annotations.example\\.com/rollout}"))
                 .isEqualTo("2 nginx:1.27 MODE 42");
         assertThat(kubectl("-n", "shop", "get", "configmap/settings", "-o", "jsonpath={.metadata.labels.oncall}")).isEmpty();
-    }
-
-    private record Outcome(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private static Outcome cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(exit, out.toString(), err.toString());
     }
 
     /** The real kubectl (on PATH; the test fails, not skips, without it), exit 0 required; returns its output. */

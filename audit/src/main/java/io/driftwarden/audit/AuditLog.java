@@ -70,6 +70,11 @@ public final class AuditLog implements AutoCloseable {
         return dataSource;
     }
 
+    /** Walks the chain; see {@link ChainVerifier}. */
+    public ChainVerifier.Result verify() {
+        return ChainVerifier.verify(dataSource);
+    }
+
     /** What each binding applied (state kept beside the trail, not part of its chain). */
     public Inventory inventory() {
         return new Inventory(dataSource);
@@ -77,17 +82,24 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Appends one row and commits it before returning: once this returns, the row survives a crash of this
-     * process. Appends are serialized so the chain has no forks within one process.
+     * process. Appends are serialized by the database — the chain-head row is locked for the transaction — so
+     * writers in any number of processes extend one chain.
      */
-    public synchronized AuditRecord append(AuditEntry entry) {
+    public AuditRecord append(AuditEntry entry) {
         AuditEntry bounded = bounded(entry);
-        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                String prevHash = lastHash(connection);
+                String prevHash = lockHead(connection);
+                Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 String hash = ChainHash.of(prevHash, time, bounded);
                 long seq = insert(connection, time, bounded, prevHash, hash);
+                try (PreparedStatement head = connection.prepareStatement(
+                        "UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1")) {
+                    head.setLong(1, seq);
+                    head.setString(2, hash);
+                    head.executeUpdate();
+                }
                 connection.commit();
                 return new AuditRecord(seq, time, bounded, prevHash, hash);
             } catch (SQLException | RuntimeException e) {
@@ -99,10 +111,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Appends the row that closes a run. */
+    /** Appends the row that closes a run, with the chain head the run left. */
     public void recordRun(RunSummary run) {
         String sql = "INSERT INTO audit_run (run_id, run_trigger, mode, started_at, finished_at, exit_code, bindings,"
-                + " drifts, corrected, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " drifts, corrected, failed, chain_seq, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        ChainHead head = head();
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setString(1, run.runId());
             insert.setString(2, run.trigger());
@@ -114,6 +127,8 @@ public final class AuditLog implements AutoCloseable {
             insert.setInt(8, run.drifts());
             insert.setInt(9, run.corrected());
             insert.setInt(10, run.failed());
+            insert.setLong(11, head.seq());
+            insert.setString(12, head.hash());
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new AuditException("cannot record run " + run.runId() + ": " + e.getMessage(), e);
@@ -163,11 +178,25 @@ public final class AuditLog implements AutoCloseable {
         owned.close();
     }
 
-    private static String lastHash(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT hash FROM audit_event ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY");
+    /** Locks the chain head for this transaction and returns its hash (the next row's {@code prev_hash}). */
+    private static String lockHead(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
              ResultSet rows = query.executeQuery()) {
-            return rows.next() ? rows.getString(1) : ChainHash.GENESIS;
+            if (!rows.next()) {
+                throw new SQLException("the audit_chain_head row is missing: the audit store was changed by hand");
+            }
+            return rows.getString(1);
+        }
+    }
+
+    /** The chain's head now: the last row's seq and hash (seq 0 and the genesis hash when empty). */
+    public ChainHead head() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
+             ResultSet rows = query.executeQuery()) {
+            return rows.next() ? new ChainHead(rows.getLong(1), rows.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
+        } catch (SQLException e) {
+            throw new AuditException("cannot read the chain head: " + e.getMessage(), e);
         }
     }
 
@@ -192,15 +221,19 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private static AuditRecord read(ResultSet rows) throws SQLException {
-        AuditEntry entry = new AuditEntry(
+        Instant time = rows.getObject("event_time", OffsetDateTime.class).toInstant();
+        return new AuditRecord(rows.getLong("seq"), time, entry(rows), rows.getString("prev_hash"), rows.getString("hash"));
+    }
+
+    /** The fields of the current row as appended (what its hash covers, with the time apart). */
+    static AuditEntry entry(ResultSet rows) throws SQLException {
+        return new AuditEntry(
                 rows.getString("run_id"), rows.getString("run_trigger"), rows.getString("binding_name"),
                 rows.getString("source_url"), rows.getString("commit_sha"), rows.getString("cluster"),
                 rows.getString("namespace"), rows.getString("api_group"), rows.getString("api_version"),
                 rows.getString("kind"), rows.getString("name"), EventType.valueOf(rows.getString("event")),
                 rows.getString("drift_type"), rows.getString("action"), rows.getString("changed_paths"),
                 rows.getString("masked_diff"), rows.getString("error"));
-        Instant time = rows.getObject("event_time", OffsetDateTime.class).toInstant();
-        return new AuditRecord(rows.getLong("seq"), time, entry, rows.getString("prev_hash"), rows.getString("hash"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

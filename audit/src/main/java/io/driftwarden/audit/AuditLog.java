@@ -2,7 +2,10 @@ package io.driftwarden.audit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.driftwarden.audit.report.Rows;
 import io.driftwarden.config.AuditSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,6 +73,54 @@ public final class AuditLog implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * The newest runs (at most {@code limit}; only those that touched {@code binding} when it is set), newest first,
+     * each with its counts per binding.
+     */
+    public List<RunHistory> history(String binding, int limit) {
+        String runs = "SELECT run_id, run_trigger, mode, started_at, finished_at, exit_code FROM audit_run"
+                + (binding == null ? "" : " WHERE run_id IN (SELECT run_id FROM audit_event WHERE binding_name = ?)")
+                + " ORDER BY started_at DESC, seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY";
+        try (Connection connection = dataSource.getConnection()) {
+            List<RunHistory> history = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(runs)) {
+                if (binding != null) {
+                    query.setString(1, binding);
+                }
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        history.add(new RunHistory(rows.getString(1), rows.getString(2), rows.getString(3),
+                                rows.getObject(4, OffsetDateTime.class).toInstant(), rows.getObject(5, OffsetDateTime.class).toInstant(),
+                                rows.getInt(6), new ArrayList<>()));
+                    }
+                }
+            }
+            try (PreparedStatement counts = connection.prepareStatement("SELECT binding_name, event, COUNT(*) FROM audit_event"
+                    + " WHERE run_id = ? GROUP BY binding_name, event ORDER BY binding_name")) {
+                for (RunHistory run : history) {
+                    counts.setString(1, run.runId());
+                    java.util.Map<String, long[]> perBinding = new java.util.TreeMap<>();
+                    try (ResultSet rows = counts.executeQuery()) {
+                        while (rows.next()) {
+                            long[] c = perBinding.computeIfAbsent(rows.getString(1), k -> new long[4]);
+                            switch (EventType.valueOf(rows.getString(2))) {
+                                case DETECTED, INTENT -> c[0] += rows.getLong(3);
+                                case CORRECTED -> c[1] += rows.getLong(3);
+                                case FAILED -> c[2] += rows.getLong(3);
+                                case UNMANAGED -> c[3] += rows.getLong(3);
+                                default -> { }
+                            }
+                        }
+                    }
+                    perBinding.forEach((name, c) -> run.bindings().add(new RunHistory.BindingCounts(name, c[0], c[1], c[2], c[3])));
+                }
+            }
+            return history;
+        } catch (SQLException e) {
+            throw new AuditException("cannot read the run history: " + e.getMessage(), e);
+        }
+    }
+
     /** Walks the chain; see {@link ChainVerifier}. */
     public ChainVerifier.Result verify() {
         return ChainVerifier.verify(dataSource);
@@ -135,8 +186,19 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** The rows the filter selects, oldest first. */
+    /** The rows the filter selects, oldest first (in memory: for small ranges and tests; reports use {@link #stream}). */
     public List<AuditRecord> records(ReportFilter filter) {
+        List<AuditRecord> records = new ArrayList<>();
+        try {
+            stream(filter, records::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return records;
+    }
+
+    /** Hands the rows the filter selects, oldest first, to {@code handler} one at a time, reading them in pages. */
+    public void stream(ReportFilter filter, Rows.Handler handler) throws IOException {
         StringBuilder sql = new StringBuilder("SELECT seq, " + COLUMNS + " FROM audit_event WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (filter.since() != null) {
@@ -155,19 +217,26 @@ public final class AuditLog implements AutoCloseable {
             sql.append(" AND cluster = ?");
             args.add(filter.cluster());
         }
+        if (filter.runId() != null) {
+            sql.append(" AND run_id = ?");
+            args.add(filter.runId());
+        }
         sql.append(" ORDER BY seq");
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                query.setObject(i + 1, args.get(i));
-            }
-            List<AuditRecord> records = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    records.add(read(rows));
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false); // PostgreSQL pages through a cursor only inside a transaction
+            try (PreparedStatement query = connection.prepareStatement(sql.toString())) {
+                query.setFetchSize(500);
+                for (int i = 0; i < args.size(); i++) {
+                    query.setObject(i + 1, args.get(i));
                 }
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        handler.row(read(rows));
+                    }
+                }
+            } finally {
+                connection.rollback();
             }
-            return records;
         } catch (SQLException e) {
             throw new AuditException("cannot read audit rows: " + e.getMessage(), e);
         }

@@ -43,6 +43,21 @@ public final class Inventory {
         }
     }
 
+    /** How many objects each binding's inventory holds. */
+    public java.util.Map<String, Integer> sizes() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT binding_name, COUNT(*) FROM inventory GROUP BY binding_name");
+             ResultSet rows = query.executeQuery()) {
+            java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
+            while (rows.next()) {
+                sizes.put(rows.getString(1), rows.getInt(2));
+            }
+            return sizes;
+        } catch (SQLException e) {
+            throw new AuditException("cannot read the inventory: " + e.getMessage(), e);
+        }
+    }
+
     /** Replaces the binding's inventory with {@code entries}, atomically. */
     public void replace(String binding, Collection<Entry> entries) {
         try (Connection connection = dataSource.getConnection()) {

@@ -3,8 +3,11 @@ package io.driftwarden.config;
 /** Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials. */
 public record AuditSettings(String url, String username, SecretRef password) {
 
-    /** The default store: an H2 file under {@code ./.driftwarden/}, where {@code demo} also writes. */
-    public static final String DEFAULT_URL = "jdbc:h2:file:./.driftwarden/audit";
+    /**
+     * The default store: an H2 file under {@code ./.driftwarden/}, where {@code demo} also writes. With
+     * {@code AUTO_SERVER} a second process (a report during a run) opens it through the first one.
+     */
+    public static final String DEFAULT_URL = "jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE";
 
     public static AuditSettings defaults() {
         return new AuditSettings(DEFAULT_URL, "sa", null);

@@ -32,7 +32,7 @@ class ConfigLoaderTest {
         DriftwardenConfig config = ConfigLoader.parse(VALID, FILE);
 
         assertThat(config.audit()).isEqualTo(AuditSettings.defaults());
-        assertThat(config.audit().url()).isEqualTo("jdbc:h2:file:./.driftwarden/audit");
+        assertThat(config.audit().url()).isEqualTo("jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE");
         assertThat(config.source("platform").ref()).isEqualTo("main");
         assertThat(config.cluster("prod").kubeconfig()).isEqualTo(Path.of("/etc/driftwarden/kube/prod.yaml"));
         assertThat(config.cluster("prod").context()).isNull();

@@ -2,6 +2,7 @@ package io.driftwarden.cron;
 
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.cron.cli.AuditCommand;
+import io.driftwarden.cron.cli.HistoryCommand;
 import io.driftwarden.cron.cli.PlanCommand;
 import io.driftwarden.cron.cli.ReportCommand;
 import io.driftwarden.cron.cli.RunCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 /** The {@code driftwarden} command. */
 @Command(name = "driftwarden", mixinStandardHelpOptions = true, version = "driftwarden 0.1.0",
         description = "GitOps reconciler run as a batch job: makes clusters match Git and keeps an audit trail of every drift and correction.",
-        subcommands = {RunCommand.class, PlanCommand.class, ReportCommand.class, AuditCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, PlanCommand.class, ReportCommand.class, HistoryCommand.class, AuditCommand.class, ValidateCommand.class,
             SandboxCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every binding in sync at the end (corrections count as success)",

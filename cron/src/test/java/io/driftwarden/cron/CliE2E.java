@@ -2,6 +2,10 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.audit.AuditEntry;
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.EventType;
+import io.driftwarden.config.AuditSettings;
 import io.driftwarden.jobs.sandbox.Sandbox;
 import io.driftwarden.jobs.sandbox.SandboxRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -43,6 +47,35 @@ class CliE2E {
                 .contains("Deployment/guestbook/frontend", "Service/guestbook/frontend", "Secret/guestbook/redis-credentials");
         assertThat(rows).allSatisfy(r -> assertThat(r.get("commit")).matches("[0-9a-f]{40}"));
         assertThat(report.out()).doesNotContain("demo-Passw0rd-from-git", base64("demo-Passw0rd-from-git"));
+
+        Cli.Result html = Cli.run(tmp, "report", "--format", "html", "--output", "report.html");
+        assertThat(html.exit()).as(html.all()).isZero();
+        assertThat(Files.readString(tmp.resolve("report.html"))).contains("Summary per cluster and binding", "<svg",
+                "Deployment/guestbook/frontend", "CORRECTED").doesNotContain("demo-Passw0rd-from-git");
+        Cli.Result verify = Cli.run(tmp, "audit", "verify");
+        assertThat(verify.exit()).as(verify.all()).isZero();
+        assertThat(verify.out()).startsWith("chain intact: 18 rows");
+        Cli.Result history = Cli.run(tmp, "history");
+        assertThat(history.exit()).as(history.all()).isZero();
+        assertThat(history.out()).contains("guestbook", "corrected 5");
+    }
+
+    @Test
+    void aReportReadsTheDefaultStoreWhileAnotherProcessHoldsIt() throws Exception {
+        AuditSettings store = AuditSettings.defaults();
+        Files.createDirectories(tmp.resolve(".driftwarden"));
+        String url = store.url().replace("./.driftwarden", tmp.resolve(".driftwarden").toString());
+        try (AuditLog holder = AuditLog.open(new AuditSettings(url, "sa", null), java.time.Clock.systemUTC());
+             java.sql.Connection held = holder.dataSource().getConnection()) {
+            holder.append(new AuditEntry("run-1", "manual", "shop", null, null, "prod", "shop", null, "v1", "ConfigMap", "held",
+                    EventType.DETECTED, "MODIFIED", "SKIPPED", null, null, null));
+
+            Cli.Result report = Cli.run(tmp, "report", "--format", "csv");
+
+            assertThat(report.exit()).as(report.all()).isZero();
+            assertThat(report.out()).contains("ConfigMap/shop/held");
+            assertThat(held.isValid(1)).isTrue();
+        }
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditLog;
-import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.audit.report.CsvReport;
+import io.driftwarden.audit.report.HtmlReport;
 import io.driftwarden.audit.report.JsonReport;
+import io.driftwarden.audit.report.Rows;
+import io.driftwarden.audit.report.Summary;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,17 +26,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code driftwarden report}: audit rows as CSV or JSON; with no filter, every row. */
+/** {@code driftwarden report}: audit rows as CSV, JSON or HTML; with no filter, every row. */
 @Command(name = "report", description = "Export audit rows (every drift found and every correction).", mixinStandardHelpOptions = true)
 public class ReportCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    /** Where "now" comes from for relative times (--since 24h). */
+    Clock clock = Clock.systemUTC();
+
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "csv or json (html is not available yet).")
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            description = "csv (the rows), json (a summary per cluster and binding, and the rows) or html (one self-contained page).")
     String format;
 
     @Option(names = "--since", paramLabel = "TIME", description = "Rows at or after TIME: 2026-11-28, 2026-11-28T02:00:00Z, or a duration ago (24h, 7d).")
@@ -54,34 +60,56 @@ public class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new ParameterException(spec.commandLine(), "--format must be csv or json"
-                    + (format.equals("html") ? " (the HTML report is not available yet)" : ", not '" + format + "'"));
+        if (!List.of("csv", "json", "html").contains(format)) {
+            throw new ParameterException(spec.commandLine(), "--format must be csv, json or html, not '" + format + "'");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         ReportFilter filter = new ReportFilter(time(since, "--since", now), time(until, "--until", now), binding, cluster);
-        List<AuditRecord> records;
         try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
-            records = audit.records(filter);
-        }
-        if (output == null) {
-            write(records, spec.commandLine().getOut());
-            spec.commandLine().getOut().flush();
-        } else {
-            try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(records, writer);
+            Rows rows = handler -> audit.stream(filter, handler);
+            if (output == null) {
+                Writer out = spec.commandLine().getOut();
+                write(audit, rows, out);
+                out.flush();
+            } else {
+                try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                    write(audit, rows, writer);
+                }
+                spec.commandLine().getErr().println("wrote the " + format + " report to " + output);
             }
-            spec.commandLine().getErr().println("wrote " + records.size() + " rows to " + output);
         }
         return 0;
     }
 
-    private void write(List<AuditRecord> records, Appendable out) throws java.io.IOException {
+    /** CSV streams the rows once; JSON and HTML read them twice (summary, then rows), never holding them all. */
+    private void write(AuditLog audit, Rows rows, Writer out) throws java.io.IOException {
         if (format.equals("csv")) {
-            CsvReport.write(records, out);
-        } else {
-            JsonReport.write(records, out);
+            CsvReport.write(rows, out);
+            return;
         }
+        Summary summary = Summary.of(rows, audit.inventory().sizes());
+        if (format.equals("json")) {
+            JsonReport.write(summary, rows, out);
+        } else {
+            HtmlReport.write(summary, rows, range(), out);
+        }
+    }
+
+    private String range() {
+        StringBuilder range = new StringBuilder(since == null && until == null ? "All rows" : "Rows");
+        if (since != null) {
+            range.append(" since ").append(since);
+        }
+        if (until != null) {
+            range.append(" until ").append(until);
+        }
+        if (binding != null) {
+            range.append(", binding ").append(binding);
+        }
+        if (cluster != null) {
+            range.append(", cluster ").append(cluster);
+        }
+        return range.toString();
     }
 
     private Instant time(String text, String option, Instant now) {

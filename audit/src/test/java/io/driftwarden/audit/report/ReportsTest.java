@@ -7,13 +7,15 @@ import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.EventType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The CSV columns are a contract: the golden file next to this test is what users' scripts parse. */
-class CsvReportTest {
+class ReportsTest {
 
     static final List<AuditRecord> RECORDS = List.of(
             new AuditRecord(1, Instant.parse("2026-11-28T02:00:00.125Z"), new AuditEntry("20261128T020000Z-a1b2c3", "cronjob",
@@ -42,16 +44,51 @@ class CsvReportTest {
     }
 
     @Test
-    void writesJsonWithTheSameFields() throws IOException {
-        StringBuilder json = new StringBuilder();
+    void writesJsonWithASummaryAndTheRowsWithTheSameFields() throws IOException {
+        StringWriter json = new StringWriter();
 
-        JsonReport.write(RECORDS, json);
+        JsonReport.write(Summary.of(Rows.of(RECORDS), Map.of("guestbook", 5)), Rows.of(RECORDS), json);
 
         assertThat(json.toString()).isEqualTo(golden("expected-report.json"));
     }
 
+    @Test
+    void writesOneSelfContainedHtmlPage() throws IOException {
+        StringWriter html = new StringWriter();
+
+        HtmlReport.write(Summary.of(Rows.of(RECORDS), Map.of("guestbook", 5)), Rows.of(RECORDS), "All rows", html);
+
+        assertThat(html.toString()).isEqualTo(golden("expected-report.html"))
+                .doesNotContain("<script", "src=\"http", "href=\"http", "@import").contains("<svg", "&quot;quoted&quot;");
+    }
+
+    @Test
+    void theSameRowsGiveTheSameBytesTwice() throws IOException {
+        StringWriter first = new StringWriter();
+        StringWriter second = new StringWriter();
+
+        HtmlReport.write(Summary.of(Rows.of(RECORDS), Map.of()), Rows.of(RECORDS), "All rows", first);
+        HtmlReport.write(Summary.of(Rows.of(RECORDS), Map.of()), Rows.of(RECORDS), "All rows", second);
+
+        assertThat(first.toString()).isEqualTo(second.toString());
+    }
+
+    @Test
+    void neutralizesCellsASpreadsheetWouldRunAsFormulas() throws IOException {
+        AuditRecord formula = new AuditRecord(9, Instant.parse("2026-11-28T03:00:00Z"), new AuditEntry("run", "manual",
+                "=HYPERLINK(\"http://evil\")", null, null, "+cmd", null, null, null, null, "@SUM(A1)", EventType.FAILED, null,
+                "FAILED", null, "- a.b: 1 -> 2", "\tTAB"), "0".repeat(64), "d".repeat(64));
+        StringBuilder csv = new StringBuilder();
+
+        CsvReport.write(List.of(formula), csv);
+
+        String row = csv.toString().lines().skip(1).findFirst().orElseThrow();
+        assertThat(row).contains("\"'=HYPERLINK(\"\"http://evil\"\")\"", "'+cmd", "'@SUM(A1)", "'- a.b: 1 -> 2", "'\tTAB")
+                .doesNotContain(",=", ",+", ",@");
+    }
+
     private static String golden(String name) throws IOException {
-        try (InputStream in = CsvReportTest.class.getResourceAsStream(name)) {
+        try (InputStream in = ReportsTest.class.getResourceAsStream(name)) {
             assertThat(in).as("golden file " + name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -24,7 +24,12 @@ final class Cli {
 
     /** Runs {@code driftwarden ARGS} in {@code cwd} with its own home directory (for the Git cache). */
     static Result run(Path cwd, String... args) throws IOException, InterruptedException {
-        Process process = start(cwd, args);
+        return runWithJvmOptions(cwd, List.of(), args);
+    }
+
+    /** The same, with options for the JVM ({@code -Xmx64m}). */
+    static Result runWithJvmOptions(Path cwd, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        Process process = start(cwd, jvmOptions, args);
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("driftwarden " + String.join(" ", args) + " did not finish in 180 s");
@@ -35,8 +40,14 @@ final class Cli {
 
     /** Starts {@code driftwarden ARGS}; stdout and stderr go to {@code cwd/.out} and {@code cwd/.err}. */
     static Process start(Path cwd, String... args) throws IOException {
+        return start(cwd, List.of(), args);
+    }
+
+    private static Process start(Path cwd, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + cwd.resolve("home"), "-jar", JAR.toString()));
+                "-Duser.home=" + cwd.resolve("home")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(cwd.toFile())
                 .redirectOutput(cwd.resolve(".out").toFile()).redirectError(cwd.resolve(".err").toFile()).start();

@@ -121,6 +121,32 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The binding's {@code INTENT} rows that have no outcome and whose run wrote nothing since {@code quietSince}: the
+     * corrections a run stopped (killed, crashed) before it could record how they ended.
+     */
+    public List<AuditRecord> unfinishedIntents(String binding, Instant quietSince) {
+        String sql = "SELECT seq, " + COLUMNS + " FROM audit_event i WHERE i.binding_name = ? AND i.event = 'INTENT'"
+                + " AND NOT EXISTS (SELECT 1 FROM audit_event o WHERE o.run_id = i.run_id AND o.binding_name = i.binding_name"
+                + " AND o.event IN ('CORRECTED', 'FAILED') AND o.seq > i.seq AND o.kind = i.kind AND o.name = i.name"
+                + " AND COALESCE(o.namespace, '') = COALESCE(i.namespace, '') AND o.action = i.action)"
+                + " AND NOT EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id AND l.event_time >= ?)"
+                + " ORDER BY seq";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, binding);
+            query.setObject(2, utc(quietSince));
+            List<AuditRecord> records = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    records.add(read(rows));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw new AuditException("cannot read unfinished intents of " + binding + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Walks the chain; see {@link ChainVerifier}. */
     public ChainVerifier.Result verify() {
         return ChainVerifier.verify(dataSource);

@@ -9,6 +9,7 @@ import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.apply.Applier;
 import io.driftwarden.jobs.apply.BindingAudit;
 import io.driftwarden.jobs.apply.Change;
+import io.driftwarden.jobs.apply.Recovery;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.live.Clusters;
@@ -24,15 +25,21 @@ import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.driftwarden.jobs.schema.Schemas;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /** Takes one binding through the pipeline. One instance serves one run (it shares Git fetches and clients). */
 public final class Reconciler {
+
+    /** How long a run must have written nothing before its open intents count as left behind. */
+    static final Duration QUIET = Duration.ofMinutes(10);
 
     private final DriftwardenConfig config;
     private final SourceReader sources;
@@ -41,6 +48,8 @@ public final class Reconciler {
     private final LiveReader liveReader;
     private final Applier applier;
     private final AuditLog auditLog;
+
+    private final Clock clock = Clock.systemUTC();
 
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
         this.config = config;
@@ -75,6 +84,8 @@ public final class Reconciler {
             Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());
             drifts.addAll(extras);
+            Recovery.resolve(auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET)),
+                    drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept);
             if (binding.mode() == Mode.ENFORCE) {
                 auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes));

@@ -2,6 +2,10 @@ package io.driftwarden.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.audit.AuditEntry;
+import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.AuditRecord;
+import io.driftwarden.audit.EventType;
 import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.audit.report.CsvReport;
 import io.driftwarden.config.DriftwardenConfig;
@@ -20,6 +24,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -194,6 +202,34 @@ class ReconcileIT {
             assertThat(world.events(world.lastRunId())).containsExactly("INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api");
             BindingResult next = world.reconcile(config, "shop");
             assertThat(next.driftCount()).as(next.drifts().get(0).maskedDiff()).isZero();
+        }
+    }
+
+    @Test
+    void intentsARunLeftWithoutOutcomeAreResolvedByTheNextRunFromWhatTheClusterHolds() throws Exception {
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("app/cm.yaml", Manifests.configMap("settings", "color", "blue"))
+                .write("app/other.yaml", Manifests.configMap("other", "k", "v")).commit("two objects");
+            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "app", "enforce"));
+            assertThat(world.reconcile(config, "shop").error()).isNull();
+            // a run killed an hour ago: its write of settings reached the cluster, its create of lost did not
+            AuditLog killed = AuditLog.on(world.audit.dataSource(), Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC));
+            killed.append(new AuditEntry("killed-run", "cronjob", "shop", repo.url(), null, "sandbox", "shop", "", "v1", "ConfigMap",
+                    "settings", EventType.INTENT, "MODIFIED", "CONFIGURED", "data.color", "~ data.color: red -> blue", null));
+            killed.append(new AuditEntry("killed-run", "cronjob", "shop", repo.url(), null, "sandbox", "shop", "", "v1", "ConfigMap",
+                    "lost", EventType.INTENT, "MISSING", "CREATED", "", "+ ConfigMap/shop/lost", null));
+            assertThat(world.audit.verify().openIntents()).hasSize(2);
+
+            world.reconcile(config, "shop");
+
+            assertThat(world.audit.verify().ok()).isTrue();
+            List<AuditRecord> recovered = world.audit.records(ReportFilter.run("killed-run")).stream()
+                    .filter(r -> r.entry().event() != EventType.INTENT).toList();
+            assertThat(recovered).extracting(r -> r.entry().event() + " " + r.subject())
+                    .containsExactly("CORRECTED ConfigMap/shop/settings", "FAILED ConfigMap/shop/lost");
+            assertThat(recovered.get(0).entry().error()).startsWith("recorded by run " + world.lastRunId() + ": run killed-run stopped");
+            world.reconcile(config, "shop");
+            assertThat(world.audit.records(ReportFilter.run("killed-run"))).hasSize(4);
         }
     }
 

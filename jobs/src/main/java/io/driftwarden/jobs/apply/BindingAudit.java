@@ -2,6 +2,7 @@ package io.driftwarden.jobs.apply;
 
 import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.EventType;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.resource.ResourceKey;
@@ -59,6 +60,17 @@ public final class BindingAudit {
 
     public void failed(Drift drift, Action action, String error) {
         append(drift.key(), EventType.FAILED, drift, action, error);
+    }
+
+    /**
+     * The outcome of an intent a stopped run left open, as this run found it: recorded under that run's id (so the
+     * intent has its outcome) with a note saying which run recorded it and how it was judged.
+     */
+    public void recovered(AuditRecord intent, EventType outcome, String note) {
+        AuditEntry e = intent.entry();
+        log.append(new AuditEntry(e.runId(), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
+                e.group(), e.version(), e.kind(), e.name(), outcome, e.driftType(), e.action(), e.changedPaths(), e.maskedDiff(),
+                "recorded by run " + runId + ": " + note));
     }
 
     /** The binding as a whole could not be reconciled (source, render, or live read failed). */

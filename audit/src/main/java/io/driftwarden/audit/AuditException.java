@@ -6,4 +6,8 @@ public class AuditException extends RuntimeException {
     public AuditException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    public AuditException(String message) {
+        super(message);
+    }
 }

@@ -147,6 +147,18 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Archives (to {@code archive}, gzip) and then deletes the rows written before {@code cutoff}; refused when the chain
+     * does not verify. See {@link Retention}.
+     */
+    public Retention.Pruned prune(Instant cutoff, java.nio.file.Path archive) {
+        ChainVerifier.Result before = verify();
+        if (before.problem() != null) {
+            throw new AuditException("not pruning a broken chain: " + before.problem());
+        }
+        return Retention.prune(dataSource, cutoff, archive);
+    }
+
     /** Walks the chain; see {@link ChainVerifier}. */
     public ChainVerifier.Result verify() {
         return ChainVerifier.verify(dataSource);

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
  * Walks the audit chain in seq order, streaming (memory grows only with the runs and the open intents, not the
  * rows): every row's hash must be the hash of its fields and its {@code prev_hash} the previous row's hash — an
  * edited row fails the first test, a deleted, inserted or reordered one the second. Each run's recorded chain head
- * must still be in the chain (the newest rows deleted), and so must the chain-head row. Every {@code INTENT} must
+ * must still be in the chain (the newest rows deleted), and so must the chain-head row. After a prune the chain starts
+ * from the anchor the archive left. Every {@code INTENT} must
  * have an outcome ({@code CORRECTED} or {@code FAILED}) in its run.
  */
 public final class ChainVerifier {
@@ -35,11 +36,13 @@ public final class ChainVerifier {
     public static Result verify(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            ChainHead anchor = Retention.anchor(connection);
             Map<Long, List<String[]>> runHeads = runHeads(connection);
+            runHeads.keySet().removeIf(seq -> seq <= anchor.seq()); // pruned into an archive
             String problem = null;
             long rows = 0;
-            String expectedPrev = ChainHash.GENESIS;
-            long previousSeq = 0;
+            String expectedPrev = anchor.hash();
+            long previousSeq = anchor.seq();
             Map<String, String> openIntents = new LinkedHashMap<>();
             Map<Long, String> hashAt = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT * FROM audit_event ORDER BY seq")) {
@@ -55,7 +58,9 @@ public final class ChainVerifier {
                         if (problem == null && !ChainHash.of(prevHash, time, entry).equals(hash)) {
                             problem = "row seq " + seq + " was edited: its fields no longer give its hash";
                         } else if (problem == null && !prevHash.equals(expectedPrev)) {
-                            problem = "row seq " + seq + " does not follow " + (previousSeq == 0 ? "the start of the chain" : "row seq " + previousSeq)
+                            problem = "row seq " + seq + " does not follow " + (previousSeq == 0 ? "the start of the chain"
+                                    : previousSeq == anchor.seq() ? "the anchor left by the last prune (seq " + previousSeq + ")"
+                                    : "row seq " + previousSeq)
                                     + ": a row was deleted, inserted or reordered here";
                         }
                         if (runHeads.containsKey(seq)) {

@@ -111,6 +111,38 @@ class ChainIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void pruningArchivesTheOldestRowsFirstAndVerifyStaysGreenFromTheAnchor(String database) throws Exception {
+        try (HikariDataSource pool = pool(newDatabase(database))) {
+            AuditLogIT.MutableClock clock = new AuditLogIT.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+            AuditLog log = AuditLog.on(pool, clock);
+            for (int i = 1; i <= 6; i++) {
+                log.append(entry("shop", "ConfigMap", "old-" + i, EventType.DETECTED));
+            }
+            log.recordRun(new RunSummary("old-run", "cronjob", "audit", clock.now, clock.now, 2, 1, 6, 0, 0));
+            clock.now = Instant.parse("2026-11-01T00:00:00Z");
+            for (int i = 1; i <= 4; i++) {
+                log.append(entry("shop", "ConfigMap", "new-" + i, EventType.DETECTED));
+            }
+            Path archive = tmp.resolve(database + "-archive.jsonl.gz");
+
+            Retention.Pruned pruned = log.prune(Instant.parse("2026-06-01T00:00:00Z"), archive);
+
+            assertThat(pruned.rows()).isEqualTo(6);
+            assertThat(log.records(ReportFilter.all())).hasSize(4);
+            assertThat(log.verify().ok()).isTrue();
+            assertThat(Retention.verifyArchive(archive).ok()).isTrue();
+            assertThat(Retention.verifyArchive(archive).rows()).isEqualTo(6);
+            assertThat(log.prune(Instant.parse("2026-06-01T00:00:00Z"), tmp.resolve(database + "-again.gz")).rows()).isZero();
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM audit_event WHERE seq = 7");
+            }
+            assertThat(log.verify().problem())
+                    .isEqualTo("row seq 8 does not follow the anchor left by the last prune (seq 6): a row was deleted, inserted or reordered here");
+        }
+    }
+
     /** A new store with six rows and a run, changed by hand with {@code statements}: what verify says. */
     private String tampered(String database, String... statements) throws Exception {
         try (HikariDataSource pool = pool(newDatabase(database))) {

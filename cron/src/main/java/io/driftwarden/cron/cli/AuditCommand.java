@@ -2,18 +2,25 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.ChainVerifier;
+import io.driftwarden.audit.Retention;
 import io.driftwarden.cron.ExitCodes;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code driftwarden audit …}: checks on the audit store itself. */
 @Command(name = "audit", description = "Check the audit trail.", mixinStandardHelpOptions = true,
-        subcommands = AuditCommand.Verify.class)
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Prune.class})
 public class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -37,9 +44,18 @@ public class AuditCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
+        @Option(names = "--archive", paramLabel = "FILE", description = "Check this archive (written by audit prune) instead.")
+        Path archive;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            if (archive != null) {
+                ChainVerifier.Result result = Retention.verifyArchive(archive);
+                out.println(result.ok() ? "archive intact: " + result.rows() + " rows" : "archive BROKEN: " + result.problem());
+                out.flush();
+                return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
             try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
                 ChainVerifier.Result result = audit.verify();
                 if (result.problem() != null) {
@@ -51,6 +67,49 @@ public class AuditCommand implements Callable<Integer> {
                 out.flush();
                 return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
             }
+        }
+    }
+
+    /** {@code driftwarden audit prune}: archive, then delete, the oldest rows. */
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Write the rows older than DURATION to a gzip archive, then delete them; the chain then starts from "
+                    + "the last archived row, and audit verify stays green.")
+    public static class Prune implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--older-than", required = true, paramLabel = "DURATION", description = "e.g. 90d, 12h.")
+        String olderThan;
+
+        @Option(names = "--archive", required = true, paramLabel = "FILE", description = "Where the rows go first (gzip, JSON lines).")
+        Path archive;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!olderThan.matches("\\d+[smhd]")) {
+                throw new ParameterException(spec.commandLine(), "--older-than must be a duration such as 90d or 12h, not '" + olderThan + "'");
+            }
+            if (Files.exists(archive)) {
+                throw new ParameterException(spec.commandLine(), "--archive " + archive + " exists; archives are never overwritten");
+            }
+            long amount = Long.parseLong(olderThan.substring(0, olderThan.length() - 1));
+            Duration age = switch (olderThan.charAt(olderThan.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
+                Retention.Pruned pruned = audit.prune(Instant.now().minus(age), archive);
+                spec.commandLine().getOut().println(pruned.rows() == 0 ? "nothing older than " + olderThan
+                        : "archived and deleted " + pruned.rows() + " rows through seq " + pruned.throughSeq() + " to " + archive);
+                spec.commandLine().getOut().flush();
+            }
+            return ExitCodes.OK;
         }
     }
 }

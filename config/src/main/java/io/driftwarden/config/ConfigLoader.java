@@ -41,6 +41,9 @@ public final class ConfigLoader {
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
             "driftManagers", "helm", "maxPrune");
+    /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
+    private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
+            "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -99,7 +102,7 @@ public final class ConfigLoader {
             }
             if (name != null && reader.unique(clusterLines, name, c.line("name"), "cluster")) {
                 clusters.add(new ClusterSpec(name, inCluster ? null : kubeconfigPath(kubeconfig, baseDir),
-                        c.optional("context", null), inCluster));
+                        c.optional("context", null), inCluster, file + ":" + c.line(null)));
             }
         }
 
@@ -107,6 +110,11 @@ public final class ConfigLoader {
         Map<String, Integer> bindingLines = new HashMap<>();
         for (Section b : top.list("bindings", "binding", BINDING_KEYS)) {
             String name = b.required("name");
+            if (name != null && !LABEL_VALUE.matcher(name).matches()) {
+                reader.problem(b.line("name"), "binding '" + name + "': a binding name becomes the value of the label "
+                        + "driftwarden.io/binding, so it must be at most 63 characters of A-Z, a-z, 0-9, '.', '_', '-', "
+                        + "beginning and ending with a letter or digit");
+            }
             String source = b.required("source");
             String cluster = b.required("cluster");
             String namespace = b.required("namespace");
@@ -201,7 +209,7 @@ public final class ConfigLoader {
         SecretRef ref = null;
         if (password != null) {
             try {
-                ref = SecretRef.parse(password);
+                ref = SecretRef.parse(password, audit.reader.file + ":" + audit.line("passwordFrom"));
             } catch (IllegalArgumentException e) {
                 audit.reader.problem(audit.line("passwordFrom"), "audit.passwordFrom: " + e.getMessage());
             }

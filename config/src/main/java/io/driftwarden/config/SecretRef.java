@@ -6,10 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A secret given by reference, never by value: {@code env:NAME} or {@code file:PATH}. {@link #toString()}
- * shows the reference, so printing a config never prints a secret.
+ * A secret given by reference, never by value: {@code env:NAME} or {@code file:PATH}, and where the reference is
+ * written ({@code origin}, {@code file:line}). {@link #toString()} shows the reference, so printing a config never
+ * prints a secret.
  */
-public record SecretRef(String scheme, String target) {
+public record SecretRef(String scheme, String target, String origin) {
+
+    public SecretRef(String scheme, String target) {
+        this(scheme, target, scheme + ":" + target);
+    }
+
+    /** Parses {@code env:NAME} or {@code file:PATH} declared at {@code origin} ({@code file:line}). */
+    public static SecretRef parse(String text, String origin) {
+        SecretRef ref = parse(text);
+        return new SecretRef(ref.scheme(), ref.target(), origin);
+    }
 
     /** Parses {@code env:NAME} or {@code file:PATH}; anything else is an {@link IllegalArgumentException}. */
     public static SecretRef parse(String text) {
@@ -36,6 +47,17 @@ public record SecretRef(String scheme, String target) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read secret file " + target, e);
         }
+    }
+
+    /** Two references to the same secret are equal wherever they were written. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SecretRef ref && ref.scheme.equals(scheme) && ref.target.equals(target);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(scheme, target);
     }
 
     @Override

@@ -110,6 +110,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesBindingNamesThatAreNotLabelValues() {
+        String text = VALID.replace("  - name: shop\n", "  - name: shop/prod\n");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith(FILE + ":8: binding 'shop/prod': a binding name becomes the value of the label driftwarden.io/binding"));
+        assertThat(ConfigLoader.parse(VALID.replace("  - name: shop\n", "  - name: shop.prod_2-a\n"), FILE).bindings()).hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.parse(
+                VALID.replace("  - name: shop\n", "  - name: " + "a".repeat(64) + "\n"), FILE)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void readsPruneHelmAndTheKustomizeCommand() {
         String text = VALID.replace("    namespace: shop\n", """
                     namespace: shop

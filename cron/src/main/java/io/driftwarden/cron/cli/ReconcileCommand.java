@@ -1,7 +1,9 @@
 package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditLog;
+import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.EnvironmentCheck;
 import io.driftwarden.config.Mode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,6 +48,11 @@ abstract class ReconcileCommand implements Callable<Integer> {
         List<String> unknown = bindings.stream().filter(b -> !known.contains(b)).toList();
         if (!unknown.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no binding named " + String.join(", ", unknown) + " in " + loaded.file());
+        }
+        List<String> environment = EnvironmentCheck.problems(loaded, loaded.bindings().stream()
+                .filter(b -> bindings.isEmpty() || bindings.contains(b.name())).toList());
+        if (!environment.isEmpty()) {
+            throw new ConfigException(environment); // before anything is contacted: never another cluster than named
         }
         RunOutcome outcome;
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {

@@ -1,7 +1,9 @@
 package io.driftwarden.cron.cli;
 
 import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.EnvironmentCheck;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
@@ -13,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code driftwarden validate}: the config, then every binding rendered from Git; no cluster is contacted. */
@@ -25,9 +28,19 @@ public class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--environment", description = "Also check what runs need from this machine: kubeconfigs and their "
+            + "contexts, the audit password's variable or file (off by default: CI rarely has production's).")
+    boolean environment;
+
     @Override
     public Integer call() {
         DriftwardenConfig loaded = config.load();
+        if (environment) {
+            List<String> problems = EnvironmentCheck.problems(loaded, loaded.bindings());
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");

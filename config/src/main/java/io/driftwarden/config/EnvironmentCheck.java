@@ -1,0 +1,84 @@
+package io.driftwarden.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * What a config needs from the machine it runs on, checked before anything is contacted: each cluster's kubeconfig
+ * exists and has the context named (or a current-context), and the audit password's variable or file exists. A
+ * mistyped {@code context:} must never fall back to another cluster. Problems read {@code file:line: message}.
+ */
+public final class EnvironmentCheck {
+
+    private EnvironmentCheck() {
+    }
+
+    /** The problems for the clusters the given bindings use, and the audit store. */
+    public static List<String> problems(DriftwardenConfig config, Collection<BindingSpec> bindings) {
+        List<String> problems = new ArrayList<>();
+        Set<String> clusters = new LinkedHashSet<>();
+        bindings.forEach(b -> clusters.add(b.cluster()));
+        for (String name : clusters) {
+            ClusterSpec cluster = config.cluster(name);
+            if (!cluster.inCluster()) {
+                kubeconfig(cluster, problems);
+            }
+        }
+        SecretRef password = config.audit().password();
+        if (password != null) {
+            try {
+                password.resolve();
+            } catch (RuntimeException e) {
+                problems.add(password.origin() + ": audit.passwordFrom: " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private static void kubeconfig(ClusterSpec cluster, List<String> problems) {
+        String at = cluster.origin() + ": cluster '" + cluster.name() + "': ";
+        Path file = cluster.kubeconfig();
+        if (!Files.isReadable(file)) {
+            problems.add(at + "kubeconfig " + file + " does not exist or cannot be read");
+            return;
+        }
+        Object loaded;
+        try {
+            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            problems.add(at + "kubeconfig " + file + " cannot be read as YAML: " + e.getMessage());
+            return;
+        }
+        Map<?, ?> kubeconfig = loaded instanceof Map<?, ?> map ? map : Map.of();
+        Set<String> contexts = new LinkedHashSet<>();
+        if (kubeconfig.get("contexts") instanceof List<?> list) {
+            for (Object context : list) {
+                if (context instanceof Map<?, ?> entry && entry.get("name") != null) {
+                    contexts.add(String.valueOf(entry.get("name")));
+                }
+            }
+        }
+        String wanted = cluster.context();
+        if (wanted == null) {
+            Object current = kubeconfig.get("current-context");
+            if (current == null || String.valueOf(current).isBlank()) {
+                problems.add(at + "no context: set context: (kubeconfig " + file + " has no current-context)");
+            } else if (!contexts.contains(String.valueOf(current))) {
+                problems.add(at + "the current-context '" + current + "' of kubeconfig " + file + " is not one of its contexts");
+            }
+        } else if (!contexts.contains(wanted)) {
+            problems.add(at + "context '" + wanted + "' is not in kubeconfig " + file + " (it has: " + String.join(", ", contexts)
+                    + "); nothing was contacted");
+        }
+    }
+}

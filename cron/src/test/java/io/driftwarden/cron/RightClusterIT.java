@@ -1,0 +1,60 @@
+package io.driftwarden.cron;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.jobs.sandbox.Sandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The right cluster or none, through the CLI in process: a context the kubeconfig does not have stops run and plan
+ * with exit 64 and the config's file:line before any request; validate checks it only when asked (--environment).
+ */
+class RightClusterIT {
+
+    @TempDir
+    Path tmp;
+
+    private String home;
+    private Sandbox sandbox;
+
+    @BeforeEach
+    void start() {
+        home = System.getProperty("user.home");
+        System.setProperty("user.home", tmp.resolve("home").toString());
+        sandbox = Sandbox.start(0);
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+        System.setProperty("user.home", home);
+    }
+
+    @Test
+    void aMistypedContextStopsRunAndPlanBeforeAnyRequest() throws Exception {
+        CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: v}\n");
+        Path config = Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                audit: {url: "jdbc:h2:file:%s"}
+                sources: [{name: repo, url: "%s"}]
+                clusters:
+                  - name: staging
+                    kubeconfig: "%s"
+                    context: sandbx
+                bindings: [{name: shop, source: repo, path: app, cluster: staging, namespace: default, mode: enforce}]
+                """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), sandbox.writeKubeconfig(tmp.resolve("kubeconfig"))));
+
+        for (String command : new String[] {"run", "plan"}) {
+            InProcess.Outcome refused = InProcess.cli(command, "--config", config.toString());
+            assertThat(refused.exit()).as(refused.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).contains(config + ":4: cluster 'staging': context 'sandbx' is not in kubeconfig");
+        }
+        assertThat(sandbox.requests()).isEmpty();
+        assertThat(InProcess.cli("validate", "--config", config.toString()).exit()).isZero();
+        assertThat(InProcess.cli("validate", "--environment", "--config", config.toString()).exit()).isEqualTo(ExitCodes.USAGE);
+    }
+}

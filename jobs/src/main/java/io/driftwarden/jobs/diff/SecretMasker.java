@@ -2,6 +2,7 @@ package io.driftwarden.jobs.diff;
 
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,8 +39,10 @@ public final class SecretMasker {
     }
 
     /**
-     * Removes every Secret value of {@code desired} (and of the live copy, if any) from {@code text} — plain,
-     * base64 and decoded — for error messages that come back from an API server.
+     * Removes every Secret value of {@code desired} (and of the live copy, if any) from {@code text}, in every form an
+     * error message can carry it: as written, base64 (standard, URL-safe, wrapped), JSON-escaped (as Java and as Go
+     * write it, also escaped twice), YAML single-quoted, URL-encoded, and line by line. A value shorter than 3
+     * characters is removed only where it stands quoted whole ({@code "ab"}): bare, it would take ordinary words with it.
      */
     public static String scrub(String text, DesiredObject desired, JsonNode live) {
         if (text == null || !isSecret(desired.key())) {
@@ -50,14 +53,71 @@ public final class SecretMasker {
         if (live != null) {
             collect(live, values);
         }
-        values.sort(Comparator.comparingInt(String::length).reversed());
-        String clean = text;
-        for (String value : values) {
+        return scrub(text, values);
+    }
+
+    /** Removes each of {@code plainValues} (decoded), in all its forms, from {@code text}. */
+    public static String scrub(String text, List<String> plainValues) {
+        List<String> forms = new ArrayList<>();
+        for (String value : plainValues) {
             if (value.length() >= 3) {
-                clean = clean.replace(value, MASK);
+                forms.addAll(encodings(value));
+            } else if (!value.isEmpty()) {
+                forms.add("\"" + jsonEscaped(value, false) + "\"");
+                forms.add("\\\"" + jsonEscaped(jsonEscaped(value, false), false) + "\\\"");
+            }
+        }
+        forms.sort(Comparator.comparingInt(String::length).reversed());
+        String clean = text;
+        for (String form : forms) {
+            if (!form.isEmpty()) {
+                clean = clean.replace(form, MASK);
             }
         }
         return clean;
+    }
+
+    private static List<String> encodings(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        List<String> forms = new ArrayList<>(List.of(value,
+                Base64.getEncoder().encodeToString(bytes),
+                Base64.getUrlEncoder().encodeToString(bytes),
+                Base64.getEncoder().withoutPadding().encodeToString(bytes),
+                jsonEscaped(value, false), jsonEscaped(value, true),
+                jsonEscaped(jsonEscaped(value, false), false), jsonEscaped(jsonEscaped(value, true), false),
+                value.replace("'", "''"),
+                URLEncoder.encode(value, StandardCharsets.UTF_8),
+                URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
+        String wrapped = Base64.getMimeEncoder().encodeToString(bytes);
+        for (String line : (value + "\n" + wrapped).split("\r?\n")) {
+            if (line.length() >= 3) {
+                forms.add(line);
+            }
+        }
+        return forms;
+    }
+
+    /** A JSON string's content as Java's Jackson writes it, or as Go's encoding/json does (which also escapes {@code <>&}). */
+    static String jsonEscaped(String value, boolean go) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || go && (c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static void collect(JsonNode secret, List<String> values) {
@@ -75,8 +135,6 @@ public final class SecretMasker {
                     } catch (IllegalArgumentException notBase64) {
                         // a malformed value is still masked as written
                     }
-                } else {
-                    values.add(Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
                 }
             }
         }

@@ -65,8 +65,25 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private static AuditLog on(DataSource dataSource, Clock clock, AutoCloseable owned) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
+                .load().migrate();
         return new AuditLog(dataSource, clock, owned);
+    }
+
+    /** {@code h2} or {@code postgresql}: where the migrations that differ by database live (Spring Batch's tables). */
+    private static String vendor(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            if (product.contains("h2")) {
+                return "h2";
+            }
+            if (product.contains("postgres")) {
+                return "postgresql";
+            }
+            throw new AuditException("the audit store must be H2 or PostgreSQL, not " + product);
+        } catch (SQLException e) {
+            throw new AuditException("cannot open the audit store: " + e.getMessage(), e);
+        }
     }
 
     public DataSource dataSource() {

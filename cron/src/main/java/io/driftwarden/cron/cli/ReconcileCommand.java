@@ -61,4 +61,23 @@ abstract class ReconcileCommand implements Callable<Integer> {
         new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), diff == null ? defaultDiff : diff).print(outcome, format);
         return outcome.exitCode();
     }
+
+    /** Restarts a failed run (its failed bindings only) and prints the outcome. */
+    protected Integer restart(String runId) throws Exception {
+        DriftwardenConfig loaded = config.load();
+        List<String> environment = EnvironmentCheck.problems(loaded, loaded.bindings());
+        if (!environment.isEmpty()) {
+            throw new ConfigException(environment);
+        }
+        RunOutcome outcome;
+        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
+            try {
+                outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), diff == null ? DiffStyle.none : diff).print(outcome, format);
+        return outcome.exitCode();
+    }
 }

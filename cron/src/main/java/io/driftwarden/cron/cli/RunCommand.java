@@ -12,8 +12,18 @@ public class RunCommand extends ReconcileCommand {
     @Option(names = "--mode", paramLabel = "MODE", description = "enforce or audit for every binding (default: each binding's own).")
     String mode;
 
+    @Option(names = "--restart", paramLabel = "RUN_ID",
+            description = "Restart this failed run: only its failed bindings run again, in its mode, reading Git anew.")
+    String restart;
+
     @Override
     public Integer call() throws Exception {
+        if (restart != null) {
+            if (mode != null || !bindings.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--restart takes the run's own bindings and mode; drop --binding and --mode");
+            }
+            return restart(restart);
+        }
         return execute(parseMode(), DiffStyle.none);
     }
 

@@ -44,14 +44,29 @@ public final class Runs {
         Instant started = clock.instant();
         String runId = RUN_ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
         RunContext context = new RunContext(runId, request.trigger());
-        List<BindingResult> results = DriftwardenApplication.withJobRunner(
+        List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
                 runner -> runner.run(config, bindings, context, audit, gitCache));
+        return record(runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
+    }
+
+    /**
+     * Restarts a failed run: the bindings whose partitions failed run again (see ReconcileJobRunner#restart); the
+     * restart is recorded as its own {@code audit_run} row, {@code RUN_ID.restart-N}.
+     */
+    public RunOutcome restart(DriftwardenConfig config, String runId, AuditLog audit) {
+        Instant started = clock.instant();
+        List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
+                runner -> runner.restart(config, runId, audit, gitCache));
+        long earlier = audit.history(null, 1000).stream().filter(r -> r.runId().startsWith(runId + ".restart-")).count();
+        return record(runId + ".restart-" + (earlier + 1), "manual", "restart", started, results, audit);
+    }
+
+    private RunOutcome record(String runId, String trigger, String mode, Instant started, List<BindingResult> results, AuditLog audit) {
         int exitCode = ExitCodes.of(results);
-        String mode = request.mode() == null ? "per-binding" : request.mode().label();
-        audit.recordRun(new RunSummary(runId, request.trigger(), mode, started, clock.instant(), exitCode, results.size(),
+        audit.recordRun(new RunSummary(runId, trigger, mode, started, clock.instant(), exitCode, results.size(),
                 (int) results.stream().mapToLong(BindingResult::driftCount).sum(),
                 (int) results.stream().mapToLong(BindingResult::correctedCount).sum(),
                 (int) results.stream().mapToLong(BindingResult::failedCount).sum()));
-        return new RunOutcome(runId, request.trigger(), mode, results, exitCode);
+        return new RunOutcome(runId, trigger, mode, results, exitCode);
     }
 }

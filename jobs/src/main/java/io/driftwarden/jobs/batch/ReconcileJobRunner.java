@@ -17,16 +17,19 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 
 /** Starts the {@code reconcile} job for a set of bindings and returns each binding's result. */
 public final class ReconcileJobRunner {
 
     private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
     private final Job job;
     private final RunRegistry runs;
 
-    ReconcileJobRunner(JobOperator jobOperator, Job job, RunRegistry runs) {
+    ReconcileJobRunner(JobOperator jobOperator, JobRepository jobRepository, Job job, RunRegistry runs) {
         this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
         this.job = job;
         this.runs = runs;
     }
@@ -43,7 +46,10 @@ public final class ReconcileJobRunner {
             try {
                 JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
                         .addString(ReconcileJobConfiguration.RUN_ID, context.runId())
-                        .addString(ReconcileJobConfiguration.TRIGGER, context.trigger())
+                        .addString(ReconcileJobConfiguration.TRIGGER, context.trigger(), false)
+                        .addString(ReconcileJobConfiguration.MODE, modeOf(bindings), false)
+                        .addString(ReconcileJobConfiguration.BINDINGS,
+                                String.join(",", bindings.stream().map(BindingSpec::name).toList()), false)
                         .toJobParameters());
                 List<BindingResult> results = new ArrayList<>(run.results());
                 if (execution.getStatus() != BatchStatus.COMPLETED && results.size() < bindings.size()) {
@@ -57,5 +63,47 @@ public final class ReconcileJobRunner {
         } catch (JobExecutionException e) {
             throw new IllegalStateException("cannot start the reconcile job: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Restarts run {@code runId} as recorded in the job repository: only the bindings whose partitions failed run
+     * again, in the mode and with the trigger the run had (from its job parameters), reading Git anew. Returns their
+     * results; none when the run did not fail.
+     */
+    public List<BindingResult> restart(DriftwardenConfig config, String runId, AuditLog auditLog, Path gitCache) {
+        JobExecution last = jobRepository.getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
+                new JobParametersBuilder().addString(ReconcileJobConfiguration.RUN_ID, runId).toJobParameters());
+        if (last == null) {
+            throw new IllegalArgumentException("no run " + runId + " in the job repository");
+        }
+        if (last.getStatus() != BatchStatus.FAILED && last.getStatus() != BatchStatus.STOPPED) {
+            throw new IllegalArgumentException("run " + runId + " ended " + last.getStatus() + ": there is nothing to restart");
+        }
+        var parameters = last.getJobParameters();
+        String mode = parameters.getString(ReconcileJobConfiguration.MODE);
+        List<BindingSpec> bindings = new ArrayList<>();
+        for (String name : parameters.getString(ReconcileJobConfiguration.BINDINGS).split(",")) {
+            BindingSpec binding = config.binding(name);
+            bindings.add(mode.equals("per-binding") ? binding : binding.withMode(io.driftwarden.config.Mode.valueOf(mode)));
+        }
+        RunContext context = new RunContext(runId, parameters.getString(ReconcileJobConfiguration.TRIGGER));
+        try (Clusters clusters = new Clusters()) {
+            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache), clusters, auditLog);
+            RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
+            try {
+                jobOperator.restart(last);
+                return new ArrayList<>(run.results());
+            } finally {
+                runs.remove(runId);
+            }
+        } catch (JobExecutionException e) {
+            throw new IllegalStateException("cannot restart run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The mode every binding runs in, or {@code per-binding}. */
+    private static String modeOf(List<BindingSpec> bindings) {
+        List<String> modes = bindings.stream().map(b -> b.mode().name()).distinct().toList();
+        return modes.size() == 1 ? modes.get(0) : "per-binding";
     }
 }

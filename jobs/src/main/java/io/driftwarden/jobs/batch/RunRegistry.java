@@ -54,8 +54,10 @@ final class RunRegistry {
             return List.copyOf(bindings.keySet());
         }
 
-        void reconcile(String binding) {
-            results.add(reconciler.reconcile(bindings.get(binding), context));
+        BindingResult reconcile(String binding) {
+            BindingResult result = reconciler.reconcile(bindings.get(binding), context);
+            results.add(result);
+            return result;
         }
 
         /** Results in binding order. */

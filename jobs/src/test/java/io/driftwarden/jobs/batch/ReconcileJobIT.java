@@ -2,6 +2,7 @@ package io.driftwarden.jobs.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.RunContext;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
@@ -33,7 +38,10 @@ class ReconcileJobIT {
     void start() throws Exception {
         world = new World(tmp);
         world.sandbox.createNamespaces("good", "broken", "lost");
-        spring = new AnnotationConfigApplicationContext(ReconcileJobConfiguration.class);
+        spring = new AnnotationConfigApplicationContext();
+        spring.getBeanFactory().registerSingleton(ReconcileJobConfiguration.DATA_SOURCE, world.audit.dataSource());
+        spring.register(ReconcileJobConfiguration.class);
+        spring.refresh();
     }
 
     @AfterEach
@@ -94,6 +102,36 @@ class ReconcileJobIT {
             assertThat(results.get(0).failed()).isFalse();
             assertThat(results.get(0).correctedCount()).isEqualTo(1);
             assertThat(results.get(1).error()).startsWith("binding lost: cannot fetch " + missing);
+        }
+    }
+
+    @Test
+    void aFailedBindingFailsItsPartitionAndARestartRunsOnlyIt() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient kubectl = world.sandbox.client()) {
+            repo.write("good/cm.yaml", Manifests.configMap("settings", "color", "blue"))
+                .write("broken/bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fixed\ndata:\n  key: [unclosed\n")
+                .commit("one broken file");
+            DriftwardenConfig config = world.config(sources(repo) + binding("good") + binding("broken"));
+            run(config, "run-3");
+            JobRepository jobs = spring.getBean(JobRepository.class);
+            JobExecution failed = jobs.getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
+                    new JobParametersBuilder().addString("runId", "run-3").toJobParameters());
+            assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+            assertThat(failed.getJobParameters().getString("bindings")).isEqualTo("good,broken");
+            assertThat(failed.getJobParameters().getString("mode")).isEqualTo("ENFORCE");
+            long goodRows = world.audit.records(ReportFilter.run("run-3")).stream().filter(r -> r.entry().binding().equals("good")).count();
+
+            repo.write("broken/bad.yaml", Manifests.configMap("fixed", "k", "v")).commit("fixed");
+            List<BindingResult> restarted = spring.getBean(ReconcileJobRunner.class)
+                    .restart(config, "run-3", world.audit, tmp.resolve("git-cache"));
+
+            assertThat(restarted).extracting(BindingResult::binding).containsExactly("broken");
+            assertThat(restarted.get(0).failed()).isFalse();
+            assertThat(kubectl.configMaps().inNamespace("broken").withName("fixed").get()).isNotNull();
+            assertThat(jobs.getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
+                    new JobParametersBuilder().addString("runId", "run-3").toJobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(world.audit.records(ReportFilter.run("run-3")).stream().filter(r -> r.entry().binding().equals("good")).count())
+                    .isEqualTo(goodRows);
         }
     }
 

@@ -217,6 +217,44 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends several rows in one transaction (one head lock, one commit): for rows that guard no write. Returns
+     * when all are committed.
+     */
+    public List<AuditRecord> appendAll(List<AuditEntry> entries) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                String prevHash = lockHead(connection);
+                List<AuditRecord> records = new ArrayList<>();
+                long seq = 0;
+                for (AuditEntry entry : entries) {
+                    AuditEntry bounded = bounded(entry);
+                    Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                    String hash = ChainHash.of(prevHash, time, bounded);
+                    seq = insert(connection, time, bounded, prevHash, hash);
+                    records.add(new AuditRecord(seq, time, bounded, prevHash, hash));
+                    prevHash = hash;
+                }
+                if (!records.isEmpty()) {
+                    try (PreparedStatement head = connection.prepareStatement(
+                            "UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1")) {
+                        head.setLong(1, seq);
+                        head.setString(2, prevHash);
+                        head.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return records;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new AuditException("cannot append " + entries.size() + " audit rows: " + e.getMessage(), e);
+        }
+    }
+
     /** Appends the row that closes a run, with the chain head the run left. */
     public void recordRun(RunSummary run) {
         String sql = "INSERT INTO audit_run (run_id, run_trigger, mode, started_at, finished_at, exit_code, bindings,"

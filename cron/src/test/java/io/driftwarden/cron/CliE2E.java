@@ -230,6 +230,28 @@ class CliE2E {
             assertThat(report.out()).contains("\"subject\" : \"ConfigMap/shop/pg\"", "\"event\" : \"CORRECTED\"",
                     "\"commit\" : \"" + commit + "\"");
             assertThat(tmp.resolve(".driftwarden")).doesNotExist();
+
+            // two runs started at once against one PostgreSQL store (a CronJob and a person) leave one chain
+            String[] more = new String[60];
+            for (int i = 0; i < 30; i++) {
+                more[2 * i] = "app/cm-" + i + ".yaml";
+                more[2 * i + 1] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-" + i + "\ndata: {k: v}\n";
+            }
+            repo(tmp.resolve("repo"), more);
+            List<Process> runs = new java.util.ArrayList<>();
+            for (String name : List.of("cronjob", "person")) {
+                Path dir = Files.createDirectories(tmp.resolve(name));
+                Files.copy(tmp.resolve("driftwarden.yaml"), dir.resolve("driftwarden.yaml"));
+                Files.copy(tmp.resolve("kubeconfig"), dir.resolve("kubeconfig"));
+                runs.add(Cli.start(dir, "run"));
+            }
+            for (Process process : runs) {
+                assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).isZero();
+            }
+            Cli.Result verify = Cli.run(tmp, "audit", "verify");
+            assertThat(verify.exit()).as(verify.all()).isZero();
+            assertThat(verify.out()).startsWith("chain intact");
         }
     }
 

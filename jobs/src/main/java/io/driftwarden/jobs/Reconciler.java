@@ -87,6 +87,7 @@ public final class Reconciler {
             Recovery.resolve(auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET)),
                     drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept);
+            audit.flush();
             if (binding.mode() == Mode.ENFORCE) {
                 auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes));
             }

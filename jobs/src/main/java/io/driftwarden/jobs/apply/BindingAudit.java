@@ -6,11 +6,19 @@ import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.EventType;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.resource.ResourceKey;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Writes one binding's audit rows; every call commits its row before it returns. */
+/**
+ * Writes one binding's audit rows. An {@code INTENT} and every outcome are committed before the call returns (the
+ * intent before its write reaches the cluster); rows that guard no write — {@code DETECTED}, {@code UNMANAGED} — are
+ * gathered and committed together in one transaction, before the next committed row and at {@link #flush}, so the
+ * order of the trail is the order of the calls.
+ */
 public final class BindingAudit {
 
     private final AuditLog log;
+    private final List<AuditEntry> pending = new ArrayList<>();
     private final String runId;
     private final String trigger;
     private final String binding;
@@ -44,8 +52,8 @@ public final class BindingAudit {
     }
 
     /** An object in a managed namespace that no binding manages (reported, never touched). */
-    public void unmanaged(ResourceKey key) {
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+    public synchronized void unmanaged(ResourceKey key) {
+        pending.add(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
                 key.version(), key.kind(), key.name(), EventType.UNMANAGED, null, null, null, null, null));
     }
 
@@ -66,7 +74,8 @@ public final class BindingAudit {
      * The outcome of an intent a stopped run left open, as this run found it: recorded under that run's id (so the
      * intent has its outcome) with a note saying which run recorded it and how it was judged.
      */
-    public void recovered(AuditRecord intent, EventType outcome, String note) {
+    public synchronized void recovered(AuditRecord intent, EventType outcome, String note) {
+        flush();
         AuditEntry e = intent.entry();
         log.append(new AuditEntry(e.runId(), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
                 e.group(), e.version(), e.kind(), e.name(), outcome, e.driftType(), e.action(), e.changedPaths(), e.maskedDiff(),
@@ -74,14 +83,29 @@ public final class BindingAudit {
     }
 
     /** The binding as a whole could not be reconciled (source, render, or live read failed). */
-    public void bindingFailed(String namespace, String error) {
+    public synchronized void bindingFailed(String namespace, String error) {
+        flush();
         log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
                 EventType.FAILED, null, Action.FAILED.name(), null, null, error));
     }
 
-    private void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+    /** Commits the gathered rows (at the end of the binding, and before any row that must be durable at once). */
+    public synchronized void flush() {
+        if (!pending.isEmpty()) {
+            log.appendAll(List.copyOf(pending));
+            pending.clear();
+        }
+    }
+
+    private synchronized void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
+        AuditEntry entry = new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
                 key.version(), key.kind(), key.name(), event, drift.type().name(), action.name(),
-                String.join("\n", drift.paths()), drift.maskedDiff(), error));
+                String.join("\n", drift.paths()), drift.maskedDiff(), error);
+        if (event == EventType.DETECTED) {
+            pending.add(entry);
+        } else {
+            flush();
+            log.append(entry);
+        }
     }
 }

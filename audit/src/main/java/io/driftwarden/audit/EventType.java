@@ -11,5 +11,7 @@ public enum EventType {
     INTENT,
     CORRECTED,
     FAILED,
-    UNMANAGED
+    UNMANAGED,
+    /** A write the binding is not allowed to make (tenancy), refused before it was sent. */
+    REFUSED
 }

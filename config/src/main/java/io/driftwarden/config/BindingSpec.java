@@ -6,8 +6,9 @@ import java.util.List;
  * One unit of reconciliation: the manifests under {@code path} of a source, kept equal to what runs in
  * {@code namespace} of a cluster. {@code helm} says how a chart at {@code path} is rendered (the defaults when the
  * binding has no {@code helm:} key). {@code prune} deletes, in enforce mode, what the binding applied and Git no longer
- * holds, at most {@code maxPrune} objects a run (null: half the binding's inventory, at least 1). {@code origin} is
- * where the binding is declared ({@code file:line}).
+ * holds, at most {@code maxPrune} objects a run (null: half the binding's inventory, at least 1). It may write only
+ * into {@code allowNamespaces} (default: its own) and, of cluster-scoped kinds, only {@code allowClusterKinds} (default:
+ * none but its own Namespace). {@code origin} is where the binding is declared ({@code file:line}).
  */
 public record BindingSpec(
         String name,
@@ -23,15 +24,19 @@ public record BindingSpec(
         HelmSettings helm,
         boolean prune,
         Integer maxPrune,
+        List<String> allowNamespaces,
+        List<String> allowClusterKinds,
         String origin) {
 
     public BindingSpec {
         ignore = List.copyOf(ignore);
+        allowNamespaces = allowNamespaces == null || allowNamespaces.isEmpty() ? List.of(namespace) : List.copyOf(allowNamespaces);
+        allowClusterKinds = allowClusterKinds == null ? List.of() : List.copyOf(allowClusterKinds);
     }
 
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
         return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
-                helm, prune, maxPrune, origin);
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, origin);
     }
 }

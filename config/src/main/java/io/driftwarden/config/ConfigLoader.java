@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize");
+    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm", "maxPrune");
+            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
@@ -160,7 +160,7 @@ public final class ConfigLoader {
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
                         b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, b.bool("prune", false), maxPrune,
-                        file + ":" + b.line(null)));
+                        b.strings("allowNamespaces"), b.strings("allowClusterKinds"), file + ":" + b.line(null)));
             }
         }
         List<String> kustomize = List.of();
@@ -172,10 +172,11 @@ public final class ConfigLoader {
                         + "e.g. [kustomize, build]; the directory is appended");
             }
         }
+        List<String> denyKinds = top.has("denyKinds") ? top.strings("denyKinds") : DriftwardenConfig.DEFAULT_DENY_KINDS;
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds);
     }
 
     private static HelmSettings helm(Section helm, String binding, Reader reader) {

@@ -7,14 +7,18 @@ import java.util.NoSuchElementException;
 /**
  * A validated {@code driftwarden.yaml}: every reference between its parts resolves. {@code kustomizeCommand} is the
  * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
- * {@code kubectl kustomize} when no kustomize is on PATH.
+ * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
-        List<String> kustomizeCommand) {
+        List<String> kustomizeCommand, List<String> denyKinds) {
+
+    /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
+    public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
 
     public DriftwardenConfig {
         kustomizeCommand = List.copyOf(kustomizeCommand);
+        denyKinds = List.copyOf(denyKinds);
         sources = List.copyOf(sources);
         clusters = List.copyOf(clusters);
         bindings = List.copyOf(bindings);

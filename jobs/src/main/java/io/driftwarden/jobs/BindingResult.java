@@ -24,9 +24,9 @@ public record BindingResult(String binding, String cluster, String namespace, So
     private static final java.util.Set<Action> CORRECTIONS = java.util.EnumSet.of(Action.CREATED, Action.CONFIGURED,
             Action.REPLACED, Action.DELETED);
 
-    /** The binding could not be reconciled, or a correction failed. */
+    /** The binding could not be reconciled, or a correction failed or was refused. */
     public boolean failed() {
-        return error != null || changes.stream().anyMatch(c -> c.action() == Action.FAILED);
+        return error != null || changes.stream().anyMatch(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED);
     }
 
     /** Drift was found and left in place. */
@@ -43,6 +43,6 @@ public record BindingResult(String binding, String cluster, String namespace, So
     }
 
     public long failedCount() {
-        return changes.stream().filter(c -> c.action() == Action.FAILED).count() + (error == null ? 0 : 1);
+        return changes.stream().filter(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED).count() + (error == null ? 0 : 1);
     }
 }

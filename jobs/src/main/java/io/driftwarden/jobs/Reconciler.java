@@ -25,6 +25,7 @@ import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.driftwarden.jobs.schema.Schemas;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
+import io.driftwarden.jobs.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +87,8 @@ public final class Reconciler {
             drifts.addAll(extras);
             Recovery.resolve(auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET)),
                     drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
-            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept);
+            Map<ResourceKey, String> refused = Tenancy.refusals(binding, config, desired, live);
+            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused);
             audit.flush();
             if (binding.mode() == Mode.ENFORCE) {
                 auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes));

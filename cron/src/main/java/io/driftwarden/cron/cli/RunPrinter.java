@@ -32,7 +32,7 @@ public final class RunPrinter {
             if (result.error() != null) {
                 err.println("error: " + result.error());
             }
-            result.changes().stream().filter(c -> c.action() == Action.FAILED)
+            result.changes().stream().filter(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED)
                     .forEach(c -> err.println("error: binding " + result.binding() + ": " + c.detail()));
         }
         err.flush();

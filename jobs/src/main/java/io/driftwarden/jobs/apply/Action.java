@@ -9,5 +9,7 @@ public enum Action {
     REPLACED,
     UNCHANGED,
     SKIPPED,
+    /** Not written: the binding may not write this object (tenancy). */
+    REFUSED,
     FAILED
 }

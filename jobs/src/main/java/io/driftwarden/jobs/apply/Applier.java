@@ -43,7 +43,7 @@ public final class Applier {
      * Patch removing what was added by hand (apply never removes another manager's fields) — one audited change.
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
-                              Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras) {
+                              Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras, Map<ResourceKey, String> refused) {
         List<Drift> ordered = new ArrayList<>(drifts.stream().filter(d -> d.type() != DriftType.EXTRA).toList());
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
@@ -58,6 +58,9 @@ public final class Applier {
             } else if (mode == Mode.AUDIT) {
                 audit.detected(drift);
                 changes.add(new Change(drift.key(), Action.SKIPPED, "drift left in place (audit mode)"));
+            } else if (refused.containsKey(drift.key())) {
+                audit.refused(drift, refused.get(drift.key()));
+                changes.add(new Change(drift.key(), Action.REFUSED, refused.get(drift.key())));
             } else {
                 Change change = correct(drift, cluster, audit, live.get(drift.key()));
                 changes.add(change);

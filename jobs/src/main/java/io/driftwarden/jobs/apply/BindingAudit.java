@@ -51,6 +51,11 @@ public final class BindingAudit {
         append(drift.key(), EventType.DETECTED, drift, Action.SKIPPED, reason);
     }
 
+    /** A write refused by tenancy, with why. */
+    public void refused(Drift drift, String reason) {
+        append(drift.key(), EventType.REFUSED, drift, Action.REFUSED, reason);
+    }
+
     /** An object in a managed namespace that no binding manages (reported, never touched). */
     public synchronized void unmanaged(ResourceKey key) {
         pending.add(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),

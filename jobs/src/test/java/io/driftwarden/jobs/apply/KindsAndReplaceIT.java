@@ -142,7 +142,8 @@ class KindsAndReplaceIT {
                 sources:
                   - {name: repo, url: "%s"}
                 bindings:
-                  - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce}
+                  - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce,
+                     allowClusterKinds: [CustomResourceDefinition]}
                 """.formatted(repo.url());
     }
 }

@@ -30,7 +30,8 @@ public record BindingSpec(
 
     public BindingSpec {
         ignore = List.copyOf(ignore);
-        allowNamespaces = allowNamespaces == null || allowNamespaces.isEmpty() ? List.of(namespace) : List.copyOf(allowNamespaces);
+        allowNamespaces = allowNamespaces != null && !allowNamespaces.isEmpty() ? List.copyOf(allowNamespaces)
+                : namespace == null ? List.of() : List.of(namespace);
         allowClusterKinds = allowClusterKinds == null ? List.of() : List.copyOf(allowClusterKinds);
     }
 

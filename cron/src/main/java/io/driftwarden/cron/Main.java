@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             SandboxCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every binding in sync at the end (corrections count as success)",
-            "1:a binding or a correction failed", "2:drift found and left in place", "64:bad usage or invalid config"})
+            "1:a binding or a correction failed, or a write was refused (tenancy)", "2:drift found and left in place", "64:bad usage or invalid config"})
 public class Main implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec

@@ -28,6 +28,11 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class YamlDocuments {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /**
+     * How deep a document may nest (snakeyaml's default, 50, refuses real custom resources; README, "Input limits").
+     * Aliases are limited to 50 per document (a "billion laughs" document is refused).
+     */
+    public static final int MAX_NESTING_DEPTH = 200;
 
     private YamlDocuments() {
     }
@@ -150,6 +155,7 @@ public final class YamlDocuments {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
         options.setCodePointLimit(64 * 1024 * 1024);
         return new Yaml(options);
     }

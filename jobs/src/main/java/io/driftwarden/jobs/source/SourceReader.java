@@ -3,6 +3,11 @@ package io.driftwarden.jobs.source;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.render.ManifestSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +26,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -35,6 +41,11 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * (URL, ref) is fetched and resolved once, however many bindings read it.
  */
 public final class SourceReader {
+
+    /** The largest manifest file read: larger ones are refused before parsing (README, "Input limits"). */
+    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+    /** The most manifest bytes one binding's path may hold. */
+    public static final long MAX_BINDING_BYTES = 64L * 1024 * 1024;
 
     private final Path cacheDir;
     private final Map<String, SourceRevision> resolved = new ConcurrentHashMap<>();
@@ -58,6 +69,7 @@ public final class SourceReader {
             RevCommit commit = walk.parseCommit(ObjectId.fromString(revision.commit()));
             SortedMap<String, String> files = new TreeMap<>();
             boolean found = path.isEmpty();
+            long total = 0;
             try (TreeWalk tree = new TreeWalk(repository)) {
                 tree.addTree(commit.getTree());
                 tree.setRecursive(true);
@@ -67,17 +79,31 @@ public final class SourceReader {
                 while (tree.next()) {
                     found = true;
                     String file = tree.getPathString();
+                    FileMode mode = tree.getFileMode(0);
+                    if (file.equals(path) && mode == FileMode.SYMLINK) {
+                        throw new SourceException("path '" + path + "' is a symbolic link; point the binding at the folder it names");
+                    }
+                    if (mode == FileMode.GITLINK) {
+                        throw new SourceException(file + ": a submodule is not read (driftwarden reads one repository): vendor its "
+                                + "manifests into this one, or give it a source and binding of its own");
+                    }
                     if (!isManifest(file)) {
                         continue;
                     }
-                    if (tree.getFileMode(0) == FileMode.SYMLINK) {
+                    if (mode == FileMode.SYMLINK) {
                         throw new SourceException(file + ": symbolic links are not followed (they may point outside the repository)");
                     }
-                    if (tree.getFileMode(0) == FileMode.GITLINK) {
-                        continue;
+                    ObjectLoader loader = repository.open(tree.getObjectId(0));
+                    if (loader.getSize() > MAX_FILE_BYTES) {
+                        throw new SourceException(file + ": " + loader.getSize() + " bytes, more than the limit of " + MAX_FILE_BYTES
+                                + " bytes per manifest file (nothing was parsed)");
                     }
-                    byte[] bytes = repository.open(tree.getObjectId(0)).getBytes();
-                    files.put(file, new String(bytes, StandardCharsets.UTF_8));
+                    total += loader.getSize();
+                    if (total > MAX_BINDING_BYTES) {
+                        throw new SourceException(path + ": the manifests under it pass the limit of " + MAX_BINDING_BYTES
+                                + " bytes per binding at " + file + " (nothing was parsed)");
+                    }
+                    files.put(file, utf8(file, loader.getBytes()));
                 }
             }
             if (!found) {
@@ -87,6 +113,28 @@ public final class SourceReader {
         } catch (IOException e) {
             throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file as text; bytes that are not UTF-8 (a Latin-1 {@code é}) are refused at their line, never replaced. */
+    private static String utf8(String file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new SourceException(file + ":" + line + ": not UTF-8 (byte 0x" + String.format("%02x", bytes[in.position()] & 0xff)
+                    + "); manifests must be UTF-8");
+        }
+        decoder.flush(out);
+        out.flip();
+        return out.toString();
     }
 
     /** The revision's commit as renderers read it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.support.GitRepo;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -84,6 +85,56 @@ class SourceReaderIT {
 
             assertThatThrownBy(() -> reader.manifests(main, "app"))
                     .hasMessage("app/link.yaml: symbolic links are not followed (they may point outside the repository)");
+        }
+    }
+
+    @Test
+    void refusesAFileOverTheSizeLimitBeforeParsingIt() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/big.yaml", "# " + "x".repeat((int) SourceReader.MAX_FILE_BYTES) + "\n").commit("too big");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+
+            assertThatThrownBy(() -> reader.manifests(main, "app"))
+                    .hasMessage("app/big.yaml: " + (SourceReader.MAX_FILE_BYTES + 3) + " bytes, more than the limit of "
+                            + SourceReader.MAX_FILE_BYTES + " bytes per manifest file (nothing was parsed)");
+        }
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8AtTheirLineInsteadOfReplacingThem() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/cm.yaml", "v: 1\n").commit("one");
+            Files.write(tmp.resolve("repo/app/latin1.yaml"),
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cafe}\ndata: {k: caf\u00e9}\n".getBytes(StandardCharsets.ISO_8859_1));
+            repo.commit("latin-1");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+
+            assertThatThrownBy(() -> reader.manifests(main, "app"))
+                    .hasMessage("app/latin1.yaml:4: not UTF-8 (byte 0xe9); manifests must be UTF-8");
+        }
+    }
+
+    @Test
+    void reportsAPathThatIsASymlinkAndASubmoduleInsteadOfSkippingThem() throws Exception {
+        try (GitRepo sub = GitRepo.init(tmp.resolve("sub")); GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            sub.write("cm.yaml", "v: 1\n").commit("sub");
+            repo.write("real/cm.yaml", "v: 1\n");
+            Files.createSymbolicLink(tmp.resolve("repo/app"), Path.of("real"));
+            repo.commit("a linked path");
+            try (Git git = Git.open(tmp.resolve("repo").toFile())) {
+                git.submoduleAdd().setPath("real/vendor").setURI(sub.url()).call().close();
+                git.commit().setMessage("a submodule").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+                        .setSign(false).call();
+            }
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+
+            assertThatThrownBy(() -> reader.manifests(main, "app"))
+                    .hasMessage("path 'app' is a symbolic link; point the binding at the folder it names");
+            assertThatThrownBy(() -> reader.manifests(main, "real"))
+                    .hasMessageStartingWith("real/vendor: a submodule is not read");
         }
     }
 }

@@ -23,4 +23,12 @@ public record AuditEntry(
         String changedPaths,
         String maskedDiff,
         String error) {
+
+    /** {@code Kind/namespace/name}, or {@code Kind/name} for cluster-scoped objects; empty for binding rows. */
+    public String subject() {
+        if (kind == null) {
+            return "";
+        }
+        return namespace == null || namespace.isEmpty() ? kind + "/" + name : kind + "/" + namespace + "/" + name;
+    }
 }

@@ -121,14 +121,10 @@ public final class ChainVerifier {
         String key = String.join("|", entry.runId(), entry.binding(), String.valueOf(entry.kind()), String.valueOf(entry.namespace()),
                 String.valueOf(entry.name()), String.valueOf(entry.action()));
         if (entry.event() == EventType.INTENT) {
-            openIntents.put(key, "row seq " + seq + ": INTENT " + entry.action() + " " + subject(entry) + " (run " + entry.runId()
+            openIntents.put(key, "row seq " + seq + ": INTENT " + entry.action() + " " + entry.subject() + " (run " + entry.runId()
                     + ", binding " + entry.binding() + ") has no outcome");
         } else if (entry.event() == EventType.CORRECTED || entry.event() == EventType.FAILED) {
             openIntents.remove(key);
         }
-    }
-
-    private static String subject(AuditEntry entry) {
-        return entry.kind() + "/" + (entry.namespace() == null || entry.namespace().isEmpty() ? "" : entry.namespace() + "/") + entry.name();
     }
 }

@@ -2,16 +2,15 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +24,14 @@ class KubectlStoryIT {
     @TempDir
     Path tmp;
 
-    private String home;
-    private Sandbox sandbox;
+    @RegisterExtension
+    final InProcess.Stage stage = new InProcess.Stage();
+
     private Path kubeconfig;
 
     @BeforeEach
-    void start() throws Exception {
-        home = System.getProperty("user.home");
-        System.setProperty("user.home", tmp.resolve("home").toString()); // the Git mirror cache goes there
-        sandbox = Sandbox.start(0);
-        kubeconfig = sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-        System.setProperty("user.home", home);
+    void writeKubeconfig() throws Exception {
+        kubeconfig = stage.sandbox().writeKubeconfig(tmp.resolve("kubeconfig"));
     }
 
     @Test

@@ -2,15 +2,13 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,21 +23,8 @@ class RepositoriesStoryIT {
     @TempDir
     Path tmp;
 
-    private String home;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() {
-        home = System.getProperty("user.home");
-        System.setProperty("user.home", tmp.resolve("home").toString());
-        sandbox = Sandbox.start(0).createNamespaces("kust", "charts");
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-        System.setProperty("user.home", home);
-    }
+    @RegisterExtension
+    final InProcess.Stage stage = new InProcess.Stage("kust", "charts");
 
     @Test
     void plainKustomizeAndHelmBindingsCreateStayQuietPruneReportExtraAndUnmanaged() throws Exception {
@@ -72,23 +57,23 @@ class RepositoriesStoryIT {
                   - {name: kust, source: repo, path: overlays/prod, cluster: sandbox, namespace: kust, mode: enforce}
                   - {name: charts, source: repo, path: chart, cluster: sandbox, namespace: charts, mode: enforce,
                      helm: {values: {color: green}}}
-                """.formatted(tmp.resolve("audit"), repo.toUri(), sandbox.writeKubeconfig(tmp.resolve("kubeconfig"))));
+                """.formatted(tmp.resolve("audit"), repo.toUri(), stage.sandbox().writeKubeconfig(tmp.resolve("kubeconfig"))));
         String configArg = config.toString();
 
         InProcess.Outcome created = InProcess.cli("run", "--config", configArg);
         assertThat(created.exit()).as(created.all()).isZero();
         assertThat(created.out()).contains("ConfigMap/plain/settings", "ConfigMap/kust/prod-web", "ConfigMap/charts/charts-settings");
-        try (KubernetesClient client = sandbox.client()) {
+        try (KubernetesClient client = stage.sandbox().client()) {
             assertThat(client.configMaps().inNamespace("charts").withName("charts-settings").get().getData()).containsEntry("color", "green");
             assertThat(client.configMaps().inNamespace("kust").withName("prod-web").get().getMetadata().getLabels()).containsEntry("env", "prod");
         }
 
-        sandbox.clearRequests();
+        stage.sandbox().clearRequests();
         InProcess.Outcome quiet = InProcess.cli("run", "--config", configArg);
         assertThat(quiet.exit()).as(quiet.all()).isZero();
-        assertThat(sandbox.requests()).noneMatch(r -> r.isWrite());
+        assertThat(stage.sandbox().requests()).noneMatch(r -> r.isWrite());
 
-        try (Git git = Git.open(repo.toFile()); KubernetesClient client = sandbox.client()) {
+        try (Git git = Git.open(repo.toFile()); KubernetesClient client = stage.sandbox().client()) {
             Files.delete(repo.resolve("plain/old.yaml"));
             Files.writeString(repo.resolve("base/kustomization.yaml"), "resources: [web.yaml]\n");
             git.rm().addFilepattern("plain/old.yaml").call();
@@ -104,7 +89,7 @@ class RepositoriesStoryIT {
         assertThat(after.out()).containsPattern("ConfigMap/plain/old\\s+EXTRA\\s+DELETED")
                 .containsPattern("ConfigMap/kust/prod-extra\\s+EXTRA\\s+SKIPPED\\s+no longer in Git; left in place \\(prune is off")
                 .contains("UNMANAGED  ConfigMap/charts/hand-made");
-        try (KubernetesClient client = sandbox.client()) {
+        try (KubernetesClient client = stage.sandbox().client()) {
             assertThat(client.configMaps().inNamespace("plain").withName("old").get()).isNull();
             assertThat(client.configMaps().inNamespace("kust").withName("prod-extra").get()).isNotNull();
         }

@@ -2,15 +2,13 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,21 +20,8 @@ class RestartIT {
     @TempDir
     Path tmp;
 
-    private String home;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() {
-        home = System.getProperty("user.home");
-        System.setProperty("user.home", tmp.resolve("home").toString());
-        sandbox = Sandbox.start(0).createNamespaces("good", "broken");
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-        System.setProperty("user.home", home);
-    }
+    @RegisterExtension
+    final InProcess.Stage stage = new InProcess.Stage("good", "broken");
 
     @Test
     void aFailedRunIsRestartedForItsFailedBindingOnly() throws Exception {
@@ -50,7 +35,7 @@ class RestartIT {
                 bindings:
                   - {name: good, source: repo, path: good, cluster: sandbox, namespace: good, mode: enforce}
                   - {name: broken, source: repo, path: broken, cluster: sandbox, namespace: broken, mode: enforce}
-                """.formatted(tmp.resolve("audit"), repo.toUri(), sandbox.writeKubeconfig(tmp.resolve("kubeconfig"))));
+                """.formatted(tmp.resolve("audit"), repo.toUri(), stage.sandbox().writeKubeconfig(tmp.resolve("kubeconfig"))));
 
         InProcess.Outcome failed = InProcess.cli("run", "--config", config.toString());
         assertThat(failed.exit()).as(failed.all()).isEqualTo(ExitCodes.FAILED);
@@ -62,12 +47,12 @@ class RestartIT {
             git.add().addFilepattern(".").call();
             git.commit().setMessage("fixed").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
         }
-        sandbox.clearRequests();
+        stage.sandbox().clearRequests();
         InProcess.Outcome restarted = InProcess.cli("run", "--restart", runId.group(1), "--config", config.toString());
 
         assertThat(restarted.exit()).as(restarted.all()).isZero();
         assertThat(restarted.out()).contains("binding broken", "ConfigMap/broken/fixed").doesNotContain("binding good");
-        assertThat(sandbox.requests()).noneMatch(r -> r.path().contains("/namespaces/good/"));
+        assertThat(stage.sandbox().requests()).noneMatch(r -> r.path().contains("/namespaces/good/"));
         assertThat(InProcess.cli("history", "--config", config.toString()).out()).contains(runId.group(1) + ".restart-1");
         assertThat(InProcess.cli("run", "--restart", runId.group(1), "--config", config.toString()).exit()).isEqualTo(ExitCodes.USAGE);
     }

@@ -2,12 +2,10 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,21 +17,8 @@ class RightClusterIT {
     @TempDir
     Path tmp;
 
-    private String home;
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() {
-        home = System.getProperty("user.home");
-        System.setProperty("user.home", tmp.resolve("home").toString());
-        sandbox = Sandbox.start(0);
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-        System.setProperty("user.home", home);
-    }
+    @RegisterExtension
+    final InProcess.Stage stage = new InProcess.Stage();
 
     @Test
     void aMistypedContextStopsRunAndPlanBeforeAnyRequest() throws Exception {
@@ -46,14 +31,14 @@ class RightClusterIT {
                     kubeconfig: "%s"
                     context: sandbx
                 bindings: [{name: shop, source: repo, path: app, cluster: staging, namespace: default, mode: enforce}]
-                """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), sandbox.writeKubeconfig(tmp.resolve("kubeconfig"))));
+                """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), stage.sandbox().writeKubeconfig(tmp.resolve("kubeconfig"))));
 
         for (String command : new String[] {"run", "plan"}) {
             InProcess.Outcome refused = InProcess.cli(command, "--config", config.toString());
             assertThat(refused.exit()).as(refused.all()).isEqualTo(ExitCodes.USAGE);
             assertThat(refused.err()).contains(config + ":4: cluster 'staging': context 'sandbx' is not in kubeconfig");
         }
-        assertThat(sandbox.requests()).isEmpty();
+        assertThat(stage.sandbox().requests()).isEmpty();
         assertThat(InProcess.cli("validate", "--config", config.toString()).exit()).isZero();
         assertThat(InProcess.cli("validate", "--environment", "--config", config.toString()).exit()).isEqualTo(ExitCodes.USAGE);
     }

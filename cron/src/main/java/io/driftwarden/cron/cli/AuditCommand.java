@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,21 +89,14 @@ public class AuditCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (!olderThan.matches("\\d+[smhd]")) {
+            if (!Durations.matches(olderThan)) {
                 throw new ParameterException(spec.commandLine(), "--older-than must be a duration such as 90d or 12h, not '" + olderThan + "'");
             }
             if (Files.exists(archive)) {
                 throw new ParameterException(spec.commandLine(), "--archive " + archive + " exists; archives are never overwritten");
             }
-            long amount = Long.parseLong(olderThan.substring(0, olderThan.length() - 1));
-            Duration age = switch (olderThan.charAt(olderThan.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
             try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
-                Retention.Pruned pruned = audit.prune(Instant.now().minus(age), archive);
+                Retention.Pruned pruned = audit.prune(Instant.now().minus(Durations.parse(olderThan)), archive);
                 spec.commandLine().getOut().println(pruned.rows() == 0 ? "nothing older than " + olderThan
                         : "archived and deleted " + pruned.rows() + " rows through seq " + pruned.throughSeq() + " to " + archive);
                 spec.commandLine().getOut().flush();

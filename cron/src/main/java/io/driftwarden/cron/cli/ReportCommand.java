@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -117,15 +116,8 @@ public class ReportCommand implements Callable<Integer> {
             return null;
         }
         try {
-            if (text.matches("\\d+[smhd]")) {
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                Duration ago = switch (text.charAt(text.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-                return now.minus(ago);
+            if (Durations.matches(text)) {
+                return now.minus(Durations.parse(text));
             }
             if (text.length() == 10) {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -112,29 +113,33 @@ public final class Applier {
     }
 
     /**
-     * Waits (at most {@link #ESTABLISHED_TIMEOUT}) until each CustomResourceDefinition just written is
-     * {@code Established}, so the custom resources that follow are served: one GET per definition per poll.
+     * Waits (at most {@link #ESTABLISHED_TIMEOUT} each) until each CustomResourceDefinition just written is
+     * {@code Established}, so the custom resources that follow are served: fabric8's {@code waitUntilCondition}
+     * (a LIST and a WATCH of that one definition, no polling). A definition that does not get there is left to fail
+     * its resources with "the cluster does not serve".
      */
     private static void awaitEstablished(List<ResourceKey> definitions, Clusters.Cluster cluster) {
-        long deadline = System.nanoTime() + ESTABLISHED_TIMEOUT.toNanos();
         for (ResourceKey definition : definitions) {
-            while (System.nanoTime() < deadline) {
-                GenericKubernetesResource crd = cluster.limited(() -> cluster
-                        .resources(definition.apiVersion(), definition.kind()).withName(definition.name()).get());
-                JsonNode conditions = crd == null ? null : Serialization.jsonMapper().valueToTree(crd).path("status").path("conditions");
-                boolean established = conditions != null && java.util.stream.StreamSupport.stream(conditions.spliterator(), false)
-                        .anyMatch(c -> c.path("type").asString("").equals("Established") && c.path("status").asString("").equals("True"));
-                if (established) {
-                    break;
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                cluster.limited(() -> cluster.resources(definition.apiVersion(), definition.kind()).withName(definition.name())
+                        .waitUntilCondition(Applier::established, ESTABLISHED_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            } catch (KubernetesClientException notEstablished) {
+                // its custom resources fail on their own, each with its file:line
             }
         }
+    }
+
+    private static boolean established(GenericKubernetesResource crd) {
+        if (crd == null) {
+            return false;
+        }
+        JsonNode conditions = Serialization.jsonMapper().valueToTree(crd).path("status").path("conditions");
+        for (JsonNode condition : conditions) {
+            if (condition.path("type").asString("").equals("Established") && condition.path("status").asString("").equals("True")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDefinitionOrNamespace(ResourceKey key) {

@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Objects in the namespaces a binding manages, of the kinds it manages, that no binding declares or labels: reported,
- * never touched. Left out: what every namespace has (the {@code default} ServiceAccount, the {@code kube-root-ca.crt}
- * ConfigMap), what a controller owns (any {@code ownerReference}), and a Service's Endpoints.
+ * never touched. Left out: what every namespace has (the {@code default} ServiceAccount from kube-controller-manager's
+ * serviceaccount controller, the {@code kube-root-ca.crt} ConfigMap from its root-ca-cert-publisher), what a controller
+ * owns (any {@code ownerReference}), and a Service's Endpoints (the endpoints controller names them after the Service).
  */
 public final class Unmanaged {
 

@@ -336,8 +336,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     /**
-     * The status a real server's controllers give a new object within a second: a Namespace is {@code Active}, a
-     * CustomResourceDefinition {@code Established} with its names accepted.
+     * The status a real server gives a new object within a second: a Namespace is {@code Active} (kube-apiserver's
+     * namespace strategy, PrepareForCreate), a CustomResourceDefinition {@code Established} and {@code NamesAccepted}
+     * (the condition types of apiextensions.k8s.io/v1, set by its naming and establishing controllers).
      */
     private static void withServerStatus(ObjectNode created) {
         switch (created.path("kind").asString("")) {
@@ -365,8 +366,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     /**
-     * Refuses what the API server refuses as immutable: the label selector of apps/v1 workloads (422, as
-     * {@code field is immutable}).
+     * Refuses what the API server refuses as immutable: the label selector of apps/v1 workloads (422,
+     * {@code field is immutable}, as kubernetes/pkg/apis/apps/validation ValidateDeploymentUpdate and its siblings do).
      */
     private static void requireMutable(JsonNode current, JsonNode updated) {
         String apiVersion = current.path("apiVersion").asString("");

@@ -14,7 +14,8 @@ final class Scales {
     }
 
     /**
-     * The object's Scale: {@code spec.replicas} (1 when unset: the API server defaults it, the sandbox does not),
+     * The object's Scale: {@code spec.replicas} (1 when unset: "Defaults to 1" on Replicas in k8s.io/api apps/v1 and
+     * core/v1 types.go, applied by the API server's defaulting, which the sandbox does not run),
      * {@code status.replicas} and the label selector as text.
      */
     static ObjectNode of(JsonNode object) {

@@ -37,13 +37,14 @@ public final class ConfigLoader {
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref");
-    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster");
+    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
             "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+    private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -102,7 +103,8 @@ public final class ConfigLoader {
             }
             if (name != null && reader.unique(clusterLines, name, c.line("name"), "cluster")) {
                 clusters.add(new ClusterSpec(name, inCluster ? null : kubeconfigPath(kubeconfig, baseDir),
-                        c.optional("context", null), inCluster, file + ":" + c.line(null)));
+                        c.optional("context", null), inCluster, c.duration("requestTimeout", ClusterSpec.DEFAULT_REQUEST_TIMEOUT),
+                        file + ":" + c.line(null)));
             }
         }
 
@@ -367,6 +369,32 @@ public final class ConfigLoader {
             }
             reader.problem(line(key), what + ": '" + key + "' must be true or false, not '" + text + "'");
             return fallback;
+        }
+
+        /** A duration as Go and kubectl write one: {@code 500ms}, {@code 30s}, {@code 1m30s}, {@code 2h}; more than zero. */
+        java.time.Duration duration(String key, java.time.Duration fallback) {
+            String text = optional(key, null);
+            if (text == null) {
+                return fallback;
+            }
+            java.util.regex.Matcher part = DURATION_PART.matcher(text);
+            java.time.Duration total = java.time.Duration.ZERO;
+            int end = 0;
+            while (part.find() && part.start() == end) {
+                long amount = Long.parseLong(part.group(1));
+                total = total.plus(switch (part.group(2)) {
+                    case "ms" -> java.time.Duration.ofMillis(amount);
+                    case "s" -> java.time.Duration.ofSeconds(amount);
+                    case "m" -> java.time.Duration.ofMinutes(amount);
+                    default -> java.time.Duration.ofHours(amount);
+                });
+                end = part.end();
+            }
+            if (end != text.length() || total.isZero()) {
+                reader.problem(line(key), what + ": '" + key + "' must be a duration such as 500ms, 30s or 1m30s, not '" + text + "'");
+                return fallback;
+            }
+            return total;
         }
 
         Section section(String key, Set<String> known) {

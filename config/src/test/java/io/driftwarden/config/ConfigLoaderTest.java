@@ -36,6 +36,7 @@ class ConfigLoaderTest {
         assertThat(config.source("platform").ref()).isEqualTo("main");
         assertThat(config.cluster("prod").kubeconfig()).isEqualTo(Path.of("/etc/driftwarden/kube/prod.yaml"));
         assertThat(config.cluster("prod").context()).isNull();
+        assertThat(config.cluster("prod").requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
         BindingSpec shop = config.binding("shop");
         assertThat(shop.mode()).isEqualTo(Mode.AUDIT);
         assertThat(shop.path()).isEqualTo("apps/shop");
@@ -95,6 +96,20 @@ class ConfigLoaderTest {
                         FILE + ":5: binding: missing required key 'namespace'",
                         FILE + ":7: path '../other' must stay inside the repository (no leading /, no ..)",
                         FILE + ":8: binding 'shop': no cluster named 'prod'"));
+    }
+
+    @Test
+    void readsARequestTimeoutAsGoAndKubectlWriteDurations() {
+        String timeout = "    kubeconfig: kube/prod.yaml\n    requestTimeout: %s\n";
+        assertThat(ConfigLoader.parse(VALID.replace("    kubeconfig: kube/prod.yaml\n", timeout.formatted("1m30s")), FILE)
+                .cluster("prod").requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(ConfigLoader.parse(VALID.replace("    kubeconfig: kube/prod.yaml\n", timeout.formatted("500ms")), FILE)
+                .cluster("prod").requestTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        for (String bad : new String[] {"30", "0s", "ten seconds", "5s 2m"}) {
+            assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("    kubeconfig: kube/prod.yaml\n", timeout.formatted("'" + bad + "'")), FILE))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(FILE
+                            + ":7: cluster: 'requestTimeout' must be a duration such as 500ms, 30s or 1m30s, not '" + bad + "'"));
+        }
     }
 
     @Test

@@ -26,6 +26,15 @@ public class Main implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Given anywhere on the command line: debug lines and stack traces on stderr. */
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log each retry and print stack traces on stderr (by default errors are one line each).")
+    void debug(boolean on) {
+        if (on) {
+            Logging.debug();
+        }
+    }
+
     /** No subcommand: show the usage and fail as a usage error. */
     @Override
     public Integer call() {

@@ -180,9 +180,13 @@ class CliE2E {
 
             assertThat(run.exit()).as(run.all()).isEqualTo(ExitCodes.FAILED);
             assertThat(run.err()).contains("bad/cm.yaml:5: ");
+            assertThat(run.err()).as("no stack trace without --debug").doesNotContain("\tat ").doesNotContain("Exception");
             try (var kubectl = sandbox.client()) {
                 assertThat(kubectl.configMaps().inNamespace("good").withName("ok").get()).isNotNull();
             }
+            Cli.Result debug = Cli.run(tmp, "run", "--debug");
+            assertThat(debug.exit()).isEqualTo(ExitCodes.FAILED);
+            assertThat(debug.err()).contains("BindingFailedException: binding bad failed", "\tat ");
         }
     }
 

@@ -42,4 +42,23 @@ class RightClusterIT {
         assertThat(InProcess.cli("validate", "--config", config.toString()).exit()).isZero();
         assertThat(InProcess.cli("validate", "--environment", "--config", config.toString()).exit()).isEqualTo(ExitCodes.USAGE);
     }
+
+    @Test
+    void aClusterThatDoesNotAnswerEndsTheRunWithExitOneAndOneLineNamingClusterVerbObjectAndCause() throws Exception {
+        CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: v}\n");
+        // nothing listens on port 1
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), stage.sandbox().kubeconfig().replace(stage.sandbox().url(), "http://127.0.0.1:1"));
+        Path config = Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                audit: {url: "jdbc:h2:file:%s"}
+                sources: [{name: repo, url: "%s"}]
+                clusters: [{name: gone, kubeconfig: "%s"}]
+                bindings: [{name: shop, source: repo, path: app, cluster: gone, namespace: shop, mode: enforce}]
+                """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), kubeconfig));
+
+        InProcess.Outcome run = InProcess.cli("run", "--config", config.toString());
+
+        assertThat(run.exit()).as(run.all()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err()).isEqualTo("error: binding shop: cannot list ConfigMap (v1) in namespace shop: cluster gone did not answer (after "
+                + io.driftwarden.jobs.live.Requests.ATTEMPTS + " attempts): ConnectException: Connection refused\n");
+    }
 }

@@ -89,6 +89,10 @@ public final class Applier {
                 changes.add(new Change(extra.key(), Action.SKIPPED, reason));
                 continue;
             }
+            if (cluster.unreachable() != null) {
+                changes.add(notSent(extra, Action.DELETED, cluster, audit));
+                continue;
+            }
             try {
                 audit.intent(extra, Action.DELETED);
             } catch (RuntimeException e) {
@@ -99,7 +103,7 @@ public final class Applier {
             try {
                 var resources = cluster.resources(key.apiVersion(), key.kind());
                 var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
-                cluster.limited(target::delete);
+                cluster.call(target::delete);
             } catch (RuntimeException e) {
                 String error = key.subject() + " delete failed: " + e.getMessage();
                 audit.failed(extra, Action.DELETED, error);
@@ -121,7 +125,7 @@ public final class Applier {
     private static void awaitEstablished(List<ResourceKey> definitions, Clusters.Cluster cluster) {
         for (ResourceKey definition : definitions) {
             try {
-                cluster.limited(() -> cluster.resources(definition.apiVersion(), definition.kind()).withName(definition.name())
+                cluster.call(() -> cluster.resources(definition.apiVersion(), definition.kind()).withName(definition.name())
                         .waitUntilCondition(Applier::established, ESTABLISHED_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             } catch (KubernetesClientException notEstablished) {
                 // its custom resources fail on their own, each with its file:line
@@ -148,6 +152,9 @@ public final class Applier {
 
     private static Change correct(Drift drift, Clusters.Cluster cluster, BindingAudit audit, JsonNode live) {
         Action action = drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED;
+        if (cluster.unreachable() != null) {
+            return notSent(drift, action, cluster, audit);
+        }
         try {
             audit.intent(drift, action);
         } catch (RuntimeException e) {
@@ -156,11 +163,11 @@ public final class Applier {
         try {
             JsonNode current = live;
             if (drift.type() == DriftType.MISSING || drift.details().stream().anyMatch(d -> !d.liveOnly())) {
-                current = Serialization.jsonMapper().valueToTree(cluster.limited(() -> serverSideApply(drift, cluster, false)));
+                current = Serialization.jsonMapper().valueToTree(cluster.call(() -> serverSideApply(drift, cluster, false)));
             }
             ArrayNode removal = drift.liveOnly().isEmpty() ? null : RemovalPatch.of(drift.liveOnly(), current);
             if (removal != null) {
-                cluster.limited(() -> jsonPatch(drift.key(), removal, cluster));
+                cluster.call(() -> jsonPatch(drift.key(), removal, cluster));
             }
         } catch (RuntimeException e) {
             String error = drift.key().subject() + " apply failed: " + explain(drift, e, live);
@@ -174,6 +181,17 @@ public final class Applier {
         return new Change(drift.key(), action, String.join(", ", drift.paths()));
     }
 
+    /**
+     * A change not sent because its cluster stopped answering earlier in the run: one FAILED row with the cause, no
+     * intent (nothing is attempted).
+     */
+    private static Change notSent(Drift drift, Action action, Clusters.Cluster cluster, BindingAudit audit) {
+        String error = drift.key().subject() + " not " + action.name().toLowerCase(java.util.Locale.ROOT) + ": cluster " + cluster.name()
+                + " is unreachable (" + cluster.unreachable() + ")";
+        audit.failed(drift, action, error);
+        return new Change(drift.key(), Action.FAILED, error);
+    }
+
     /** Deletes the object and creates it from Git, between its own intent and outcome rows. */
     private static Change replace(Drift drift, Clusters.Cluster cluster, BindingAudit audit) {
         try {
@@ -185,8 +203,8 @@ public final class Applier {
         try {
             var resources = cluster.resources(key.apiVersion(), key.kind());
             var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
-            cluster.limited(target::delete);
-            cluster.limited(() -> serverSideApply(drift, cluster, false));
+            cluster.call(target::delete);
+            cluster.call(() -> serverSideApply(drift, cluster, false));
         } catch (RuntimeException e) {
             String error = key.subject() + " replace failed: " + SecretMasker.scrub(e.getMessage(), drift.desired(), null);
             audit.failed(drift, Action.REPLACED, error);
@@ -240,7 +258,7 @@ public final class Applier {
             requests++;
             JsonNode predicted;
             try {
-                predicted = Serialization.jsonMapper().valueToTree(cluster.limited(() -> serverSideApply(drift, cluster, true)));
+                predicted = Serialization.jsonMapper().valueToTree(cluster.call(() -> serverSideApply(drift, cluster, true)));
             } catch (RuntimeException refused) {
                 confirmed.add(drift);
                 continue;

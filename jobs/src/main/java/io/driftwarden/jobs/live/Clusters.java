@@ -13,36 +13,46 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The clients of one run, one per cluster, each with a permit pool that bounds its requests in flight
- * (fabric8 has no rate limiter of its own). Close it at the end of the run.
+ * The clients of one run, one per cluster, each with its {@link Requests} policy (requests in flight, retries,
+ * unreachable cut-off) shared by every binding that targets it. Close it at the end of the run.
  */
 public final class Clusters implements AutoCloseable {
 
-    /** Requests in flight per cluster, across all bindings that target it. */
-    public static final int MAX_IN_FLIGHT = 4;
-
     private final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
 
-    /** A cluster's client and its permits, created on first use. */
+    /** A cluster's client and its request policy, created on first use. */
     public Cluster connect(ClusterSpec spec) {
-        return clusters.computeIfAbsent(spec.name(), name -> new Cluster(spec.name(), client(spec), new Semaphore(MAX_IN_FLIGHT),
-                new ConcurrentHashMap<>()));
+        return clusters.computeIfAbsent(spec.name(), name -> {
+            Requests requests = new Requests(spec.name());
+            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>());
+        });
     }
 
-    private static KubernetesClient client(ClusterSpec spec) {
+    /**
+     * A fabric8 client with the cluster's request timeout for each attempt (and to connect), its own retries off
+     * ({@link Requests} retries), and {@code Retry-After} answers reported to the policy.
+     */
+    private static KubernetesClient client(ClusterSpec spec, Requests requests) {
+        Config config;
         if (spec.inCluster()) {
-            return new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
+            config = Config.autoConfigure(null);
+        } else {
+            if (!Files.isReadable(spec.kubeconfig())) {
+                throw new IllegalStateException("cluster " + spec.name() + ": kubeconfig " + spec.kubeconfig() + " is not readable");
+            }
+            config = Config.fromKubeconfig(spec.context(), spec.kubeconfig().toFile());
         }
-        if (!Files.isReadable(spec.kubeconfig())) {
-            throw new IllegalStateException("cluster " + spec.name() + ": kubeconfig " + spec.kubeconfig() + " is not readable");
-        }
-        Config config = Config.fromKubeconfig(spec.context(), spec.kubeconfig().toFile());
-        return new KubernetesClientBuilder().withConfig(config).build();
+        config.setRequestTimeout(Math.toIntExact(spec.requestTimeout().toMillis()));
+        config.setRequestRetryBackoffLimit(0);
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.connectTimeout(spec.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .addOrReplaceInterceptor("driftwarden-retry-after", requests.retryAfter()))
+                .build();
     }
 
     @Override
@@ -52,10 +62,10 @@ public final class Clusters implements AutoCloseable {
     }
 
     /**
-     * A connected cluster. Call {@link #limited} around every request. {@code customKinds} are the kinds of the
+     * A connected cluster. Send every request through {@link #call}. {@code customKinds} are the kinds of the
      * CustomResourceDefinitions bindings declare, by {@code apiVersion/kind}, reachable before discovery lists them.
      */
-    public record Cluster(String name, KubernetesClient client, Semaphore permits, Map<String, ResourceDefinitionContext> customKinds) {
+    public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds) {
 
         /** Remembers the custom kinds the CustomResourceDefinitions among {@code manifests} declare. */
         public void declare(Iterable<? extends JsonNode> manifests) {
@@ -91,14 +101,14 @@ public final class Clusters implements AutoCloseable {
             }
         }
 
-        /** Runs one request while holding a permit. */
-        public <T> T limited(Supplier<T> request) {
-            permits.acquireUninterruptibly();
-            try {
-                return request.get();
-            } finally {
-                permits.release();
-            }
+        /** Sends one request under the cluster's {@link Requests} policy. */
+        public <T> T call(Supplier<T> request) {
+            return requests.call(request);
+        }
+
+        /** Why the cluster is unreachable for the rest of the run, or null while it answers. */
+        public String unreachable() {
+            return requests.unreachable();
         }
     }
 }

@@ -18,7 +18,13 @@ public final class LiveReader {
     public Map<ResourceKey, JsonNode> read(Clusters.Cluster cluster, Set<ListGroup> groups) {
         Map<ResourceKey, JsonNode> live = new HashMap<>();
         for (ListGroup group : groups) {
-            GenericKubernetesResourceList list = cluster.limited(() -> list(cluster, group));
+            GenericKubernetesResourceList list;
+            try {
+                list = cluster.call(() -> list(cluster, group));
+            } catch (KubernetesClientException e) {
+                throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
+                        + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);
+            }
             for (GenericKubernetesResource item : list.getItems()) {
                 String namespace = group.namespace().isEmpty() ? "" : item.getMetadata().getNamespace();
                 ResourceKey key = ResourceKey.of(group.apiVersion(), group.kind(), namespace, item.getMetadata().getName());
@@ -36,9 +42,7 @@ public final class LiveReader {
             if (e.getCode() == 404) {
                 return new GenericKubernetesResourceList();
             }
-            throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
-                    + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + " on cluster "
-                    + cluster.name() + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 }

@@ -46,13 +46,18 @@ public final class World implements AutoCloseable {
 
     /** A config with one cluster ({@code sandbox}) and the given sources and bindings sections. */
     public DriftwardenConfig config(String sourcesAndBindings) {
+        return config(kubeconfig, "", sourcesAndBindings);
+    }
+
+    /** A config with one cluster ({@code sandbox}) reached through {@code kubeconfig}, with more of its keys. */
+    public DriftwardenConfig config(Path kubeconfig, String clusterKeys, String sourcesAndBindings) {
         String text = """
                 audit:
                   url: %s
                 clusters:
                   - name: sandbox
                     kubeconfig: %s
-                """.formatted(auditUrl, kubeconfig) + sourcesAndBindings;
+                """.formatted(auditUrl, kubeconfig) + clusterKeys + sourcesAndBindings;
         return ConfigLoader.parse(text, dir.resolve("driftwarden.yaml"));
     }
 

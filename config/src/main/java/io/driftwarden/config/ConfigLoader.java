@@ -36,7 +36,9 @@ public final class ConfigLoader {
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
-    private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref");
+    private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
+    private static final Set<String> AUTH_KEYS = Set.of("username", "passwordFrom", "tokenFrom", "caFile", "sshKeyFrom", "knownHosts");
+    private static final Set<String> VERIFY_KEYS = Set.of("keyring");
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
@@ -46,9 +48,6 @@ public final class ConfigLoader {
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
     private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
-    /** Keys of DESIGN.md that later versions implement; named so the error says "not supported yet", not "unknown". */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "auth", "Git credentials are not supported yet; use a file:// URL or a repository that needs no credentials");
 
     private ConfigLoader() {
     }
@@ -87,8 +86,29 @@ public final class ConfigLoader {
         for (Section s : top.list("sources", "source", SOURCE_KEYS)) {
             String name = s.required("name");
             String url = s.required("url");
+            if (url != null && url.matches("[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@.*")) {
+                reader.problem(s.line("url"), "source '" + name + "': a password in the URL is refused (it would show in logs and the "
+                        + "audit trail): use auth.tokenFrom or auth.passwordFrom");
+            }
+            GitAuth auth = s.has("auth") ? gitAuth(s.section("auth", AUTH_KEYS), name, url, baseDir) : GitAuth.NONE;
+            if (url != null && url.startsWith("ssh://") || url != null && url.matches("[^/:]+@[^/:]+:.*")) {
+                if (auth.knownHosts() == null) {
+                    reader.problem(s.line("url"), "source '" + name + "': an SSH source needs auth.knownHosts (a known_hosts file "
+                            + "with the server's key): an unknown host key is refused");
+                }
+            }
+            Path keyring = null;
+            if (s.has("verify")) {
+                String ring = s.section("verify", VERIFY_KEYS).required("keyring");
+                keyring = ring == null ? null : baseDir.resolve(ring).normalize();
+            }
+            String forcePush = s.optional("forcePush", "record");
+            if (!forcePush.equals("record") && !forcePush.equals("refuse")) {
+                reader.problem(s.line("forcePush"), "source '" + name + "': forcePush must be record or refuse, not '" + forcePush + "'");
+            }
             if (name != null && reader.unique(sourceLines, name, s.line("name"), "source") && url != null) {
-                sources.add(new SourceSpec(name, url, s.optional("ref", "main")));
+                sources.add(new SourceSpec(name, url, s.optional("ref", "main"), auth, s.duration("timeout", SourceSpec.DEFAULT_TIMEOUT),
+                        keyring, forcePush.equals("refuse"), file + ":" + s.line(null)));
             }
         }
 
@@ -207,6 +227,48 @@ public final class ConfigLoader {
         return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values);
     }
 
+    /** A source's credentials: each secret by reference, files relative to the config's folder. */
+    private static GitAuth gitAuth(Section auth, String source, String url, Path baseDir) {
+        String at = "source '" + source + "': auth.";
+        SecretRef password = secretRef(auth, "passwordFrom", at);
+        SecretRef token = secretRef(auth, "tokenFrom", at);
+        SecretRef sshKey = secretRef(auth, "sshKeyFrom", at);
+        if (password != null && token != null) {
+            auth.reader.problem(auth.line("tokenFrom"), at + "tokenFrom: set tokenFrom or passwordFrom, not both");
+        }
+        if (password != null && !auth.has("username")) {
+            auth.reader.problem(auth.line("passwordFrom"), at + "passwordFrom needs a username");
+        }
+        if (sshKey != null && !sshKey.scheme().equals("file")) {
+            auth.reader.problem(auth.line("sshKeyFrom"), at + "sshKeyFrom must be file:PATH (an SSH key is read from a file)");
+        }
+        boolean https = url != null && url.startsWith("https://");
+        if ((password != null || token != null || auth.has("caFile")) && !https) {
+            auth.reader.problem(auth.line(null), at + "tokenFrom, passwordFrom and caFile are for https:// URLs, not '" + url + "'");
+        }
+        if (sshKey != null && https) {
+            auth.reader.problem(auth.line("sshKeyFrom"), at + "sshKeyFrom is for SSH URLs, not '" + url + "'");
+        }
+        String caFile = auth.optional("caFile", null);
+        String knownHosts = auth.optional("knownHosts", null);
+        return new GitAuth(auth.optional("username", null), password, token, caFile == null ? null : baseDir.resolve(caFile).normalize(),
+                sshKey == null ? null : baseDir.resolve(sshKey.target()).normalize(),
+                knownHosts == null ? null : baseDir.resolve(knownHosts).normalize());
+    }
+
+    private static SecretRef secretRef(Section section, String key, String at) {
+        String text = section.optional(key, null);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return SecretRef.parse(text, section.reader.file + ":" + section.line(key));
+        } catch (IllegalArgumentException e) {
+            section.reader.problem(section.line(key), at + key + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     private static AuditSettings readAudit(Section audit) {
         String password = audit.optional("passwordFrom", null);
         SecretRef ref = null;
@@ -316,8 +378,6 @@ public final class ConfigLoader {
                 int line = YamlDocuments.line(tuple.getKeyNode());
                 if (entries.putIfAbsent(key, tuple) != null) {
                     reader.problem(line, "duplicate key '" + key + "' in " + what);
-                } else if (NOT_YET.containsKey(key)) {
-                    reader.problem(line, what + "." + key + ": " + NOT_YET.get(key));
                 } else if (!known.contains(key)) {
                     reader.problem(line, "unknown key '" + key + "' in " + what + " (known: "
                             + String.join(", ", new java.util.TreeSet<>(known)) + ")");

@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a config needs from the machine it runs on, checked before anything is contacted: each cluster's kubeconfig
- * exists and has the context named (or a current-context), and the audit password's variable or file exists. A
+ * exists and has the context named (or a current-context), each source's credentials and key files exist, and the
+ * audit password's variable or file exists. A
  * mistyped {@code context:} must never fall back to another cluster. Problems read {@code file:line: message}.
  */
 public final class EnvironmentCheck {
@@ -34,6 +35,11 @@ public final class EnvironmentCheck {
                 kubeconfig(cluster, problems);
             }
         }
+        Set<String> sources = new LinkedHashSet<>();
+        bindings.forEach(b -> sources.add(b.source()));
+        for (String name : sources) {
+            source(config.source(name), problems);
+        }
         SecretRef password = config.audit().password();
         if (password != null) {
             try {
@@ -43,6 +49,29 @@ public final class EnvironmentCheck {
             }
         }
         return problems;
+    }
+
+    /** A source's secrets resolve and its key, CA, known_hosts and keyring files can be read. */
+    private static void source(SourceSpec source, List<String> problems) {
+        String at = source.origin() + ": source '" + source.name() + "': ";
+        GitAuth auth = source.auth();
+        if (auth.secret() != null) {
+            try {
+                auth.secret().resolve();
+            } catch (RuntimeException e) {
+                problems.add(auth.secret().origin() + ": source '" + source.name() + "': " + e.getMessage());
+            }
+        }
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        files.put("auth.caFile", auth.caFile());
+        files.put("auth.sshKeyFrom", auth.sshKey());
+        files.put("auth.knownHosts", auth.knownHosts());
+        files.put("verify.keyring", source.keyring());
+        files.forEach((key, file) -> {
+            if (file != null && !Files.isReadable(file)) {
+                problems.add(at + key + ": " + file + " does not exist or cannot be read");
+            }
+        });
     }
 
     private static void kubeconfig(ClusterSpec cluster, List<String> problems) {

@@ -69,7 +69,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        FILE + ":4: unknown key 'branch' in source (known: name, ref, url)",
+                        FILE + ":4: unknown key 'branch' in source (known: auth, forcePush, name, ref, timeout, url, verify)",
                         FILE + ":9: binding 'shop': no source named 'platfrom'",
                         FILE + ":10: binding 'shop': no cluster named 'staging'",
                         FILE + ":12: mode must be enforce or audit, not 'fix'",
@@ -113,15 +113,66 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void namesFeaturesThatAreNotThereYetInsteadOfIgnoringThemAndChecksMaxPrune() {
-        String text = VALID.replace("    url: file:///srv/git/platform.git\n",
-                "    url: file:///srv/git/platform.git\n    auth: { tokenFrom: env:GIT_TOKEN }\n")
-                .replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n    maxPrune: 0\n");
+    void checksMaxPrune() {
+        String text = VALID.replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n    maxPrune: 0\n");
 
         assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        FILE + ":4: source.auth: Git credentials are not supported yet; use a file:// URL or a repository that needs no credentials",
-                        FILE + ":15: binding 'shop': maxPrune must be a whole number of at least 1, not '0'"));
+                        FILE + ":14: binding 'shop': maxPrune must be a whole number of at least 1, not '0'"));
+    }
+
+    @Test
+    void readsGitCredentialsByReferenceOnlyAndRefusesCombinationsThatCannotWork() {
+        String https = VALID.replace("    url: file:///srv/git/platform.git\n", """
+                    url: https://git.example.com/platform.git
+                    auth: { username: robot, tokenFrom: env:GIT_TOKEN, caFile: certs/ca.pem }
+                    timeout: 20s
+                    verify: { keyring: keys/trusted.asc }
+                    forcePush: refuse
+                """);
+        SourceSpec source = ConfigLoader.parse(https, FILE).source("platform");
+        assertThat(source.auth()).isEqualTo(new GitAuth("robot", null, new SecretRef("env", "GIT_TOKEN"),
+                Path.of("/etc/driftwarden/certs/ca.pem"), null, null));
+        assertThat(source.auth().toString()).doesNotContain("GIT_TOKEN=");
+        assertThat(source.timeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(source.keyring()).isEqualTo(Path.of("/etc/driftwarden/keys/trusted.asc"));
+        assertThat(source.refuseForcePush()).isTrue();
+
+        String ssh = VALID.replace("    url: file:///srv/git/platform.git\n", """
+                    url: ssh://git@git.example.com/platform.git
+                    auth: { sshKeyFrom: file:keys/id_ecdsa, knownHosts: keys/known_hosts }
+                """);
+        assertThat(ConfigLoader.parse(ssh, FILE).source("platform").auth()).isEqualTo(new GitAuth(null, null, null, null,
+                Path.of("/etc/driftwarden/keys/id_ecdsa"), Path.of("/etc/driftwarden/keys/known_hosts")));
+
+        String bad = """
+                sources:
+                  - name: a
+                    url: git@git.example.com:platform.git
+                    auth: { sshKeyFrom: env:KEY }
+                  - name: b
+                    url: https://git.example.com/b.git
+                    auth: { tokenFrom: "s3cr3t", passwordFrom: env:P }
+                  - name: d
+                    url: https://robot:hunter2@git.example.com/d.git
+                  - name: c
+                    url: file:///srv/c
+                    auth: { tokenFrom: env:T }
+                    forcePush: allow
+                clusters: []
+                bindings: []
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(bad, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":4: source 'a': auth.sshKeyFrom must be file:PATH (an SSH key is read from a file)",
+                        FILE + ":3: source 'a': an SSH source needs auth.knownHosts (a known_hosts file with the server's key): an unknown "
+                                + "host key is refused",
+                        FILE + ":7: source 'b': auth.tokenFrom: expected env:NAME or file:PATH, got 's3cr3t'",
+                        FILE + ":7: source 'b': auth.passwordFrom needs a username",
+                        FILE + ":9: source 'd': a password in the URL is refused (it would show in logs and the audit trail): use "
+                                + "auth.tokenFrom or auth.passwordFrom",
+                        FILE + ":12: source 'c': auth.tokenFrom, passwordFrom and caFile are for https:// URLs, not 'file:///srv/c'",
+                        FILE + ":13: source 'c': forcePush must be record or refuse, not 'allow'"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.source;
 
 import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.render.ManifestSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -210,19 +211,21 @@ public final class SourceReader {
     private SourceRevision fetchAndResolve(SourceSpec source) {
         synchronized (locks.computeIfAbsent(source.url(), k -> new Object())) {
             Path mirror = mirrorDir(source.url());
-            try {
+            try (GitTransport transport = GitTransport.of(source, Path.of(mirror + ".transport"))) {
                 if (Files.isDirectory(mirror.resolve("objects"))) {
                     try (Git git = Git.open(mirror.toFile())) {
-                        git.fetch().setRemote(source.url()).setRefSpecs("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
-                                .setRemoveDeletedRefs(true).call();
+                        transport.apply(git.fetch()).setRemote(source.url())
+                                .setRefSpecs("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").setRemoveDeletedRefs(true).call();
                     }
                 } else {
                     Files.createDirectories(mirror.getParent());
-                    Git.cloneRepository().setURI(source.url()).setDirectory(mirror.toFile()).setBare(true)
+                    transport.apply(Git.cloneRepository()).setURI(source.url()).setDirectory(mirror.toFile()).setBare(true)
                             .setMirror(true).call().close();
                 }
             } catch (GitAPIException | IOException | RuntimeException e) {
-                throw new SourceException("cannot fetch " + source.url() + ": " + rootMessage(e), e);
+                String message = SecretMasker.scrub("cannot fetch " + source.url() + ": " + GitTransport.explain(source, e),
+                        GitTransport.secretValues(source));
+                throw new SourceException(message, e);
             }
             try (Repository repository = open(source.url())) {
                 return new SourceRevision(source.url(), source.ref(), resolveRef(repository, source).name());
@@ -276,13 +279,5 @@ public final class SourceReader {
     private static boolean isManifest(String file) {
         String lower = file.toLowerCase(Locale.ROOT);
         return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 }

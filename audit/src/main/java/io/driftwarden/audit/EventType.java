@@ -12,6 +12,11 @@ public enum EventType {
     CORRECTED,
     FAILED,
     UNMANAGED,
-    /** A write the binding is not allowed to make (tenancy), refused before it was sent. */
-    REFUSED
+    /**
+     * A write the binding is not allowed to make (tenancy), refused before it was sent; or, with no object, a commit
+     * the source does not trust (unsigned, an unknown signer, a refused force-push): nothing of it was applied.
+     */
+    REFUSED,
+    /** The commit enforced does not descend from the one enforced before: the branch was force-pushed. */
+    FORCE_PUSH
 }

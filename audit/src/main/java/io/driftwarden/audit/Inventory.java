@@ -58,13 +58,39 @@ public final class Inventory {
         }
     }
 
-    /** Replaces the binding's inventory with {@code entries}, atomically. */
-    public void replace(String binding, Collection<Entry> entries) {
+    /** The commit a binding last enforced, and the repository it came from. */
+    public record Commit(String sourceUrl, String sha) {
+    }
+
+    /** The commit the binding last enforced; null before its first enforcing run. */
+    public Commit lastCommit(String binding) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT source_url, commit_sha FROM enforced_commit WHERE binding_name = ?")) {
+            query.setString(1, binding);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? new Commit(rows.getString(1), rows.getString(2)) : null;
+            }
+        } catch (SQLException e) {
+            throw new AuditException("cannot read the last commit of binding " + binding + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the binding's inventory with {@code entries}, and its last enforced commit, atomically. */
+    public void replace(String binding, Collection<Entry> entries, Commit commit) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM inventory WHERE binding_name = ?");
                  PreparedStatement insert = connection.prepareStatement(
-                         "INSERT INTO inventory (binding_name, api_version, kind, namespace, name) VALUES (?, ?, ?, ?, ?)")) {
+                         "INSERT INTO inventory (binding_name, api_version, kind, namespace, name) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement forget = connection.prepareStatement("DELETE FROM enforced_commit WHERE binding_name = ?");
+                 PreparedStatement remember = connection.prepareStatement(
+                         "INSERT INTO enforced_commit (binding_name, source_url, commit_sha) VALUES (?, ?, ?)")) {
+                forget.setString(1, binding);
+                forget.executeUpdate();
+                remember.setString(1, binding);
+                remember.setString(2, commit.sourceUrl());
+                remember.setString(3, commit.sha());
+                remember.executeUpdate();
                 delete.setString(1, binding);
                 delete.executeUpdate();
                 for (Entry entry : entries) {

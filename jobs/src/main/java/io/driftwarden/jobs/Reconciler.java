@@ -23,6 +23,7 @@ import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.driftwarden.jobs.schema.Schemas;
+import io.driftwarden.jobs.source.CommitRefusedException;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
 import io.driftwarden.jobs.tenancy.Tenancy;
@@ -70,6 +71,7 @@ public final class Reconciler {
         try {
             revision = sources.resolve(source);
             audit.atCommit(revision.url(), revision.commit());
+            trust(binding, source, revision, audit);
             List<DesiredObject> desired = renderer.render(sources.at(revision), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
             cluster.declare(desired.stream().map(DesiredObject::manifest).toList());
@@ -91,20 +93,45 @@ public final class Reconciler {
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused);
             audit.flush();
             if (binding.mode() == Mode.ENFORCE) {
-                auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes));
+                auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes),
+                        new Inventory.Commit(revision.url(), revision.commit()));
             }
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, null);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {
-                audit.bindingFailed(binding.namespace(), error);
+                if (e instanceof CommitRefusedException) {
+                    audit.commitRefused(binding.namespace(), e.getMessage());
+                } else {
+                    audit.bindingFailed(binding.namespace(), error);
+                }
             } catch (RuntimeException auditFailure) {
                 error += " (and the failure could not be audited: " + auditFailure.getMessage() + ")";
             }
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0,
                     List.of(), error);
         }
+    }
+
+    /**
+     * The source's policy for the commit about to be enforced: a valid signature from its keyring when it names one,
+     * and descent from the commit this binding last enforced — a force-push is recorded, or refused when configured.
+     */
+    private void trust(BindingSpec binding, SourceSpec source, SourceRevision revision, BindingAudit audit) {
+        if (source.keyring() != null) {
+            sources.verifySignature(revision, source.keyring());
+        }
+        Inventory.Commit last = auditLog.inventory().lastCommit(binding.name());
+        if (last == null || !last.sourceUrl().equals(revision.url()) || sources.descendsFrom(revision, last.sha())) {
+            return;
+        }
+        String what = "commit " + revision.commit() + " does not descend from " + last.sha() + ", the last commit binding "
+                + binding.name() + " enforced: " + source.ref() + " was force-pushed";
+        if (source.refuseForcePush()) {
+            throw new CommitRefusedException(what + " (refused: forcePush: refuse)");
+        }
+        audit.forcePushed(binding.namespace(), what);
     }
 
     /** A differ that knows the built-in kinds and the custom kinds whose CRDs this binding declares. */

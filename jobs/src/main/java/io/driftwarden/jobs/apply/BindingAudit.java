@@ -94,6 +94,20 @@ public final class BindingAudit {
                 EventType.FAILED, null, Action.FAILED.name(), null, null, error));
     }
 
+    /** The binding's commit is not trusted (signature, force-push): one REFUSED row with the commit and the reason. */
+    public synchronized void commitRefused(String namespace, String reason) {
+        flush();
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.REFUSED, null, Action.REFUSED.name(), null, null, reason));
+    }
+
+    /** The binding's branch was force-pushed since its last enforced commit: recorded, and the run goes on. */
+    public synchronized void forcePushed(String namespace, String what) {
+        flush();
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.FORCE_PUSH, null, null, null, null, what));
+    }
+
     /** Commits the gathered rows (at the end of the binding, and before any row that must be durable at once). */
     public synchronized void flush() {
         if (!pending.isEmpty()) {

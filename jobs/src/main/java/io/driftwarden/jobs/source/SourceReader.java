@@ -138,6 +138,37 @@ public final class SourceReader {
         return out.toString();
     }
 
+    /**
+     * The signer of the revision's commit, when it carries a valid OpenPGP signature by a key of {@code keyring};
+     * otherwise a {@link CommitRefusedException} saying why.
+     */
+    public String verifySignature(SourceRevision revision, Path keyring) {
+        try (Repository repository = open(revision.url()); RevWalk walk = new RevWalk(repository)) {
+            return Signatures.verify(walk.parseCommit(ObjectId.fromString(revision.commit())), keyring);
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the revision's commit is {@code ancestor} or descends from it; false when {@code ancestor} is no longer
+     * in the repository (history rewritten and collected).
+     */
+    public boolean descendsFrom(SourceRevision revision, String ancestor) {
+        try (Repository repository = open(revision.url()); RevWalk walk = new RevWalk(repository)) {
+            RevCommit current = walk.parseCommit(ObjectId.fromString(revision.commit()));
+            RevCommit earlier;
+            try {
+                earlier = walk.parseCommit(ObjectId.fromString(ancestor));
+            } catch (MissingObjectException gone) {
+                return false;
+            }
+            return walk.isMergedInto(earlier, current);
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The revision's commit as renderers read it. */
     public ManifestSource at(SourceRevision revision) {
         return new ManifestSource() {

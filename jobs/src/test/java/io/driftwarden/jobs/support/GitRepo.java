@@ -47,6 +47,38 @@ public final class GitRepo implements AutoCloseable {
         return commit.getName();
     }
 
+    /**
+     * Commits everything as a commit signed by {@code sign} (given the bytes {@code git commit -S} signs, it returns
+     * an armored OpenPGP signature) and returns the full SHA.
+     */
+    public String commitSigned(String message, java.util.function.UnaryOperator<byte[]> sign) throws Exception {
+        String unsigned = commit(message);
+        org.eclipse.jgit.lib.Repository repository = git.getRepository();
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repository);
+             org.eclipse.jgit.lib.ObjectInserter inserter = repository.newObjectInserter()) {
+            RevCommit commit = walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(unsigned));
+            org.eclipse.jgit.lib.CommitBuilder builder = new org.eclipse.jgit.lib.CommitBuilder();
+            builder.setTreeId(commit.getTree());
+            builder.setParentIds(commit.getParents());
+            builder.setAuthor(commit.getAuthorIdent());
+            builder.setCommitter(commit.getCommitterIdent());
+            builder.setMessage(commit.getFullMessage());
+            builder.setGpgSignature(new org.eclipse.jgit.lib.GpgSignature(sign.apply(builder.build())));
+            org.eclipse.jgit.lib.ObjectId signed = inserter.insert(builder);
+            inserter.flush();
+            org.eclipse.jgit.lib.RefUpdate update = repository.updateRef("refs/heads/main");
+            update.setNewObjectId(signed);
+            update.forceUpdate();
+            return signed.getName();
+        }
+    }
+
+    /** Moves main back to {@code sha} and forgets what came after: history rewritten, as a force-push does. */
+    public GitRepo resetHard(String sha) throws GitAPIException {
+        git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();
+        return this;
+    }
+
     @Override
     public void close() {
         git.close();

@@ -32,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds");
+    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits");
+    private static final Set<String> LIMIT_KEYS = Set.of("maxFileSize", "maxBindingSize", "yamlMaxDepth", "yamlMaxAliases");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
@@ -195,10 +196,11 @@ public final class ConfigLoader {
             }
         }
         List<String> denyKinds = top.has("denyKinds") ? top.strings("denyKinds") : DriftwardenConfig.DEFAULT_DENY_KINDS;
+        InputLimits limits = top.has("limits") ? limits(top.section("limits", LIMIT_KEYS)) : InputLimits.DEFAULTS;
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits);
     }
 
     private static HelmSettings helm(Section helm, String binding, Reader reader) {
@@ -225,6 +227,12 @@ public final class ConfigLoader {
             }
         }
         return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values);
+    }
+
+    private static InputLimits limits(Section limits) {
+        InputLimits defaults = InputLimits.DEFAULTS;
+        return new InputLimits(limits.size("maxFileSize", defaults.maxFileBytes()), limits.size("maxBindingSize", defaults.maxBindingBytes()),
+                (int) limits.count("yamlMaxDepth", defaults.yamlMaxDepth()), (int) limits.count("yamlMaxAliases", defaults.yamlMaxAliases()));
     }
 
     /** A source's credentials: each secret by reference, files relative to the config's folder. */
@@ -428,6 +436,38 @@ public final class ConfigLoader {
                 return Boolean.parseBoolean(text);
             }
             reader.problem(line(key), what + ": '" + key + "' must be true or false, not '" + text + "'");
+            return fallback;
+        }
+
+        /** A byte size as Kubernetes writes one: {@code 4194304}, {@code 512Ki}, {@code 4Mi}, {@code 1Gi}; at least 1. */
+        long size(String key, long fallback) {
+            String text = optional(key, null);
+            if (text == null) {
+                return fallback;
+            }
+            java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?").matcher(text);
+            if (size.matches() && Long.parseLong(size.group(1)) > 0) {
+                int shift = size.group(2) == null ? 0 : switch (size.group(2)) {
+                    case "Ki" -> 10;
+                    case "Mi" -> 20;
+                    default -> 30;
+                };
+                return Long.parseLong(size.group(1)) << shift;
+            }
+            reader.problem(line(key), what + ": '" + key + "' must be a size such as 4Mi, 512Ki or 1048576, not '" + text + "'");
+            return fallback;
+        }
+
+        /** A whole number of at least 1. */
+        long count(String key, long fallback) {
+            String text = optional(key, null);
+            if (text == null) {
+                return fallback;
+            }
+            if (text.matches("\\d{1,9}") && Long.parseLong(text) > 0) {
+                return Long.parseLong(text);
+            }
+            reader.problem(line(key), what + ": '" + key + "' must be a whole number of at least 1, not '" + text + "'");
             return fallback;
         }
 

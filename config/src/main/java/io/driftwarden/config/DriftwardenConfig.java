@@ -8,10 +8,11 @@ import java.util.NoSuchElementException;
  * A validated {@code driftwarden.yaml}: every reference between its parts resolves. {@code kustomizeCommand} is the
  * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
+ * {@code limits} bound what is read from Git.
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
-        List<String> kustomizeCommand, List<String> denyKinds) {
+        List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");

@@ -99,6 +99,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsInputLimitsAsKubernetesWritesSizes() {
+        assertThat(ConfigLoader.parse(VALID, FILE).limits()).isEqualTo(InputLimits.DEFAULTS);
+        String limits = VALID + "limits: {maxFileSize: 512Ki, maxBindingSize: 1Gi, yamlMaxDepth: 300, yamlMaxAliases: 10}\n";
+        assertThat(ConfigLoader.parse(limits, FILE).limits()).isEqualTo(new InputLimits(512L << 10, 1L << 30, 300, 10));
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID + "limits: {maxFileSize: 4MB, yamlMaxDepth: 0}\n", FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":15: limits: 'maxFileSize' must be a size such as 4Mi, 512Ki or 1048576, not '4MB'",
+                        FILE + ":15: limits: 'yamlMaxDepth' must be a whole number of at least 1, not '0'"));
+    }
+
+    @Test
     void readsARequestTimeoutAsGoAndKubectlWriteDurations() {
         String timeout = "    kubeconfig: kube/prod.yaml\n    requestTimeout: %s\n";
         assertThat(ConfigLoader.parse(VALID.replace("    kubeconfig: kube/prod.yaml\n", timeout.formatted("1m30s")), FILE)

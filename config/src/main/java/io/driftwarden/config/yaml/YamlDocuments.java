@@ -1,5 +1,6 @@
 package io.driftwarden.config.yaml;
 
+import io.driftwarden.config.InputLimits;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -28,20 +29,22 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class YamlDocuments {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    /**
-     * How deep a document may nest (snakeyaml's default, 50, refuses real custom resources; README, "Input limits").
-     * Aliases are limited to 50 per document (a "billion laughs" document is refused).
-     */
-    public static final int MAX_NESTING_DEPTH = 200;
-
     private YamlDocuments() {
     }
 
-    /** Every non-empty document of {@code content}; {@code file} is only used to name positions. */
+    /** Every non-empty document of {@code content}, within the default limits; {@code file} names positions. */
     public static List<YamlDocument> parseAll(String content, String file) {
+        return parseAll(content, file, InputLimits.DEFAULTS);
+    }
+
+    /**
+     * Every non-empty document of {@code content}; a document nested deeper than {@code limits.yamlMaxDepth()} or with
+     * more than {@code limits.yamlMaxAliases()} aliases is refused at its line. {@code file} names positions.
+     */
+    public static List<YamlDocument> parseAll(String content, String file, InputLimits limits) {
         List<YamlDocument> documents = new ArrayList<>();
         try {
-            for (Node node : yaml().composeAll(new java.io.StringReader(content))) {
+            for (Node node : yaml(limits).composeAll(new java.io.StringReader(content))) {
                 if (node == null || (node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag()))) {
                     continue; // an empty document (between two ---, or only comments)
                 }
@@ -59,7 +62,7 @@ public final class YamlDocuments {
     /** The single document's root node, with positions (config files are read node by node). */
     public static Node composeOne(String content, String file) {
         try {
-            return yaml().compose(new java.io.StringReader(content));
+            return yaml(InputLimits.DEFAULTS).compose(new java.io.StringReader(content));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             throw new YamlException(file, mark == null ? 1 : line(mark), describe(e));
@@ -151,11 +154,11 @@ public final class YamlDocuments {
         return sign < 0 ? magnitude.negate() : magnitude;
     }
 
-    private static Yaml yaml() {
+    private static Yaml yaml(InputLimits limits) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setMaxAliasesForCollections(limits.yamlMaxAliases());
+        options.setNestingDepthLimit(limits.yamlMaxDepth());
         options.setCodePointLimit(64 * 1024 * 1024);
         return new Yaml(options);
     }

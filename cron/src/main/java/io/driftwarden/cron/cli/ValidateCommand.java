@@ -44,8 +44,8 @@ public class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");
-        SourceReader sources = new SourceReader(Runs.defaultGitCache());
-        Renderer renderer = new Renderer(loaded.kustomizeCommand());
+        SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
         int failed = 0;
         for (BindingSpec binding : loaded.bindings()) {
             try {

@@ -41,7 +41,7 @@ public final class ReconcileJobRunner {
     public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
                                    AuditLog auditLog, Path gitCache) {
         try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache), clusters, auditLog);
+            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache, config.limits()), clusters, auditLog);
             RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
             try {
                 JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
@@ -88,7 +88,7 @@ public final class ReconcileJobRunner {
         }
         RunContext context = new RunContext(runId, parameters.getString(ReconcileJobConfiguration.TRIGGER));
         try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache), clusters, auditLog);
+            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache, config.limits()), clusters, auditLog);
             RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
             try {
                 jobOperator.restart(last);

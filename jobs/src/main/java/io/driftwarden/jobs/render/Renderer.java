@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.render;
 
 import io.driftwarden.config.BindingSpec;
+import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.yaml.YamlDocument;
 import io.driftwarden.config.yaml.YamlDocuments;
 import io.driftwarden.config.yaml.YamlException;
@@ -35,10 +36,17 @@ public final class Renderer {
     private static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KustomizeBuild kustomize;
+    private final InputLimits limits;
     private final HelmTemplate helm = new HelmTemplate();
 
     /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
     public Renderer(List<String> kustomizeCommand) {
+        this(kustomizeCommand, InputLimits.DEFAULTS);
+    }
+
+    /** A renderer whose kustomize is {@code kustomizeCommand} and whose YAML parsing keeps to {@code limits}. */
+    public Renderer(List<String> kustomizeCommand, InputLimits limits) {
+        this.limits = limits;
         this.kustomize = new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT);
     }
 
@@ -90,7 +98,7 @@ public final class Renderer {
                 continue;
             }
             try {
-                YamlDocuments.parseAll(file.getValue(), file.getKey()).forEach(d -> parsed.add(new Parsed(d, d.origin())));
+                YamlDocuments.parseAll(file.getValue(), file.getKey(), limits).forEach(d -> parsed.add(new Parsed(d, d.origin())));
             } catch (YamlException e) {
                 problems.add(e.getMessage());
             }
@@ -121,9 +129,9 @@ public final class Renderer {
         }
     }
 
-    private static List<YamlDocument> parse(String output, String what) {
+    private List<YamlDocument> parse(String output, String what) {
         try {
-            return YamlDocuments.parseAll(output, what);
+            return YamlDocuments.parseAll(output, what, limits);
         } catch (YamlException e) {
             throw new RenderException(List.of(e.getMessage()));
         }

@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.source;
 
+import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.render.ManifestSource;
@@ -43,17 +44,19 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  */
 public final class SourceReader {
 
-    /** The largest manifest file read: larger ones are refused before parsing (README, "Input limits"). */
-    public static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
-    /** The most manifest bytes one binding's path may hold. */
-    public static final long MAX_BINDING_BYTES = 64L * 1024 * 1024;
-
     private final Path cacheDir;
+    private final InputLimits limits;
     private final Map<String, SourceRevision> resolved = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public SourceReader(Path cacheDir) {
+        this(cacheDir, InputLimits.DEFAULTS);
+    }
+
+    /** A reader that refuses manifest files and bindings larger than {@code limits} allow, before parsing them. */
+    public SourceReader(Path cacheDir, InputLimits limits) {
         this.cacheDir = cacheDir;
+        this.limits = limits;
     }
 
     /** Fetches the source's mirror (once per run) and resolves its ref to a commit. */
@@ -95,14 +98,14 @@ public final class SourceReader {
                         throw new SourceException(file + ": symbolic links are not followed (they may point outside the repository)");
                     }
                     ObjectLoader loader = repository.open(tree.getObjectId(0));
-                    if (loader.getSize() > MAX_FILE_BYTES) {
-                        throw new SourceException(file + ": " + loader.getSize() + " bytes, more than the limit of " + MAX_FILE_BYTES
-                                + " bytes per manifest file (nothing was parsed)");
+                    if (loader.getSize() > limits.maxFileBytes()) {
+                        throw new SourceException(file + ": " + loader.getSize() + " bytes, more than the limit of " + limits.maxFileBytes()
+                                + " bytes per manifest file (limits.maxFileSize; nothing was parsed)");
                     }
                     total += loader.getSize();
-                    if (total > MAX_BINDING_BYTES) {
-                        throw new SourceException(path + ": the manifests under it pass the limit of " + MAX_BINDING_BYTES
-                                + " bytes per binding at " + file + " (nothing was parsed)");
+                    if (total > limits.maxBindingBytes()) {
+                        throw new SourceException(path + ": the manifests under it pass the limit of " + limits.maxBindingBytes()
+                                + " bytes per binding at " + file + " (limits.maxBindingSize; nothing was parsed)");
                     }
                     files.put(file, utf8(file, loader.getBytes()));
                 }

@@ -3,6 +3,7 @@ package io.driftwarden.jobs.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.support.GitRepo;
 import java.nio.charset.StandardCharsets;
@@ -89,15 +90,26 @@ class SourceReaderIT {
     }
 
     @Test
-    void refusesAFileOverTheSizeLimitBeforeParsingIt() throws Exception {
+    void refusesAFileOrABindingOverItsSizeLimitBeforeParsingIt() throws Exception {
+        long limit = InputLimits.DEFAULTS.maxFileBytes();
         try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
-            repo.write("app/big.yaml", "# " + "x".repeat((int) SourceReader.MAX_FILE_BYTES) + "\n").commit("too big");
+            repo.write("app/big.yaml", "# " + "x".repeat((int) limit) + "\n").commit("too big");
             SourceReader reader = new SourceReader(tmp.resolve("cache"));
             SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
 
             assertThatThrownBy(() -> reader.manifests(main, "app"))
-                    .hasMessage("app/big.yaml: " + (SourceReader.MAX_FILE_BYTES + 3) + " bytes, more than the limit of "
-                            + SourceReader.MAX_FILE_BYTES + " bytes per manifest file (nothing was parsed)");
+                    .hasMessage("app/big.yaml: " + (limit + 3) + " bytes, more than the limit of " + limit
+                            + " bytes per manifest file (limits.maxFileSize; nothing was parsed)");
+
+            // the limits are the config's: two files of 600 bytes pass a 1 KiB file limit, not a 1 KiB binding limit
+            repo.delete("app/big.yaml").write("app/a.yaml", "# " + "a".repeat(597) + "\n").write("app/b.yaml", "# " + "b".repeat(597) + "\n")
+                    .commit("two small files");
+            SourceReader strict = new SourceReader(tmp.resolve("cache2"), new InputLimits(1024, 1024, 200, 50));
+            SourceRevision small = strict.resolve(new SourceSpec("s", repo.url(), "main"));
+            assertThatThrownBy(() -> strict.manifests(small, "app"))
+                    .hasMessage("app: the manifests under it pass the limit of 1024 bytes per binding at app/b.yaml (limits.maxBindingSize; "
+                            + "nothing was parsed)");
+            assertThat(new SourceReader(tmp.resolve("cache2"), new InputLimits(1024, 2048, 200, 50)).manifests(small, "app")).hasSize(2);
         }
     }
 

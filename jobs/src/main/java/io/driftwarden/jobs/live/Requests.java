@@ -136,14 +136,23 @@ public final class Requests {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
                 if (response.code() == 429 || response.code() >= 500) {
-                    Duration asked = retryAfter(response.header("Retry-After"));
-                    if (asked.toMillis() > 0) {
-                        long until = System.nanoTime() + Math.min(asked.toNanos(), MAX_RETRY_AFTER.toNanos());
-                        holdUntilNanos.accumulateAndGet(until, Math::max);
-                    }
+                    holdFor(retryAfter(response.header("Retry-After")));
                 }
             }
         };
+    }
+
+    /** Holds back every request to this cluster for {@code asked}, at most {@link #MAX_RETRY_AFTER}. */
+    void holdFor(Duration asked) {
+        if (asked.toMillis() > 0) {
+            long until = System.nanoTime() + Math.min(asked.toNanos(), MAX_RETRY_AFTER.toNanos());
+            holdUntilNanos.accumulateAndGet(until, Math::max);
+        }
+    }
+
+    /** How long requests to this cluster are still held back. */
+    Duration held() {
+        return Duration.ofNanos(Math.max(0, holdUntilNanos.get() - System.nanoTime()));
     }
 
     /** RFC 9110 {@code Retry-After}: seconds, or an HTTP date. */

@@ -81,6 +81,13 @@ class CommitTrustIT {
             assertRefused(config, tampered, "commit " + tampered + ": the signature by key " + trusted.keyId()
                     + " does not match the commit (it was changed after signing)");
 
+            // the trusted key, revoked since
+            trusted.writeRevokedKeyring(tmp.resolve("revoked.asc"));
+            repo.write("app/cm.yaml", Manifests.configMap("settings", "k", "v4"));
+            String byRevoked = repo.commitSigned("signed by a key revoked since", trusted::sign);
+            assertRefused(config(repo, "    verify: {keyring: revoked.asc}\n"), byRevoked, "commit " + byRevoked + " is signed by key "
+                    + trusted.keyId() + ", which is revoked");
+
             assertThat(world.writes()).isEmpty();
         }
     }

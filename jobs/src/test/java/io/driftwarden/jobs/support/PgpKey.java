@@ -60,6 +60,20 @@ public final class PgpKey {
         }
     }
 
+    /** Writes an armored public keyring holding this key with a revocation signature, as {@code gpg --gen-revoke} makes. */
+    public Path writeRevokedKeyring(Path file) throws Exception {
+        PGPSignatureGenerator generator = new PGPSignatureGenerator(
+                new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA256), pair.getPublicKey());
+        generator.init(PGPSignature.KEY_REVOCATION, pair.getPrivateKey());
+        org.bouncycastle.openpgp.PGPPublicKey revoked = org.bouncycastle.openpgp.PGPPublicKey.addCertification(pair.getPublicKey(),
+                generator.generateCertification(pair.getPublicKey()));
+        PGPPublicKeyRing ring = PGPPublicKeyRing.insertPublicKey(publicRing, revoked);
+        try (OutputStream out = Files.newOutputStream(file); ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
+            ring.encode(armored);
+        }
+        return file;
+    }
+
     /** Writes an armored public keyring holding the given keys. */
     public static Path writeKeyring(Path file, PgpKey... keys) throws IOException {
         try (OutputStream out = Files.newOutputStream(file); ArmoredOutputStream armored = new ArmoredOutputStream(out)) {

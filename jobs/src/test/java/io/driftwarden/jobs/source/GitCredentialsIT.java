@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.driftwarden.config.GitAuth;
 import io.driftwarden.config.SecretRef;
+import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.GitServers;
+import io.driftwarden.jobs.support.World;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +62,31 @@ class GitCredentialsIT {
             assertThat(failure).isInstanceOf(SourceException.class).hasMessageStartingWith("cannot fetch " + server.url() + ": ")
                     .hasMessageContaining("not authorized");
             assertNoSecretIn(failure, wrong, TOKEN);
+        }
+    }
+
+    @Test
+    void aBindingWhoseFetchIsRefusedFailsWritesNothingAndItsAuditRowHoldsNoSecret() throws Exception {
+        String wrong = "wrong-\"t0ken\\value";
+        try (GitServers.Https server = new GitServers.Https(gitDir(), tmp, "git", TOKEN); World world = new World(tmp.resolve("world"))) {
+            world.sandbox.createNamespaces("shop").clearRequests();
+            Path tokenFile = tokenFile(wrong);
+            DriftwardenConfig config = world.config("""
+                    sources:
+                      - name: platform
+                        url: %s
+                        auth: {tokenFrom: "file:%s", caFile: "%s"}
+                    bindings:
+                      - {name: shop, source: platform, path: app, cluster: sandbox, namespace: shop, mode: enforce}
+                    """.formatted(server.url(), tokenFile, server.caPem()));
+
+            BindingResult result = world.reconcile(config, "shop");
+
+            assertThat(result.error()).startsWith("binding shop: cannot fetch " + server.url() + ": ").contains("not authorized");
+            assertThat(world.writes()).isEmpty();
+            assertThat(world.events(world.lastRunId())).containsExactly("FAILED ");
+            String stored = world.everythingInTheAuditStore();
+            assertThat(stored).contains("not authorized").doesNotContain(wrong).doesNotContain(TOKEN);
         }
     }
 

@@ -45,10 +45,10 @@ public final class AuditLog implements AutoCloseable {
     /** Opens (and migrates) the store the settings name. */
     public static AuditLog open(AuditSettings settings, Clock clock) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(settings.url());
+        hikari.setJdbcUrl(withoutCloseOnExit(settings.url()));
         hikari.setUsername(settings.username());
         hikari.setPassword(settings.resolvePassword());
-        hikari.setMaximumPoolSize(4);
+        hikari.setMaximumPoolSize(12);
         hikari.setPoolName("driftwarden-audit");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
@@ -57,6 +57,17 @@ public final class AuditLog implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /**
+     * An H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own shutdown hook would otherwise close the database under a
+     * run that is finishing its binding after SIGTERM (the store is closed by its owner, at the very end).
+     */
+    static String withoutCloseOnExit(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url;
+        }
+        return url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Uses a data source someone else owns (and closes), migrating it first. */
@@ -84,6 +95,11 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw new AuditException("cannot open the audit store: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code h2} or {@code postgresql}. */
+    public String vendor() {
+        return vendor(dataSource);
     }
 
     public DataSource dataSource() {

@@ -18,5 +18,10 @@ public enum EventType {
      */
     REFUSED,
     /** The commit enforced does not descend from the one enforced before: the branch was force-pushed. */
-    FORCE_PUSH
+    FORCE_PUSH,
+    /**
+     * A sync window was closed for the binding: its drift was only detected; or it was closed and the run ignored it
+     * ({@code run --ignore-windows}). The window and what happened are in {@code error}.
+     */
+    WINDOW
 }

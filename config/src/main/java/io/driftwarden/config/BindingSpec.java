@@ -8,7 +8,8 @@ import java.util.List;
  * binding has no {@code helm:} key). {@code prune} deletes, in enforce mode, what the binding applied and Git no longer
  * holds, at most {@code maxPrune} objects a run (null: half the binding's inventory, at least 1). It may write only
  * into {@code allowNamespaces} (default: its own) and, of cluster-scoped kinds, only {@code allowClusterKinds} (default:
- * none but its own Namespace). {@code origin} is where the binding is declared ({@code file:line}).
+ * none but its own Namespace). {@code schedule} is when the daemon reconciles it (its own, else the config's default;
+ * null: not scheduled). {@code origin} is where the binding is declared ({@code file:line}).
  */
 public record BindingSpec(
         String name,
@@ -18,7 +19,7 @@ public record BindingSpec(
         String namespace,
         Mode mode,
         boolean createNamespace,
-        String schedule,
+        Schedule schedule,
         List<IgnoreRule> ignore,
         DriftManagers driftManagers,
         HelmSettings helm,

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.springframework.scheduling.support.CronExpression;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -32,7 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits");
+    private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits", "defaults",
+            "windows", "webhook");
+    private static final Set<String> WEBHOOK_KEYS = Set.of("githubSecretFrom", "gitlabTokenFrom", "hmacSecretFrom", "maxBodySize");
+    private static final Set<String> DEFAULTS_KEYS = Set.of("schedule", "timeZone");
+    private static final Set<String> WINDOW_KEYS = Set.of("kind", "schedule", "duration", "timeZone", "bindings", "clusters");
     private static final Set<String> LIMIT_KEYS = Set.of("maxFileSize", "maxBindingSize", "yamlMaxDepth", "yamlMaxAliases");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
@@ -43,10 +47,12 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds");
+            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "timeZone");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+    /** The time zone of a schedule that names none. */
+    private static final ZoneId UTC = ZoneId.of("UTC");
     private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
 
@@ -55,6 +61,11 @@ public final class ConfigLoader {
 
     /** Loads {@code file}; a missing or unreadable file is a {@link ConfigException} too. */
     public static DriftwardenConfig load(Path file) {
+        return load(file, CronCheck.NONE);
+    }
+
+    /** Reads and validates {@code file}, its cron expressions by {@code cronCheck}. */
+    public static DriftwardenConfig load(Path file, CronCheck cronCheck) {
         String content;
         try {
             content = Files.readString(file);
@@ -63,11 +74,16 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
         }
-        return parse(content, file);
+        return parse(content, file, cronCheck);
     }
 
     /** Parses config text; {@code file} names positions and anchors relative kubeconfig paths. */
     public static DriftwardenConfig parse(String content, Path file) {
+        return parse(content, file, CronCheck.NONE);
+    }
+
+    /** Parses config text, checking its cron expressions with {@code cronCheck}. */
+    public static DriftwardenConfig parse(String content, Path file, CronCheck cronCheck) {
         Reader reader = new Reader(file.toString());
         Node root;
         try {
@@ -129,6 +145,14 @@ public final class ConfigLoader {
             }
         }
 
+        Schedule defaultSchedule = null;
+        ZoneId defaultZone = UTC;
+        if (top.has("defaults")) {
+            Section defaults = top.section("defaults", DEFAULTS_KEYS);
+            defaultZone = zone(defaults, UTC);
+            defaultSchedule = schedule(defaults, "defaults", defaultZone, cronCheck);
+        }
+
         List<BindingSpec> bindings = new ArrayList<>();
         Map<String, Integer> bindingLines = new HashMap<>();
         for (Section b : top.list("bindings", "binding", BINDING_KEYS)) {
@@ -162,10 +186,10 @@ public final class ConfigLoader {
                             + maxPruneText + "'");
                 }
             }
-            String schedule = b.optional("schedule", null);
-            if (schedule != null && !CronExpression.isValidExpression(schedule)) {
-                reader.problem(b.line("schedule"), "binding '" + name + "': invalid cron expression '" + schedule
-                        + "' (six fields: second minute hour day-of-month month day-of-week)");
+            Schedule schedule = schedule(b, "binding '" + name + "'", zone(b, defaultZone), cronCheck);
+            if (schedule == null && defaultSchedule != null) {
+                schedule = b.has("timeZone") ? new Schedule(defaultSchedule.cron(), zone(b, defaultZone), defaultSchedule.origin())
+                        : defaultSchedule;
             }
             List<IgnoreRule> ignore = new ArrayList<>();
             for (Section rule : b.list("ignore", "ignore rule", IGNORE_KEYS)) {
@@ -197,10 +221,23 @@ public final class ConfigLoader {
         }
         List<String> denyKinds = top.has("denyKinds") ? top.strings("denyKinds") : DriftwardenConfig.DEFAULT_DENY_KINDS;
         InputLimits limits = top.has("limits") ? limits(top.section("limits", LIMIT_KEYS)) : InputLimits.DEFAULTS;
+        List<SyncWindow> windows = new ArrayList<>();
+        for (Section w : top.has("windows") ? top.list("windows", "window", WINDOW_KEYS) : List.<Section>of()) {
+            SyncWindow window = window(w, cronCheck, clusterLines.keySet());
+            if (window != null) {
+                windows.add(window);
+            }
+        }
+        WebhookSettings webhook = WebhookSettings.NONE;
+        if (top.has("webhook")) {
+            Section w = top.section("webhook", WEBHOOK_KEYS);
+            webhook = new WebhookSettings(secretRef(w, "githubSecretFrom", "webhook."), secretRef(w, "gitlabTokenFrom", "webhook."),
+                    secretRef(w, "hmacSecretFrom", "webhook."), w.size("maxBodySize", WebhookSettings.NONE.maxBodyBytes()));
+        }
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook);
     }
 
     private static HelmSettings helm(Section helm, String binding, Reader reader) {
@@ -227,6 +264,63 @@ public final class ConfigLoader {
             }
         }
         return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values);
+    }
+
+    /** The section's {@code schedule} in {@code zone}, checked by {@code cronCheck}; null when it has none or it is invalid. */
+    private static Schedule schedule(Section section, String what, ZoneId zone, CronCheck cronCheck) {
+        String cron = section.optional("schedule", null);
+        if (cron == null) {
+            return null;
+        }
+        String problem = cronCheck.problem(cron);
+        if (problem != null) {
+            section.reader.problem(section.line("schedule"), what + ": invalid cron expression '" + cron + "': " + problem);
+            return null;
+        }
+        return new Schedule(cron, zone, section.reader.file + ":" + section.line("schedule"));
+    }
+
+    private static ZoneId zone(Section section, ZoneId fallback) {
+        String text = section.optional("timeZone", null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            section.reader.problem(section.line("timeZone"), section.what + ": unknown timeZone '" + text
+                    + "' (a region such as Europe/Berlin, or UTC)");
+            return fallback;
+        }
+    }
+
+    private static SyncWindow window(Section w, CronCheck cronCheck, Set<String> clusters) {
+        String kindText = w.required("kind");
+        SyncWindow.Kind kind = null;
+        if ("allow".equals(kindText) || "deny".equals(kindText)) {
+            kind = SyncWindow.Kind.valueOf(kindText.toUpperCase(java.util.Locale.ROOT));
+        } else if (kindText != null) {
+            w.reader.problem(w.line("kind"), "window: kind must be allow or deny, not '" + kindText + "'");
+        }
+        if (!w.has("schedule")) {
+            w.reader.problem(w.line(null), "window: missing required key 'schedule'");
+        }
+        if (!w.has("duration")) {
+            w.reader.problem(w.line(null), "window: missing required key 'duration'");
+        }
+        Schedule schedule = schedule(w, "window", zone(w, UTC), cronCheck);
+        java.time.Duration duration = w.duration("duration", null);
+        List<String> bindings = w.strings("bindings");
+        List<String> windowClusters = w.strings("clusters");
+        if (bindings.isEmpty() && windowClusters.isEmpty()) {
+            w.reader.problem(w.line(null), "window: name the bindings (glob patterns, e.g. ['*']) or clusters it applies to");
+        }
+        windowClusters.stream().filter(c -> !clusters.contains(c))
+                .forEach(c -> w.reader.problem(w.line("clusters"), "window: no cluster named '" + c + "'"));
+        if (kind == null || schedule == null || duration == null) {
+            return null;
+        }
+        return new SyncWindow(kind, schedule, duration, bindings, windowClusters, w.reader.file + ":" + w.line(null));
     }
 
     private static InputLimits limits(Section limits) {

@@ -8,11 +8,12 @@ import java.util.NoSuchElementException;
  * A validated {@code driftwarden.yaml}: every reference between its parts resolves. {@code kustomizeCommand} is the
  * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
- * {@code limits} bound what is read from Git.
+ * {@code limits} bound what is read from Git. {@code windows} are the sync windows, in config order. {@code webhook}
+ * is the daemon's push endpoint.
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
-        List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits) {
+        List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows, WebhookSettings webhook) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
@@ -20,6 +21,7 @@ public record DriftwardenConfig(
     public DriftwardenConfig {
         kustomizeCommand = List.copyOf(kustomizeCommand);
         denyKinds = List.copyOf(denyKinds);
+        windows = List.copyOf(windows);
         sources = List.copyOf(sources);
         clusters = List.copyOf(clusters);
         bindings = List.copyOf(bindings);

@@ -67,13 +67,15 @@ class ConfigLoaderTest {
                     schedule: "every night"
                 """;
 
-        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+        // the scheduler supplies the cron rules (cron/ gives Quartz's); here, one that knows no expression
+        CronCheck noCron = expression -> "not a cron expression";
+        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE, noCron))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         FILE + ":4: unknown key 'branch' in source (known: auth, forcePush, name, ref, timeout, url, verify)",
                         FILE + ":9: binding 'shop': no source named 'platfrom'",
                         FILE + ":10: binding 'shop': no cluster named 'staging'",
                         FILE + ":12: mode must be enforce or audit, not 'fix'",
-                        FILE + ":17: binding 'shop': invalid cron expression 'every night' (six fields: second minute hour day-of-month month day-of-week)",
+                        FILE + ":17: binding 'shop': invalid cron expression 'every night': not a cron expression",
                         FILE + ":13: duplicate binding name 'shop' (first declared at line 8)"));
     }
 
@@ -96,6 +98,47 @@ class ConfigLoaderTest {
                         FILE + ":5: binding: missing required key 'namespace'",
                         FILE + ":7: path '../other' must stay inside the repository (no leading /, no ..)",
                         FILE + ":8: binding 'shop': no cluster named 'prod'"));
+    }
+
+    @Test
+    void readsSchedulesWithTimeZonesTheirDefaultAndSyncWindows() {
+        String text = VALID.replace("    ignore:\n", "    timeZone: Europe/Berlin\n    ignore:\n") + """
+                  - name: blog
+                    source: platform
+                    cluster: prod
+                    namespace: blog
+                    schedule: "0 */5 * * * ?"
+                defaults: {schedule: "0 0 2 * * ?", timeZone: America/New_York}
+                windows:
+                  - {kind: deny, schedule: "0 0 22 ? * MON-FRI", duration: 8h, timeZone: Europe/Berlin, bindings: ["shop*"]}
+                  - {kind: allow, schedule: "0 0 * * * ?", duration: 30m, clusters: [prod]}
+                """;
+
+        DriftwardenConfig config = ConfigLoader.parse(text, FILE);
+
+        assertThat(config.binding("shop").schedule()).isEqualTo(new Schedule("0 0 2 * * ?", java.time.ZoneId.of("Europe/Berlin"), FILE + ":21"));
+        assertThat(config.binding("blog").schedule()).isEqualTo(new Schedule("0 */5 * * * ?", java.time.ZoneId.of("America/New_York"), FILE + ":20"));
+        assertThat(config.windows()).hasSize(2);
+        SyncWindow deny = config.windows().get(0);
+        assertThat(deny.kind()).isEqualTo(SyncWindow.Kind.DENY);
+        assertThat(deny.duration()).isEqualTo(java.time.Duration.ofHours(8));
+        assertThat(deny.appliesTo(config.binding("shop"))).isTrue();
+        assertThat(deny.appliesTo(config.binding("blog"))).isFalse();
+        assertThat(config.windows().get(1).appliesTo(config.binding("blog"))).isTrue();
+        assertThat(deny.describe()).isEqualTo("deny window '0 0 22 ? * MON-FRI' for 8h (Europe/Berlin, " + FILE + ":23)");
+
+        String bad = VALID.replace("    ignore:\n", "    timeZone: Mars/Olympus\n    ignore:\n") + """
+                windows:
+                  - {kind: maybe, schedule: "0 0 22 ? * *", duration: 8h, clusters: [nowhere]}
+                  - {kind: deny, schedule: "0 0 22 ? * *"}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(bad, FILE)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactly(
+                        FILE + ":13: binding: unknown timeZone 'Mars/Olympus' (a region such as Europe/Berlin, or UTC)",
+                        FILE + ":17: window: kind must be allow or deny, not 'maybe'",
+                        FILE + ":17: window: no cluster named 'nowhere'",
+                        FILE + ":18: window: missing required key 'duration'",
+                        FILE + ":18: window: name the bindings (glob patterns, e.g. ['*']) or clusters it applies to"));
     }
 
     @Test

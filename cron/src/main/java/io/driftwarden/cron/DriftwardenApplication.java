@@ -24,18 +24,37 @@ public class DriftwardenApplication {
     private static ConfigurableApplicationContext context;
     private static DataSource contextStore;
 
-    /** Hands the job runner of the context on {@code auditStore} (started if needed) to {@code work}. */
-    public static synchronized <T> T withJobRunner(DataSource auditStore, Function<ReconcileJobRunner, T> work) {
+    /**
+     * Hands the job runner of the context on {@code auditStore} (started if needed) to {@code work}; runs of several
+     * threads (the daemon's bindings) share it and run at once.
+     */
+    public static <T> T withJobRunner(DataSource auditStore, Function<ReconcileJobRunner, T> work) {
+        return work.apply(runner(auditStore));
+    }
+
+    private static synchronized ReconcileJobRunner runner(DataSource auditStore) {
         if (context == null || contextStore != auditStore) {
             if (context != null) {
                 context.close();
             }
             context = new SpringApplicationBuilder(DriftwardenApplication.class)
-                    .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false).registerShutdownHook(true)
+                    .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false).registerShutdownHook(false)
                     .initializers(ctx -> ctx.getBeanFactory().registerSingleton(ReconcileJobConfiguration.DATA_SOURCE, auditStore))
                     .run();
             contextStore = auditStore;
         }
-        return work.apply(context.getBean(ReconcileJobRunner.class));
+        return context.getBean(ReconcileJobRunner.class);
+    }
+
+    /**
+     * Closes the context. Not a JVM shutdown hook of Spring's own: the daemon's SIGTERM handling closes it only after
+     * the running bindings have finished.
+     */
+    public static synchronized void shutdown() {
+        if (context != null) {
+            context.close();
+            context = null;
+            contextStore = null;
+        }
     }
 }

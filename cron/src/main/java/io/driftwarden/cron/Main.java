@@ -7,6 +7,7 @@ import io.driftwarden.cron.cli.PlanCommand;
 import io.driftwarden.cron.cli.ReportCommand;
 import io.driftwarden.cron.cli.RunCommand;
 import io.driftwarden.cron.cli.SandboxCommand;
+import io.driftwarden.cron.cli.ScheduleCommand;
 import io.driftwarden.cron.cli.ValidateCommand;
 import io.driftwarden.cron.demo.DemoCommand;
 import java.io.PrintWriter;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 /** The {@code driftwarden} command. */
 @Command(name = "driftwarden", mixinStandardHelpOptions = true, version = "driftwarden 0.1.0",
         description = "GitOps reconciler run as a batch job: makes clusters match Git and keeps an audit trail of every drift and correction.",
-        subcommands = {RunCommand.class, PlanCommand.class, ReportCommand.class, HistoryCommand.class, AuditCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, PlanCommand.class, ScheduleCommand.class, ReportCommand.class, HistoryCommand.class, AuditCommand.class, ValidateCommand.class,
             SandboxCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every binding in sync at the end (corrections count as success)",
@@ -43,7 +44,9 @@ public class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        int exit = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        DriftwardenApplication.shutdown();
+        System.exit(exit);
     }
 
     /** Runs the CLI and returns its exit code; usage errors are 64, never picocli's 2 (which means "drift" here). */

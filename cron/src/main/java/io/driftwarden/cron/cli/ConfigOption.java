@@ -3,6 +3,7 @@ package io.driftwarden.cron.cli;
 import io.driftwarden.config.AuditSettings;
 import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.cron.schedule.QuartzCron;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ public final class ConfigOption {
 
     /** The config, validated; a problem is a {@code ConfigException} (exit 64). */
     public DriftwardenConfig load() {
-        return ConfigLoader.load(file());
+        return ConfigLoader.load(file(), QuartzCron.CHECK);
     }
 
     /** The audit store of the config, or the default store when no config is given and none is in this folder. */

@@ -39,7 +39,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--trigger", paramLabel = "TRIGGER", description = "Recorded in the audit trail: manual (default), cronjob, cron or webhook.")
     String trigger = "manual";
 
-    protected Integer execute(Mode runMode, DiffStyle defaultDiff) throws Exception {
+    protected Integer execute(Mode runMode, DiffStyle defaultDiff, boolean ignoreWindows) throws Exception {
         if (!Set.of("manual", "cronjob", "cron", "webhook").contains(trigger)) {
             throw new ParameterException(spec.commandLine(), "--trigger must be manual, cronjob, cron or webhook");
         }
@@ -56,7 +56,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         }
         RunOutcome outcome;
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
-            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger), audit);
+            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit);
         }
         new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), diff == null ? defaultDiff : diff).print(outcome, format);
         return outcome.exitCode();

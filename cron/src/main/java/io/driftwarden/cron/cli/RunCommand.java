@@ -16,6 +16,9 @@ public class RunCommand extends ReconcileCommand {
             description = "Restart this failed run: only its failed bindings run again, in its mode, reading Git anew.")
     String restart;
 
+    @Option(names = "--ignore-windows", description = "Correct drift even in a closed sync window (recorded in the audit trail).")
+    boolean ignoreWindows;
+
     @Override
     public Integer call() throws Exception {
         if (restart != null) {
@@ -24,7 +27,7 @@ public class RunCommand extends ReconcileCommand {
             }
             return restart(restart);
         }
-        return execute(parseMode(), DiffStyle.none);
+        return execute(parseMode(), DiffStyle.none, ignoreWindows);
     }
 
     private Mode parseMode() {

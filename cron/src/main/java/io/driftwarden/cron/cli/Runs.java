@@ -1,9 +1,13 @@
 package io.driftwarden.cron.cli;
 
+import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.EventType;
 import io.driftwarden.audit.RunSummary;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.config.Mode;
+import io.driftwarden.cron.schedule.SyncWindows;
 import io.driftwarden.cron.DriftwardenApplication;
 import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.jobs.BindingResult;
@@ -14,7 +18,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Runs the reconcile job once for a validated config and records the run's closing audit row. */
@@ -37,16 +43,34 @@ public final class Runs {
 
     /** Bindings named in the request must exist; the caller has checked that (it is a usage error). */
     public RunOutcome run(DriftwardenConfig config, RunRequest request, AuditLog audit) {
+        Instant started = clock.instant();
+        Map<String, String> closed = new LinkedHashMap<>();
         List<BindingSpec> bindings = config.bindings().stream()
                 .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
                 .map(b -> request.mode() == null ? b : b.withMode(request.mode()))
+                .map(b -> {
+                    String window = b.mode() == Mode.ENFORCE ? SyncWindows.closed(config, b, started) : null;
+                    if (window == null) {
+                        return b;
+                    }
+                    closed.put(b.name(), window);
+                    return request.ignoreWindows() ? b : b.withMode(Mode.AUDIT);
+                })
                 .toList();
-        Instant started = clock.instant();
         String runId = RUN_ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
         RunContext context = new RunContext(runId, request.trigger());
         List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
                 runner -> runner.run(config, bindings, context, audit, gitCache));
+        closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
         return record(runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
+    }
+
+    /** What a closed sync window did to a binding's run, or that the run ignored it. */
+    private static AuditEntry windowRow(String runId, RunRequest request, BindingSpec binding, String window) {
+        String what = request.ignoreWindows() ? window + "; ignored (run --ignore-windows): drift was corrected"
+                : window + "; drift was only detected, it is corrected at the first run after the window opens";
+        return new AuditEntry(runId, request.trigger(), binding.name(), null, null, binding.cluster(), binding.namespace(), null, null,
+                null, null, EventType.WINDOW, null, null, null, null, what);
     }
 
     /**

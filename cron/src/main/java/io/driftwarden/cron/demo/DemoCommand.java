@@ -139,7 +139,7 @@ public class DemoCommand implements Callable<Integer> {
                     namespace: %s
                     mode: enforce
                 """.formatted(work.resolve("repo").toUri(), kubeconfig, NAMESPACE));
-        return ConfigLoader.load(file);
+        return ConfigLoader.load(file, io.driftwarden.cron.schedule.QuartzCron.CHECK);
     }
 
     /** What people do by hand, through the API as kubectl would. */

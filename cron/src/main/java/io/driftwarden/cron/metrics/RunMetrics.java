@@ -1,0 +1,86 @@
+package io.driftwarden.cron.metrics;
+
+import io.driftwarden.cron.ExitCodes;
+import io.driftwarden.cron.cli.RunOutcome;
+import io.driftwarden.jobs.BindingResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The runs as Prometheus series (Micrometer): runs by outcome, drifts found / corrected / failed per binding and
+ * cluster, run duration, last successful run per binding, objects managed per binding. The daemon serves them on
+ * {@code /metrics}; a one-shot run can write them to a file for node-exporter's textfile collector.
+ */
+public final class RunMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> managed = new ConcurrentHashMap<>();
+
+    /** Records a finished run that took {@code took}; {@code inventory} is the objects each binding manages now. */
+    public void record(RunOutcome outcome, Duration took, Map<String, Integer> inventory) {
+        String result = switch (outcome.exitCode()) {
+            case ExitCodes.OK -> "success";
+            case ExitCodes.DRIFT -> "drift";
+            default -> "failed";
+        };
+        Counter.builder("driftwarden.runs").description("Runs by outcome: success, drift (left in place), failed")
+                .tag("outcome", result).register(registry).increment();
+        Timer.builder("driftwarden.run.duration").description("How long a run took").register(registry).record(took);
+        for (BindingResult binding : outcome.results()) {
+            String[] tags = {"binding", binding.binding(), "cluster", binding.cluster()};
+            Counter.builder("driftwarden.drifts.found").description("Drifted objects found").tags(tags).register(registry)
+                    .increment(binding.driftCount());
+            Counter.builder("driftwarden.drifts.corrected").description("Drifted objects corrected").tags(tags).register(registry)
+                    .increment(binding.correctedCount());
+            Counter.builder("driftwarden.corrections.failed").description("Corrections that failed").tags(tags).register(registry)
+                    .increment(binding.failedCount());
+            if (!binding.failed()) {
+                gauge("driftwarden.last.success", "When the binding last ran without failure (seconds since the epoch)", lastSuccess, binding, tags)
+                        .set(Instant.now().getEpochSecond());
+            }
+            gauge("driftwarden.objects.managed", "Objects the binding applied and manages", managed, binding, tags)
+                    .set(inventory.getOrDefault(binding.binding(), 0));
+        }
+    }
+
+    private AtomicLong gauge(String name, String description, Map<String, AtomicLong> values, BindingResult binding, String[] tags) {
+        return values.computeIfAbsent(binding.binding(), b -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::doubleValue).description(description).tags(tags).register(registry);
+            return value;
+        });
+    }
+
+    /** A push webhook answered: {@code accepted}, {@code unauthorized} or {@code too_large}. */
+    public void webhook(String provider, String outcome) {
+        Counter.builder("driftwarden.webhooks").description("Push webhooks by provider and outcome")
+                .tags("provider", provider, "outcome", outcome).register(registry).increment();
+    }
+
+    /** The Prometheus text exposition of every series. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Writes {@link #scrape} to {@code file} atomically (a rename), as node-exporter's textfile collector needs. */
+    public void writeTo(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Files.writeString(temporary, scrape());
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

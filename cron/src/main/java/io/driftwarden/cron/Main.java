@@ -27,6 +27,17 @@ public class Main implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Given anywhere on the command line: logs as JSON lines (text by default). */
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            description = "text (default) or json: each log line on stderr a JSON object.")
+    void logFormat(String format) {
+        if (format.equals("json")) {
+            Logging.json();
+        } else if (!format.equals("text")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, not '" + format + "'");
+        }
+    }
+
     /** Given anywhere on the command line: debug lines and stack traces on stderr. */
     @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Log each retry and print stack traces on stderr (by default errors are one line each).")
@@ -47,6 +58,11 @@ public class Main implements java.util.concurrent.Callable<Integer> {
         int exit = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         DriftwardenApplication.shutdown();
         System.exit(exit);
+    }
+
+    static {
+        // logback.xml configures logging once; Spring Boot would configure it again as each context starts
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     }
 
     /** Runs the CLI and returns its exit code; usage errors are 64, never picocli's 2 (which means "drift" here). */

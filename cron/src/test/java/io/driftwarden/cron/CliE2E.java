@@ -187,6 +187,9 @@ class CliE2E {
             Cli.Result debug = Cli.run(tmp, "run", "--debug");
             assertThat(debug.exit()).isEqualTo(ExitCodes.FAILED);
             assertThat(debug.err()).contains("BindingFailedException: binding bad failed", "\tat ");
+            Cli.Result json = Cli.run(tmp, "run", "--debug", "--log-format", "json");
+            assertThat(json.err().lines().filter(line -> line.startsWith("{"))).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).contains("\"level\":", "\"loggerName\":", "\"formattedMessage\":"));
         }
     }
 

@@ -6,47 +6,132 @@ import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.yaml.YamlDocument;
 import io.driftwarden.config.yaml.YamlDocuments;
+import io.driftwarden.cron.schedule.QuartzCron;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** The CronJob we document must carry a config driftwarden accepts and run the command the README says. */
+/**
+ * The deployment we document, rendered by the real {@code kubectl kustomize} (1.32 on our machines; the test fails,
+ * saying so, without it): both overlays parse, carry a config driftwarden accepts, run the commands the README
+ * documents as a non-root user on a read-only root file system, and grant no more than the example binding needs.
+ * What this cannot prove: that a real API server admits them (PodSecurity, quotas).
+ */
 class DeployManifestTest {
 
-    private final List<YamlDocument> documents = read();
+    @TempDir
+    Path tmp;
 
     @Test
-    void shipsAConfigThatValidates() {
-        JsonNode configMap = document("ConfigMap");
-
-        DriftwardenConfig config = ConfigLoader.parse(configMap.get("data").get("driftwarden.yaml").asString(),
-                Path.of("cron/deploy/cronjob.yaml#driftwarden.yaml"));
-
-        assertThat(config.clusters()).singleElement().satisfies(c -> assertThat(c.inCluster()).isTrue());
-        assertThat(config.audit().url()).startsWith("jdbc:postgresql:");
-    }
-
-    @Test
-    void runsOneReconcileAtATimeAndRecordsTheCronJobTrigger() {
-        JsonNode cronJob = document("CronJob");
+    void theCronJobOverlayRunsTheDocumentedCommandOnceAtATimeAsNonRootOnAReadOnlyRoot() throws Exception {
+        List<JsonNode> objects = render("cronjob");
+        JsonNode cronJob = only(objects, "CronJob");
 
         assertThat(cronJob.at("/spec/concurrencyPolicy").asString()).isEqualTo("Forbid");
-        assertThat(cronJob.at("/spec/jobTemplate/spec/template/spec/containers/0/args").toString())
+        assertThat(cronJob.at("/spec/successfulJobsHistoryLimit").asInt()).isPositive();
+        assertThat(cronJob.at("/spec/failedJobsHistoryLimit").asInt()).isPositive();
+        JsonNode pod = cronJob.at("/spec/jobTemplate/spec/template/spec");
+        assertThat(pod.at("/containers/0/args").toString())
                 .isEqualTo("[\"run\",\"--config\",\"/config/driftwarden.yaml\",\"--trigger\",\"cronjob\"]");
+        assertLockedDown(pod);
+        assertThat(pod.at("/containers/0/env/0/value").asString()).contains("-XX:TieredStopAtLevel=1");
+        assertConfigValidates(objects, pod);
+        assertLeastPrivilege(objects);
     }
 
-    private JsonNode document(String kind) {
-        return documents.stream().map(YamlDocument::tree).filter(d -> d.path("kind").asString("").equals(kind))
-                .findFirst().orElseThrow();
+    @Test
+    void theDaemonOverlayRunsScheduleWithProbesAndAServiceForTheWebhookAndMetrics() throws Exception {
+        List<JsonNode> objects = render("daemon");
+        JsonNode deployment = only(objects, "Deployment");
+        JsonNode pod = deployment.at("/spec/template/spec");
+
+        assertThat(pod.at("/containers/0/args").toString()).isEqualTo("[\"schedule\",\"--config\",\"/config/driftwarden.yaml\",\"--port\",\"8080\"]");
+        assertThat(pod.at("/containers/0/livenessProbe/httpGet/path").asString()).isEqualTo("/healthz");
+        assertThat(pod.at("/containers/0/readinessProbe/httpGet/path").asString()).isEqualTo("/readyz");
+        assertThat(pod.at("/terminationGracePeriodSeconds").asInt()).as("time for running bindings to finish").isGreaterThanOrEqualTo(300);
+        assertThat(only(objects, "Service").at("/spec/ports/0/port").asInt()).isEqualTo(8080);
+        assertLockedDown(pod);
+        assertConfigValidates(objects, pod);
+        assertLeastPrivilege(objects);
     }
 
-    private static List<YamlDocument> read() {
-        try {
-            return YamlDocuments.parseAll(Files.readString(Path.of("deploy", "cronjob.yaml")), "cronjob.yaml");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    private static void assertLockedDown(JsonNode pod) {
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/serviceAccountName").asString()).isEqualTo("driftwarden");
+        JsonNode container = pod.at("/containers/0");
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(container.at("/securityContext/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
+        assertThat(container.at("/resources/requests/memory").asString()).isNotEmpty();
+        // the only writable places: the Git cache and temp files, both emptyDir
+        List<String> writable = container.path("volumeMounts").valueStream().filter(m -> !m.path("readOnly").asBoolean())
+                .map(m -> m.path("name").asString() + ":" + m.path("mountPath").asString()).toList();
+        assertThat(writable).containsExactlyInAnyOrder("work:/work", "tmp:/tmp");
+        assertThat(pod.path("volumes").valueStream().filter(v -> v.has("emptyDir")).map(v -> v.path("name").asString()))
+                .containsExactlyInAnyOrder("work", "tmp");
+    }
+
+    /** The generated ConfigMap the pod mounts holds a config driftwarden (and Quartz) accepts, reading its secrets from the mounts. */
+    private static void assertConfigValidates(List<JsonNode> objects, JsonNode pod) {
+        String mounted = pod.path("volumes").valueStream().filter(v -> v.path("name").asString().equals("config"))
+                .findFirst().orElseThrow().at("/configMap/name").asString();
+        JsonNode configMap = objects.stream().filter(o -> o.path("kind").asString().equals("ConfigMap")
+                && o.at("/metadata/name").asString().equals(mounted)).findFirst().orElseThrow();
+        DriftwardenConfig config = ConfigLoader.parse(configMap.at("/data/driftwarden.yaml").asString(), Path.of("driftwarden.yaml"),
+                QuartzCron.CHECK);
+        assertThat(config.clusters()).singleElement().satisfies(c -> assertThat(c.inCluster()).isTrue());
+        assertThat(config.audit().url()).startsWith("jdbc:postgresql:");
+        assertThat(config.audit().password().target()).startsWith("/secrets/audit-db/");
+        assertThat(config.source("platform").auth().token().target()).startsWith("/secrets/git/");
+    }
+
+    /**
+     * No wildcard anywhere; cluster-wide only reading namespaces; every namespaced grant is a Role in the namespace of a
+     * binding, bound to driftwarden's service account.
+     */
+    private static void assertLeastPrivilege(List<JsonNode> objects) {
+        List<JsonNode> roles = objects.stream().filter(o -> o.path("kind").asString().endsWith("Role")).toList();
+        assertThat(roles).isNotEmpty();
+        for (JsonNode role : roles) {
+            for (JsonNode rule : role.path("rules")) {
+                for (String field : List.of("apiGroups", "resources", "verbs")) {
+                    assertThat(rule.path(field).toString()).as(role.at("/metadata/name").asString() + " " + field).doesNotContain("*");
+                }
+            }
         }
+        JsonNode clusterRole = only(objects, "ClusterRole");
+        assertThat(clusterRole.at("/rules").toString()).isEqualTo("[{\"apiGroups\":[\"\"],\"resources\":[\"namespaces\"],\"verbs\":[\"list\"]}]");
+        assertThat(only(objects, "Role").at("/metadata/namespace").asString()).isEqualTo("guestbook");
+        for (JsonNode binding : objects.stream().filter(o -> o.path("kind").asString().endsWith("RoleBinding")).toList()) {
+            assertThat(binding.at("/roleRef/name").asString()).isNotEqualTo("cluster-admin");
+            assertThat(binding.at("/subjects").toString()).isEqualTo("[{\"kind\":\"ServiceAccount\",\"name\":\"driftwarden\",\"namespace\":\"driftwarden\"}]");
+        }
+    }
+
+    private static JsonNode only(List<JsonNode> objects, String kind) {
+        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asString().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    private List<JsonNode> render(String overlay) throws Exception {
+        Path output = tmp.resolve(overlay + ".yaml");
+        Process process;
+        try {
+            process = new ProcessBuilder("kubectl", "kustomize", Path.of("deploy", "overlays", overlay).toString())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("kubectl is not on PATH: the deploy overlays are rendered by the real kubectl kustomize (1.32 on "
+                    + "our machines); install it and run the tests again", e);
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String rendered = Files.readString(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(rendered).isZero();
+        return YamlDocuments.parseAll(rendered, overlay + ".yaml").stream().map(YamlDocument::tree).toList();
     }
 }

@@ -165,10 +165,13 @@ class ScheduleIT {
                 """);
         String file = tmp.resolve("driftwarden.yaml").toString();
 
-        InProcess.Outcome held = InProcess.cli("run", "--config", file);
+        InProcess.Outcome held = InProcess.cli("run", "--config", file, "--metrics-file", tmp.resolve("textfile/driftwarden.prom").toString());
         InProcess.Outcome overridden = InProcess.cli("run", "--config", file, "--ignore-windows");
 
         assertThat(held.exit()).as(held.all()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(held.out()).contains("summary: 1 bindings (0 failed), 1 drifted, 0 corrected, 0 failed, 0 refused\nexit 2\n");
+        assertThat(Files.readString(tmp.resolve("textfile/driftwarden.prom"))).contains("driftwarden_runs_total{outcome=\"drift\"} 1.0",
+                "driftwarden_drifts_found_total{binding=\"shop\",cluster=\"sandbox\"} 1.0");
         assertThat(overridden.exit()).as(overridden.all()).isEqualTo(ExitCodes.OK);
         try (AuditLog store = AuditLog.open(ConfigLoader.load(Path.of(file)).audit(), Clock.systemUTC())) {
             List<String> windows = store.records(ReportFilter.all()).stream().filter(r -> r.entry().event() == EventType.WINDOW)

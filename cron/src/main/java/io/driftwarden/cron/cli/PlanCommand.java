@@ -9,6 +9,6 @@ public class PlanCommand extends ReconcileCommand {
 
     @Override
     public Integer call() throws Exception {
-        return execute(Mode.AUDIT, DiffStyle.unified, false);
+        return execute(Mode.AUDIT, DiffStyle.unified, false, null);
     }
 }

@@ -5,6 +5,7 @@ import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
 import io.driftwarden.config.Mode;
+import io.driftwarden.cron.metrics.RunMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ abstract class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--trigger", paramLabel = "TRIGGER", description = "Recorded in the audit trail: manual (default), cronjob, cron or webhook.")
     String trigger = "manual";
 
-    protected Integer execute(Mode runMode, DiffStyle defaultDiff, boolean ignoreWindows) throws Exception {
+    /** One run; {@code metricsFile} (may be null) receives its Prometheus series. */
+    protected Integer execute(Mode runMode, DiffStyle defaultDiff, boolean ignoreWindows, java.nio.file.Path metricsFile) throws Exception {
         if (!Set.of("manual", "cronjob", "cron", "webhook").contains(trigger)) {
             throw new ParameterException(spec.commandLine(), "--trigger must be manual, cronjob, cron or webhook");
         }
@@ -56,7 +58,13 @@ abstract class ReconcileCommand implements Callable<Integer> {
         }
         RunOutcome outcome;
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
+            long started = System.nanoTime();
             outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit);
+            if (metricsFile != null) {
+                RunMetrics metrics = new RunMetrics();
+                metrics.record(outcome, java.time.Duration.ofNanos(System.nanoTime() - started), audit.inventory().sizes());
+                metrics.writeTo(metricsFile);
+            }
         }
         new RunPrinter(spec.commandLine().getOut(), spec.commandLine().getErr(), diff == null ? defaultDiff : diff).print(outcome, format);
         return outcome.exitCode();

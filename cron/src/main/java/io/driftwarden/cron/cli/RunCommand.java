@@ -16,6 +16,10 @@ public class RunCommand extends ReconcileCommand {
             description = "Restart this failed run: only its failed bindings run again, in its mode, reading Git anew.")
     String restart;
 
+    @Option(names = "--metrics-file", paramLabel = "FILE",
+            description = "Also write the run's Prometheus series to FILE (for node-exporter's textfile collector).")
+    java.nio.file.Path metricsFile;
+
     @Option(names = "--ignore-windows", description = "Correct drift even in a closed sync window (recorded in the audit trail).")
     boolean ignoreWindows;
 
@@ -27,7 +31,7 @@ public class RunCommand extends ReconcileCommand {
             }
             return restart(restart);
         }
-        return execute(parseMode(), DiffStyle.none, ignoreWindows);
+        return execute(parseMode(), DiffStyle.none, ignoreWindows, metricsFile);
     }
 
     private Mode parseMode() {

@@ -7,6 +7,7 @@ import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.diff.DriftType;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -60,7 +61,12 @@ public final class RunPrinter {
                     result.driftCount(), result.correctedCount(), result.failedCount(),
                     result.dryRuns() == 0 ? "" : " (" + result.dryRuns() + " server dry-runs to confirm drift, not writes)");
         }
-        out.printf("%nexit %d%n", outcome.exitCode());
+        List<BindingResult> results = outcome.results();
+        out.printf("%nsummary: %d bindings (%d failed), %d drifted, %d corrected, %d failed, %d refused%n", results.size(),
+                results.stream().filter(r -> r.error() != null).count(), results.stream().mapToLong(BindingResult::driftCount).sum(),
+                results.stream().mapToLong(BindingResult::correctedCount).sum(), results.stream().mapToLong(BindingResult::failedCount).sum(),
+                results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count());
+        out.printf("exit %d%n", outcome.exitCode());
     }
 
     /** One line per object that was not left unchanged: subject, drift, action, changed paths (and diffs for plan). */

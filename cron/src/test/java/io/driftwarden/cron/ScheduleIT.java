@@ -11,6 +11,7 @@ import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.cron.cli.Runs;
 import io.driftwarden.cron.metrics.RunMetrics;
+import io.driftwarden.cron.schedule.ConfigReloader;
 import io.driftwarden.cron.schedule.Daemon;
 import io.driftwarden.cron.schedule.Endpoints;
 import io.driftwarden.cron.schedule.QuartzCron;
@@ -108,6 +109,28 @@ class ScheduleIT {
                 + "day-of-week AND a day-of-month parameter is not implemented.",
                 file + ":19: window: invalid cron expression 'every night': ");
         assertThat(validate.err()).doesNotContain("0 0 3 ? * MON-FRI");
+    }
+
+    @Test
+    void aChangedConfigIsReloadedAfterValidationAndAnInvalidOneLeavesTheRunningConfig() throws Exception {
+        DriftwardenConfig config = config("    schedule: \"0 0 * * * ?\"\n", "");
+        start(config);
+        Path file = tmp.resolve("driftwarden.yaml");
+        try (ConfigReloader reloader = ConfigReloader.start(file, daemon, Duration.ofMillis(200))) {
+            // a changed file is picked up by itself
+            Files.writeString(file, Files.readString(file).replace("0 0 * * * ?", "0 30 * * * ?"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> daemon.config().binding("shop").schedule().cron().equals("0 30 * * * ?"));
+            try (Connection connection = audit.dataSource().getConnection();
+                 ResultSet cron = connection.createStatement().executeQuery("SELECT CRON_EXPRESSION FROM QRTZ_CRON_TRIGGERS WHERE TRIGGER_NAME = 'shop'")) {
+                assertThat(cron.next()).isTrue();
+                assertThat(cron.getString(1)).isEqualTo("0 30 * * * ?");
+            }
+
+            // an invalid one (Quartz refuses the cron) is not applied, on change or on SIGHUP
+            Files.writeString(file, Files.readString(file).replace("0 30 * * * ?", "0 15 * * * *"));
+            assertThat(reloader.reloadNow()).isFalse();
+            assertThat(daemon.config().binding("shop").schedule().cron()).isEqualTo("0 30 * * * ?");
+        }
     }
 
     @Test

@@ -55,13 +55,12 @@ public final class ConfigReloader implements AutoCloseable {
         }
     }
 
-    /** Reloads now, whether or not the file changed (SIGHUP). */
-    public synchronized void reloadNow() {
-        reload();
+    /** Reloads now, whether or not the file changed (SIGHUP); true when the daemon now runs the file. */
+    public synchronized boolean reloadNow() {
+        return reload();
     }
 
-    /** Validates and applies the file; true when the daemon now runs it. */
-    synchronized boolean reload() {
+    private boolean reload() {
         digest = digest(file);
         try {
             DriftwardenConfig next = ConfigLoader.load(file, QuartzCron.CHECK);

@@ -63,6 +63,9 @@ public class Main implements java.util.concurrent.Callable<Integer> {
     static {
         // logback.xml configures logging once; Spring Boot would configure it again as each context starts
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        if (System.console() != null && System.getProperty("driftwarden.log.progress") == null) {
+            System.setProperty("driftwarden.log.progress", "INFO"); // on a terminal: a line per binding as it goes
+        }
     }
 
     /** Runs the CLI and returns its exit code; usage errors are 64, never picocli's 2 (which means "drift" here). */

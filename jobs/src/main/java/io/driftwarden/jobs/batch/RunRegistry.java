@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The runs in progress, by run id: what the partitions of a job execution reconcile, and what they found. */
 final class RunRegistry {
 
+    /** Per-binding progress lines; logback shows them only when stderr is a terminal (see the cron module's Main). */
+    private static final org.slf4j.Logger PROGRESS = org.slf4j.LoggerFactory.getLogger("io.driftwarden.progress");
+
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
 
     ActiveRun register(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
@@ -55,8 +58,11 @@ final class RunRegistry {
         }
 
         BindingResult reconcile(String binding) {
+            PROGRESS.info("binding {}: reconciling ({} of {})", binding, bindingNames().indexOf(binding) + 1, bindings.size());
             BindingResult result = reconciler.reconcile(bindings.get(binding), context);
             results.add(result);
+            PROGRESS.info("binding {}: {} ({} drifted, {} corrected, {} failed; {} of {} done)", binding, result.error() == null ? "done" : "FAILED",
+                    result.driftCount(), result.correctedCount(), result.failedCount(), results.size(), bindings.size());
             return result;
         }
 

@@ -61,10 +61,13 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * An H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own shutdown hook would otherwise close the database under a
-     * run that is finishing its binding after SIGTERM (the store is closed by its owner, at the very end).
+     * run that is finishing its binding after SIGTERM (the store is closed by its owner, at the very end). H2 refuses
+     * that setting with {@code AUTO_SERVER=TRUE} (the default store's), so such URLs stay as they are: there a binding
+     * cut off by SIGTERM can leave an intent open, which its next run records (README, "The daemon").
      */
     static String withoutCloseOnExit(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!url.startsWith("jdbc:h2:") || upper.contains("DB_CLOSE_ON_EXIT") || upper.contains("AUTO_SERVER=TRUE")) {
             return url;
         }
         return url + ";DB_CLOSE_ON_EXIT=FALSE";

@@ -21,6 +21,14 @@ class AuditLogIT {
     Path tmp;
 
     @Test
+    void anH2StoreIsNotClosedByH2sShutdownHookUnlessItIsAnAutoServerOneWhichH2DoesNotAllow() {
+        assertThat(AuditLog.withoutCloseOnExit("jdbc:h2:file:/var/audit")).isEqualTo("jdbc:h2:file:/var/audit;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(AuditLog.withoutCloseOnExit("jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE"))
+                .isEqualTo("jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE");
+        assertThat(AuditLog.withoutCloseOnExit("jdbc:postgresql://db/audit")).isEqualTo("jdbc:postgresql://db/audit");
+    }
+
+    @Test
     void commitsEachRowBeforeAppendReturns() throws Exception {
         String url = "jdbc:h2:file:" + tmp.resolve("audit");
         try (AuditLog log = AuditLog.open(new AuditSettings(url, "sa", null), Clock.systemUTC())) {

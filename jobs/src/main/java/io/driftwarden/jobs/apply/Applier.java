@@ -110,6 +110,7 @@ public final class Applier {
                 changes.add(new Change(key, Action.FAILED, error));
                 continue;
             }
+            cluster.wrote(key);
             audit.corrected(extra, Action.DELETED);
             changes.add(new Change(key, Action.DELETED, "no longer in Git"));
         }
@@ -177,6 +178,7 @@ public final class Applier {
             }
             return new Change(drift.key(), Action.FAILED, error);
         }
+        cluster.wrote(drift.key());
         audit.corrected(drift, action);
         return new Change(drift.key(), action, String.join(", ", drift.paths()));
     }
@@ -210,6 +212,7 @@ public final class Applier {
             audit.failed(drift, Action.REPLACED, error);
             return new Change(key, Action.FAILED, error);
         }
+        cluster.wrote(key);
         audit.corrected(drift, Action.REPLACED);
         return new Change(key, Action.REPLACED, String.join(", ", drift.paths()));
     }

@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.live;
 
 import io.driftwarden.config.ClusterSpec;
+import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.Config;
@@ -29,7 +30,7 @@ public final class Clusters implements AutoCloseable {
     public Cluster connect(ClusterSpec spec) {
         return clusters.computeIfAbsent(spec.name(), name -> {
             Requests requests = new Requests(spec.name());
-            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>());
+            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         });
     }
 
@@ -65,7 +66,24 @@ public final class Clusters implements AutoCloseable {
      * A connected cluster. Send every request through {@link #call}. {@code customKinds} are the kinds of the
      * CustomResourceDefinitions bindings declare, by {@code apiVersion/kind}, reachable before discovery lists them.
      */
-    public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds) {
+    public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds,
+                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists) {
+
+        /**
+         * A cluster-scoped kind's LIST, sent once per run and shared by every binding on this cluster (each binding
+         * reads the Namespaces), until a write of that kind makes it stale ({@link #wrote}).
+         */
+        public GenericKubernetesResourceList clusterWide(ResourceKey.ListGroup group, Supplier<GenericKubernetesResourceList> list) {
+            return clusterWideLists.computeIfAbsent(group, g -> list.get());
+        }
+
+        /** After a write of {@code key}: a shared LIST of its kind is read again by the next binding that needs it. */
+        public void wrote(ResourceKey key) {
+            if (key.namespace().isEmpty()) {
+                clusterWideLists.remove(key.listGroup());
+            }
+        }
+
 
         /** Remembers the custom kinds the CustomResourceDefinitions among {@code manifests} declare. */
         public void declare(Iterable<? extends JsonNode> manifests) {

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** Reads what a cluster holds for a set of list groups: one LIST request per group. */
+/**
+ * Reads what a cluster holds for a set of list groups: one LIST request per group; a cluster-scoped kind (the
+ * Namespaces every binding reads) once per cluster per run, shared by the bindings, until one of them writes it.
+ */
 public final class LiveReader {
 
     /** Every object of every group, by key. A kind the server does not serve (404) reads as empty. */
@@ -20,7 +23,8 @@ public final class LiveReader {
         for (ListGroup group : groups) {
             GenericKubernetesResourceList list;
             try {
-                list = cluster.call(() -> list(cluster, group));
+                list = group.namespace().isEmpty() ? cluster.clusterWide(group, () -> cluster.call(() -> list(cluster, group)))
+                        : cluster.call(() -> list(cluster, group));
             } catch (KubernetesClientException e) {
                 throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
                         + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);

@@ -1,0 +1,78 @@
+package io.driftwarden.jobs.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.Reconciler;
+import io.driftwarden.jobs.RunContext;
+import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.jobs.source.SourceReader;
+import io.driftwarden.jobs.support.GitRepo;
+import io.driftwarden.jobs.support.Manifests;
+import io.driftwarden.jobs.support.World;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests at the floor, counted at the sandbox (deterministic, so asserted): a steady run of three bindings in
+ * three namespaces with two kinds each sends one LIST per (kind, namespace) and one Namespace LIST for the whole
+ * cluster — no GET, no discovery, no write; at 1 drift, its dry-run confirmation and exactly one write. What the sandbox cannot prove: the cost
+ * of each request on a real API server (the benchmark's business).
+ */
+class RequestFloorIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSteadyRunListsEachKindOncePerNamespaceAndTheNamespacesOncePerCluster() throws Exception {
+        try (World world = new World(tmp); GitRepo repo = world.repo("repo")) {
+            StringBuilder bindings = new StringBuilder("sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n");
+            for (String team : List.of("a", "b", "c")) {
+                repo.write(team + "/cm.yaml", Manifests.configMap("settings", "k", "v")).write(team + "/svc.yaml", Manifests.service("web"));
+                bindings.append("""
+                          - {name: team-%1$s, source: repo, path: %1$s, cluster: sandbox, namespace: team-%1$s, mode: enforce, createNamespace: true}
+                        """.formatted(team));
+            }
+            repo.commit("three teams");
+            DriftwardenConfig config = world.config(bindings.toString());
+            run(world, config);                                   // cold: creates the namespaces and objects
+            world.sandbox.clearRequests();
+
+            List<BindingResult> steady = run(world, config);
+
+            assertThat(steady).allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7));
+            assertThat(world.lists()).filteredOn(r -> r.path().startsWith("/api/v1/namespaces?") || r.path().equals("/api/v1/namespaces"))
+                    .hasSize(1);
+
+            // one drifted object: its server dry-run (confirming the drift) and one write, nothing else
+            world.sandbox.client().configMaps().inNamespace("team-b").withName("settings").edit(cm -> {
+                cm.getData().put("k", "hand-edited");
+                return cm;
+            });
+            world.sandbox.clearRequests();
+            run(world, config);
+            assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7, "DRY-RUN", 1, "PATCH", 1));
+        }
+    }
+
+    private static List<BindingResult> run(World world, DriftwardenConfig config) {
+        try (Clusters clusters = new Clusters()) {
+            Reconciler reconciler = new Reconciler(config, new SourceReader(world.dir.resolve("git-cache")), clusters, world.audit);
+            RunContext run = new RunContext("run-" + System.nanoTime(), "manual");
+            return config.bindings().stream().map(b -> reconciler.reconcile(b, run)).toList();
+        }
+    }
+
+    private static Map<String, Integer> byVerb(List<SandboxRequest> requests) {
+        Map<String, Integer> verbs = new TreeMap<>();
+        requests.forEach(r -> verbs.merge(r.isList() ? "LIST" : r.path().contains("dryRun=") ? "DRY-RUN" : r.method(), 1, Integer::sum));
+        return verbs;
+    }
+}

@@ -119,8 +119,7 @@ public final class Daemon implements AutoCloseable {
      * Schedules the config's bindings: a binding whose cron and time zone are unchanged keeps its trigger (and so its
      * missed firings), a changed one is rescheduled, a binding no longer scheduled is removed.
      */
-    public void apply(DriftwardenConfig next) throws SchedulerException {
-        config.set(next);
+    public synchronized void apply(DriftwardenConfig next) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
         for (BindingSpec binding : next.bindings()) {
             if (binding.schedule() == null) {
@@ -157,6 +156,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.info("binding {} is no longer in the config: unscheduled", job.getName());
             }
         }
+        config.set(next); // once its triggers are in place
     }
 
     /**

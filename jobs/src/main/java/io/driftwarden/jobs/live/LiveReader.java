@@ -4,6 +4,8 @@ import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashMap;
@@ -17,14 +19,16 @@ import tools.jackson.databind.JsonNode;
  */
 public final class LiveReader {
 
+    /** Objects per LIST page: kubectl's default chunk size. */
+    public static final long PAGE = 500;
+
     /** Every object of every group, by key. A kind the server does not serve (404) reads as empty. */
     public Map<ResourceKey, JsonNode> read(Clusters.Cluster cluster, Set<ListGroup> groups) {
         Map<ResourceKey, JsonNode> live = new HashMap<>();
         for (ListGroup group : groups) {
             GenericKubernetesResourceList list;
             try {
-                list = group.namespace().isEmpty() ? cluster.clusterWide(group, () -> cluster.call(() -> list(cluster, group)))
-                        : cluster.call(() -> list(cluster, group));
+                list = group.namespace().isEmpty() ? cluster.clusterWide(group, () -> listAll(cluster, group)) : listAll(cluster, group);
             } catch (KubernetesClientException e) {
                 throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
                         + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);
@@ -38,10 +42,27 @@ public final class LiveReader {
         return live;
     }
 
-    private static GenericKubernetesResourceList list(Clusters.Cluster cluster, ListGroup group) {
+    /**
+     * Every object of the group, in pages of {@link #PAGE} ({@code limit} / {@code continue}, as kubectl does with
+     * its chunk size), each page one request under the cluster's policy. A kind the server does not serve reads as
+     * empty.
+     */
+    private static GenericKubernetesResourceList listAll(Clusters.Cluster cluster, ListGroup group) {
+        GenericKubernetesResourceList all = new GenericKubernetesResourceList();
+        String token = null;
+        do {
+            ListOptions options = new ListOptionsBuilder().withLimit(PAGE).withContinue(token).build();
+            GenericKubernetesResourceList page = cluster.call(() -> page(cluster, group, options));
+            all.getItems().addAll(page.getItems());
+            token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (token != null && !token.isEmpty());
+        return all;
+    }
+
+    private static GenericKubernetesResourceList page(Clusters.Cluster cluster, ListGroup group, ListOptions options) {
         try {
             var resources = cluster.resources(group.apiVersion(), group.kind());
-            return group.namespace().isEmpty() ? resources.list() : resources.inNamespace(group.namespace()).list();
+            return group.namespace().isEmpty() ? resources.list(options) : resources.inNamespace(group.namespace()).list(options);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return new GenericKubernetesResourceList();

@@ -205,7 +205,44 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             JsonNode parent = current(plain.substring(0, plain.length() - SCALE.length()));
             return parent == null ? notFound(plain) : json(Scales.of(parent));
         }
-        return super.handleGet(path);
+        MockResponse response = super.handleGet(path);
+        String limit = queryParameter(path, "limit");
+        String token = queryParameter(path, "continue");
+        return limit.isEmpty() || response.code() != 200 ? response : page(response, Integer.parseInt(limit), token.isEmpty() ? null : token);
+    }
+
+    /**
+     * A LIST in chunks, as the API server answers {@code limit} and {@code continue}: items in key order
+     * (namespace, name), at most {@code limit} of them, and while more remain an opaque {@code metadata.continue}
+     * token and {@code metadata.remainingItemCount}.
+     */
+    private static MockResponse page(MockResponse whole, int limit, String token) {
+        JsonNode list = Serialization.jsonMapper().readTree(whole.getBody().readUtf8());
+        if (!list.has("items") || limit <= 0) {
+            return json(list);
+        }
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        items.sort(java.util.Comparator.comparing((JsonNode item) -> item.at("/metadata/namespace").asString(""))
+                .thenComparing(item -> item.at("/metadata/name").asString("")));
+        int from;
+        try {
+            from = token == null ? 0 : Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", "invalid continue token: " + token);
+        }
+        int to = Math.min(items.size(), from + limit);
+        ObjectNode page = ((ObjectNode) list).deepCopy();
+        page.putArray("items").addAll(items.subList(Math.min(from, items.size()), to));
+        ObjectNode metadata = page.has("metadata") && page.get("metadata").isObject() ? (ObjectNode) page.get("metadata") : page.putObject("metadata");
+        if (to < items.size()) {
+            metadata.put("continue", java.util.Base64.getUrlEncoder().encodeToString(String.valueOf(to).getBytes(StandardCharsets.UTF_8)));
+            metadata.put("remainingItemCount", items.size() - to);
+        } else {
+            metadata.remove("continue");
+            metadata.remove("remainingItemCount");
+        }
+        return json(page);
     }
 
     /** Deleting a Namespace deletes every object in it first, as the namespace controller does (here at once). */

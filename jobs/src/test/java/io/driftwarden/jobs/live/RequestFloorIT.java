@@ -62,6 +62,30 @@ class RequestFloorIT {
         }
     }
 
+    @Test
+    void aLargeListIsReadInPagesOfFiveHundred() throws Exception {
+        try (World world = new World(tmp)) {
+            world.sandbox.createNamespaces("big");
+            try (var client = world.sandbox.client()) {
+                for (int i = 0; i < 1_203; i++) {
+                    client.configMaps().inNamespace("big").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                            .withName(String.format("cm-%04d", i)).endMetadata().addToData("k", "v").build()).create();
+                }
+            }
+            world.sandbox.clearRequests();
+            try (Clusters clusters = new Clusters()) {
+                Clusters.Cluster cluster = clusters.connect(world.config("sources: []\nbindings: []\n").cluster("sandbox"));
+
+                var live = new LiveReader().read(cluster, java.util.Set.of(new io.driftwarden.jobs.resource.ResourceKey.ListGroup("v1", "ConfigMap", "big")));
+
+                assertThat(live.keySet()).filteredOn(k -> k.name().startsWith("cm-")).hasSize(1_203);
+            }
+            assertThat(world.lists()).extracting(r -> r.path().replaceAll("continue=[^&]*", "continue=…"))
+                    .containsExactly("/api/v1/namespaces/big/configmaps?limit=500", "/api/v1/namespaces/big/configmaps?continue=…&limit=500",
+                            "/api/v1/namespaces/big/configmaps?continue=…&limit=500");
+        }
+    }
+
     private static List<BindingResult> run(World world, DriftwardenConfig config) {
         try (Clusters clusters = new Clusters()) {
             Reconciler reconciler = new Reconciler(config, new SourceReader(world.dir.resolve("git-cache")), clusters, world.audit);

@@ -67,7 +67,7 @@ class PruneIT {
             assertThat(world.writes()).isEmpty();
             assertThat(world.gets()).isEmpty();
             assertThat(world.lists()).extracting(SandboxRequest::path).containsExactlyInAnyOrder(
-                    "/api/v1/namespaces/shop/configmaps", "/apis/apps/v1/namespaces/shop/deployments");
+                    "/api/v1/namespaces/shop/configmaps?limit=500", "/apis/apps/v1/namespaces/shop/deployments?limit=500");
         }
     }
 
@@ -84,7 +84,7 @@ class PruneIT {
             world.sandbox.clearRequests();
             BindingResult pruned = world.reconcile(config, "shop");
 
-            assertThat(world.lists()).extracting(SandboxRequest::path).contains("/api/v1/namespaces/shop/services");
+            assertThat(world.lists()).extracting(SandboxRequest::path).contains("/api/v1/namespaces/shop/services?limit=500");
             assertThat(pruned.changes()).extracting(c -> c.action() + " " + c.key().subject()).contains("DELETED Service/shop/svc");
         }
     }

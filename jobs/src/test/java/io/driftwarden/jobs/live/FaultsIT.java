@@ -42,6 +42,7 @@ class FaultsIT {
     private World world;
     private FaultProxy proxy;
     private Path kubeconfig;
+    private String lastRun;
 
     @BeforeEach
     void start() throws Exception {
@@ -179,6 +180,7 @@ class FaultsIT {
                 }
             }
             assertThat(proxy.received().stream().filter(Received::isWrite)).hasSize(1);
+            assertThat(world.sandbox.client().secrets().inNamespace("team-a").withName("creds").get()).isNull();
         }
     }
 
@@ -209,8 +211,6 @@ class FaultsIT {
             return results;
         }
     }
-
-    private String lastRun;
 
     private static String status(int code, String reason, String escapedMessage) {
         return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + escapedMessage

@@ -114,6 +114,26 @@ class SourceReaderIT {
     }
 
     @Test
+    void aBindingOverItsConfiguredLimitFailsBeforeParsingAndWritesNothing() throws Exception {
+        try (io.driftwarden.jobs.support.World world = new io.driftwarden.jobs.support.World(tmp.resolve("world"));
+             GitRepo repo = world.repo("repo")) {
+            world.sandbox.createNamespaces("shop").clearRequests();
+            repo.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: small}\n")
+                .write("app/big.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: " + "x".repeat(2_000) + "}\n")
+                .commit("one file over 1 KiB");
+            var config = world.config("sources: [{name: repo, url: \"" + repo.url() + "\"}]\n"
+                    + "bindings: [{name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce}]\n"
+                    + "limits: {maxFileSize: 1Ki}\n");
+
+            var result = world.reconcile(config, "shop");
+
+            assertThat(result.error()).isEqualTo("binding shop: app/big.yaml: 2065 bytes, more than the limit of 1024 bytes per manifest "
+                    + "file (limits.maxFileSize; nothing was parsed)");
+            assertThat(world.writes()).isEmpty();
+        }
+    }
+
+    @Test
     void refusesBytesThatAreNotUtf8AtTheirLineInsteadOfReplacingThem() throws Exception {
         try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
             repo.write("app/cm.yaml", "v: 1\n").commit("one");

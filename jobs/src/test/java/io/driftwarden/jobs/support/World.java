@@ -64,7 +64,7 @@ public final class World implements AutoCloseable {
     /** Reconciles one binding with the plain-Java pipeline, as one run. */
     public BindingResult reconcile(DriftwardenConfig config, String binding) {
         try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(dir.resolve("git-cache")), clusters, audit);
+            Reconciler reconciler = new Reconciler(config, new SourceReader(dir.resolve("git-cache"), config.limits()), clusters, audit);
             return reconciler.reconcile(config.binding(binding), new RunContext("run-" + (++runs), "manual"));
         }
     }

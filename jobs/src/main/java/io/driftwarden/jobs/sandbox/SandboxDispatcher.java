@@ -58,6 +58,18 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final FieldManagers fieldManagers = new FieldManagers(Clock.systemUTC());
     private volatile Consumer<SandboxRequest> beforeWrite = request -> { };
+    private final IndexedStore store = new IndexedStore();
+
+    /** fabric8's dispatcher, over an {@link IndexedStore} in place of the map it would filter entry by entry. */
+    SandboxDispatcher() {
+        try {
+            java.lang.reflect.Field map = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
+            map.setAccessible(true);
+            map.set(this, store);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fabric8's CRUD dispatcher changed: cannot index its store", e);
+        }
+    }
 
     /**
      * Creates the namespaces every API server has from its start ({@code default}, {@code kube-system},
@@ -205,7 +217,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             JsonNode parent = current(plain.substring(0, plain.length() - SCALE.length()));
             return parent == null ? notFound(plain) : json(Scales.of(parent));
         }
-        MockResponse response = super.handleGet(path);
+        MockResponse response = store.narrowedTo(attributeExtractor.fromPath(path), () -> super.handleGet(path));
         String limit = queryParameter(path, "limit");
         String token = queryParameter(path, "continue");
         return limit.isEmpty() || response.code() != 200 ? response : page(response, Integer.parseInt(limit), token.isEmpty() ? null : token);
@@ -253,11 +265,18 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             for (Discovery.Resource resource : discovery().resources()) {
                 if (resource.namespaced() && resource.verbs().contains("delete")) {
                     String base = resource.group().isEmpty() ? "/api/" + resource.version() : "/apis/" + resource.apiVersion();
-                    super.handleDelete(base + "/namespaces/" + namespace.group(1) + "/" + resource.plural());
+                    String collection = base + "/namespaces/" + namespace.group(1) + "/" + resource.plural();
+                    store.narrowedTo(attributeExtractor.fromPath(collection), () -> super.handleDelete(collection));
                 }
             }
         }
-        return super.handleDelete(path);
+        return store.narrowedTo(attributeExtractor.fromPath(path), () -> super.handleDelete(path));
+    }
+
+    /** The stored object the handlers (create, update, patch) look up: from the index, not a scan. */
+    @Override
+    public Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> findResource(io.fabric8.mockwebserver.crud.AttributeSet query) {
+        return store.narrowedTo(query, () -> super.findResource(query));
     }
 
     /**

@@ -59,6 +59,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private final FieldManagers fieldManagers = new FieldManagers(Clock.systemUTC());
     private volatile Consumer<SandboxRequest> beforeWrite = request -> { };
     private final IndexedStore store = new IndexedStore();
+    private volatile long latencyNanos;
+
+    void latency(java.time.Duration latency) {
+        this.latencyNanos = latency.toNanos();
+    }
 
     /** fabric8's dispatcher, over an {@link IndexedStore} in place of the map it would filter entry by entry. */
     SandboxDispatcher() {
@@ -100,6 +105,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         SandboxRequest logged = new SandboxRequest(request.getMethod(), request.getPath(), request.getHeader("Content-Type"));
         requests.add(logged);
+        if (latencyNanos > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(latencyNanos); // the benchmark's in-cluster round trip
+        }
         if (logged.isWrite()) {
             beforeWrite.accept(logged);
         }

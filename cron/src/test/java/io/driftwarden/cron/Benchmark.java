@@ -1,0 +1,273 @@
+package io.driftwarden.cron;
+
+import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.api.Git;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Not a test: the published benchmark (README, "Performance"). Run {@code ./benchmark}. Workload W: NAMESPACES
+ * namespaces of 201 objects of 5 kinds (ConfigMap, Secret, Service, ServiceAccount, Deployment), one binding each,
+ * enforced by driftwarden's real CLI as a process (JVM start counts) against the sandbox in this process, which counts
+ * every request. Scenarios: cold, no drift, 1% and 10% hand drift; then with 2 ms per request (an in-cluster round
+ * trip) no drift and 1% drift, against the per-object baseline — GET each object, merge-PATCH it when it differs,
+ * what {@code kubectl apply} does per object — run in this JVM (so without a JVM start of its own).
+ */
+public final class Benchmark {
+
+    private static final String[] KINDS = {"ConfigMap", "Secret", "Service", "ServiceAccount", "Deployment"};
+    private static final int[] PER_KIND = {81, 40, 40, 39, 1};
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "cron/target/driftwarden.jar").toAbsolutePath();
+        List<Integer> sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(50, 250);
+        System.out.printf("driftwarden benchmark: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), jar);
+        header();
+        for (int namespaces : sizes) {
+            new Benchmark(jar, namespaces, namespaces <= 50).run();
+        }
+    }
+
+    private final Path jar;
+    private final int namespaces;
+    private final boolean full;
+    private final Path dir;
+
+    private Benchmark(Path jar, int namespaces, boolean full) throws Exception {
+        this.jar = jar;
+        this.namespaces = namespaces;
+        this.full = full;
+        this.dir = Files.createTempDirectory("driftwarden-bench-");
+    }
+
+    private void run() throws Exception {
+        int objects = namespaces * 201;
+        try (Sandbox sandbox = Sandbox.start(0); KubernetesClient client = sandbox.client()) {
+            writeRepository();
+            writeConfig(sandbox);
+            for (int i = 0; i < namespaces; i++) {
+                sandbox.createNamespaces("ns-" + i);
+            }
+            String w = objects + " obj";
+            row(w + " cold", List.of(driftwarden(sandbox)));
+            row(w + " no drift", measured(sandbox, client, 0));
+            if (!full) {
+                return;
+            }
+            row(w + " 1% drift", measured(sandbox, client, objects / 100));
+            row(w + " 10% drift", measured(sandbox, client, objects / 10));
+            // a real API server is a round trip away: 2 ms per request, for driftwarden and the per-object loop alike
+            sandbox.latency(Duration.ofMillis(2));
+            List<Run> steady = measured(sandbox, client, 0);
+            List<Run> drifted = measured(sandbox, client, objects / 100);
+            row(w + " no drift, 2 ms/req", steady);
+            row(w + " 1% drift, 2 ms/req", drifted);
+            List<Run> baseline0 = new ArrayList<>();
+            List<Run> baseline1 = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                baseline0.add(baseline(sandbox, client, 0));
+            }
+            for (int i = 0; i < 3; i++) {
+                baseline1.add(baseline(sandbox, client, objects / 100));
+            }
+            row(w + " baseline no drift, 2 ms/req", baseline0);
+            row(w + " baseline 1% drift, 2 ms/req", baseline1);
+            System.out.printf("%s: driftwarden is %.1fx the per-object loop at no drift and %.1fx at 1%% drift (median wall, 2 ms/req)%n", w,
+                    median(baseline0) / median(steady), median(baseline1) / median(drifted));
+        }
+    }
+
+    /** A warm-up run, then three measured ones, each after {@code drifted} hand edits. */
+    private List<Run> measured(Sandbox sandbox, KubernetesClient client, int drifted) throws Exception {
+        drift(client, drifted, "warm-up");
+        driftwarden(sandbox);
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            drift(client, drifted, "round-" + i);
+            runs.add(driftwarden(sandbox));
+        }
+        return runs;
+    }
+
+    /** Edits {@code count} ConfigMaps by hand, spread over the namespaces. */
+    private void drift(KubernetesClient client, int count, String value) {
+        for (int i = 0; i < count; i++) {
+            String namespace = "ns-" + (i % namespaces);
+            String name = "configmap-" + (i / namespaces);
+            client.configMaps().inNamespace(namespace).withName(name).edit(cm -> {
+                cm.getData().put("k", "hand-" + value);
+                return cm;
+            });
+        }
+    }
+
+    private Run driftwarden(Sandbox sandbox) throws Exception {
+        sandbox.clearRequests();
+        long rowsBefore = auditRows();
+        List<String> command = new ArrayList<>();
+        boolean time = Files.isExecutable(Path.of("/usr/bin/time"));
+        if (time) {
+            command.addAll(List.of("/usr/bin/time", "-f", "%U %S %M", "-o", dir.resolve("time").toString()));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-Duser.home=" + dir.resolve("home"), "-jar", jar.toString(), "run", "--config", dir.resolve("driftwarden.yaml").toString()));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        int exit = process.waitFor();
+        long wall = (System.nanoTime() - start) / 1_000_000;
+        if (exit != 0) {
+            throw new IllegalStateException("driftwarden exited " + exit + ": " + Files.readString(dir.resolve("err")));
+        }
+        double cpu = -1;
+        long rss = -1;
+        if (time) {
+            String[] figures = Files.readString(dir.resolve("time")).trim().split("\\s+");
+            cpu = Double.parseDouble(figures[0]) + Double.parseDouble(figures[1]);
+            rss = Long.parseLong(figures[2]) / 1024;
+        }
+        return new Run(wall, cpu, rss, verbs(sandbox.requests()), auditRows() - rowsBefore);
+    }
+
+    /** The per-object loop, in this process: GET each object, merge-PATCH it when Git's fields differ. */
+    private Run baseline(Sandbox sandbox, KubernetesClient client, int drifted) throws Exception {
+        drift(client, drifted, "baseline-" + System.nanoTime());
+        sandbox.clearRequests();
+        long start = System.nanoTime();
+        for (int n = 0; n < namespaces; n++) {
+            for (JsonNode desired : manifests(n)) {
+                var resources = client.genericKubernetesResources(desired.path("apiVersion").asString(), desired.path("kind").asString())
+                        .inNamespace("ns-" + n);
+                GenericKubernetesResource live = resources.withName(desired.at("/metadata/name").asString()).get();
+                JsonNode current = live == null ? null : Serialization.jsonMapper().valueToTree(live);
+                if (current == null || !contains(current, desired)) {
+                    resources.withName(desired.at("/metadata/name").asString()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            Serialization.asJson(desired));
+                }
+            }
+        }
+        return new Run((System.nanoTime() - start) / 1_000_000, -1, -1, verbs(sandbox.requests()), 0);
+    }
+
+    private static boolean contains(JsonNode live, JsonNode desired) {
+        if (desired.isObject()) {
+            for (Map.Entry<String, JsonNode> field : desired.properties()) {
+                if (!live.has(field.getKey()) || !contains(live.get(field.getKey()), field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return desired.equals(live);
+    }
+
+    private void writeRepository() throws Exception {
+        Path repo = dir.resolve("repo");
+        for (int n = 0; n < namespaces; n++) {
+            Path folder = Files.createDirectories(repo.resolve("ns-" + n));
+            StringBuilder all = new StringBuilder();
+            for (JsonNode manifest : manifests(n)) {
+                all.append("---\n").append(Serialization.asJson(manifest)).append('\n');
+            }
+            Files.writeString(folder.resolve("objects.yaml"), all);
+        }
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("workload").setAuthor("b", "b@example.com").setCommitter("b", "b@example.com").setSign(false).call();
+        }
+    }
+
+    private List<JsonNode> manifests(int namespace) {
+        List<JsonNode> manifests = new ArrayList<>();
+        for (int k = 0; k < KINDS.length; k++) {
+            for (int i = 0; i < PER_KIND[k]; i++) {
+                String name = KINDS[k].toLowerCase() + "-" + i;
+                String json = switch (KINDS[k]) {
+                    case "ConfigMap" -> "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"%s\"},\"data\":{\"k\":\"v\"}}";
+                    case "Secret" -> "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"%s\"},\"type\":\"Opaque\",\"data\":{\"k\":\"dg==\"}}";
+                    case "Service" -> "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"%s\"},\"spec\":{\"selector\":{\"app\":\"web\"},"
+                            + "\"ports\":[{\"port\":80,\"targetPort\":8080,\"protocol\":\"TCP\"}]}}";
+                    case "ServiceAccount" -> "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"%s\"}}";
+                    default -> "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"%s\"},\"spec\":{\"replicas\":1,"
+                            + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},"
+                            + "\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\"}]}}}}";
+                };
+                manifests.add(Serialization.jsonMapper().readTree(json.formatted(name)));
+            }
+        }
+        return manifests;
+    }
+
+    private void writeConfig(Sandbox sandbox) throws Exception {
+        sandbox.writeKubeconfig(dir.resolve("kubeconfig"));
+        StringBuilder config = new StringBuilder("""
+                audit: {url: "jdbc:h2:file:%s"}
+                sources: [{name: repo, url: "%s"}]
+                clusters: [{name: sandbox, kubeconfig: "%s"}]
+                bindings:
+                """.formatted(dir.resolve("audit"), dir.resolve("repo").toUri(), dir.resolve("kubeconfig")));
+        for (int n = 0; n < namespaces; n++) {
+            config.append("  - {name: ns-%1$d, source: repo, path: ns-%1$d, cluster: sandbox, namespace: ns-%1$d, mode: enforce}\n".formatted(n));
+        }
+        Files.writeString(dir.resolve("driftwarden.yaml"), config);
+    }
+
+    private long auditRows() throws Exception {
+        if (!Files.exists(dir.resolve("audit.mv.db"))) {
+            return 0;
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("audit"), "sa", "");
+             ResultSet rows = db.createStatement().executeQuery("SELECT COUNT(*) FROM audit_event")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static Map<String, Integer> verbs(List<SandboxRequest> requests) {
+        Map<String, Integer> verbs = new TreeMap<>();
+        for (SandboxRequest r : requests) {
+            String verb = r.isList() ? "LIST" : r.path().contains("dryRun=") ? "DRYRUN" : r.method().equals("GET") ? "GET" : "WRITE";
+            verbs.merge(verb, 1, Integer::sum);
+        }
+        return verbs;
+    }
+
+    /** One run's figures. */
+    private record Run(long wallMillis, double cpuSeconds, long rssMb, Map<String, Integer> verbs, long auditRows) {
+    }
+
+    private static double median(List<Run> runs) {
+        long[] walls = runs.stream().mapToLong(Run::wallMillis).sorted().toArray();
+        return walls[walls.length / 2];
+    }
+
+    private static void header() {
+        System.out.printf("%-34s %9s %9s %7s %7s %6s %6s %7s %7s %7s%n", "scenario", "wall med", "wall min", "CPU s", "RSS MB", "LIST", "GET",
+                "dry-run", "writes", "audit");
+    }
+
+    private static void row(String scenario, List<Run> runs) {
+        long[] walls = runs.stream().mapToLong(Run::wallMillis).sorted().toArray();
+        Run last = runs.get(runs.size() - 1);
+        System.out.printf("%-34s %8.1fs %8.1fs %7s %7s %6d %6d %7d %7d %7d%n", scenario, walls[walls.length / 2] / 1000.0, walls[0] / 1000.0,
+                last.cpuSeconds() < 0 ? "-" : String.format("%.1f", last.cpuSeconds()), last.rssMb() < 0 ? "-" : String.valueOf(last.rssMb()),
+                last.verbs().getOrDefault("LIST", 0), last.verbs().getOrDefault("GET", 0), last.verbs().getOrDefault("DRYRUN", 0),
+                last.verbs().getOrDefault("WRITE", 0), last.auditRows());
+    }
+}

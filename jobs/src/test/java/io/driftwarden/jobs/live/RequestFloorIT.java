@@ -44,9 +44,11 @@ class RequestFloorIT {
             run(world, config);                                   // cold: creates the namespaces and objects
             world.sandbox.clearRequests();
 
+            int rowsBefore = world.audit.records(io.driftwarden.audit.ReportFilter.all()).size();
             List<BindingResult> steady = run(world, config);
 
             assertThat(steady).allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("a steady run writes no audit row").hasSize(rowsBefore);
             assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7));
             assertThat(world.lists()).filteredOn(r -> r.path().startsWith("/api/v1/namespaces?") || r.path().equals("/api/v1/namespaces"))
                     .hasSize(1);
@@ -59,6 +61,7 @@ class RequestFloorIT {
             world.sandbox.clearRequests();
             run(world, config);
             assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7, "DRY-RUN", 1, "PATCH", 1));
+            assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("an intent and an outcome").hasSize(rowsBefore + 2);
         }
     }
 

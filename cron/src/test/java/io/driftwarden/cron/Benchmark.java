@@ -37,13 +37,20 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "cron/target/driftwarden.jar").toAbsolutePath();
         List<Integer> sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(50, 250);
-        System.out.printf("driftwarden benchmark: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), jar);
+        jvmOptions = args.length > 2 && !args[2].isBlank() ? List.of(args[2].trim().split("\\s+")) : List.of();
+        quick = args.length > 3 && args[3].equals("quick");
+        System.out.printf("driftwarden benchmark: %d cores, Java %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), jar, String.join(" ", jvmOptions));
         header();
         for (int namespaces : sizes) {
             new Benchmark(jar, namespaces, namespaces <= 50).run();
         }
     }
+
+    /** More options for driftwarden's JVM (the launcher's -XX:TieredStopAtLevel=1 is always there). */
+    private static List<String> jvmOptions = List.of();
+    /** Only cold and no drift, for trying JVM options. */
+    private static boolean quick;
 
     private final Path jar;
     private final int namespaces;
@@ -53,7 +60,7 @@ public final class Benchmark {
     private Benchmark(Path jar, int namespaces, boolean full) throws Exception {
         this.jar = jar;
         this.namespaces = namespaces;
-        this.full = full;
+        this.full = full && !quick;
         this.dir = Files.createTempDirectory("driftwarden-bench-");
     }
 
@@ -126,8 +133,10 @@ public final class Benchmark {
         if (time) {
             command.addAll(List.of("/usr/bin/time", "-f", "%U %S %M", "-o", dir.resolve("time").toString()));
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-Duser.home=" + dir.resolve("home"), "-jar", jar.toString(), "run", "--config", dir.resolve("driftwarden.yaml").toString()));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Duser.home=" + dir.resolve("home"), "-jar", jar.toString(), "run", "--config",
+                dir.resolve("driftwarden.yaml").toString()));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
         int exit = process.waitFor();

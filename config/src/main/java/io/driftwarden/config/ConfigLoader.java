@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
     private static final Set<String> AUTH_KEYS = Set.of("username", "passwordFrom", "tokenFrom", "caFile", "sshKeyFrom", "knownHosts");
     private static final Set<String> VERIFY_KEYS = Set.of("keyring");
-    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout");
+    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
             "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "timeZone");
@@ -141,7 +141,7 @@ public final class ConfigLoader {
             if (name != null && reader.unique(clusterLines, name, c.line("name"), "cluster")) {
                 clusters.add(new ClusterSpec(name, inCluster ? null : kubeconfigPath(kubeconfig, baseDir),
                         c.optional("context", null), inCluster, c.duration("requestTimeout", ClusterSpec.DEFAULT_REQUEST_TIMEOUT),
-                        file + ":" + c.line(null)));
+                        c.bool("listByLabel", false), file + ":" + c.line(null)));
             }
         }
 

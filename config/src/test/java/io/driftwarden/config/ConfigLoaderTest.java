@@ -37,6 +37,7 @@ class ConfigLoaderTest {
         assertThat(config.cluster("prod").kubeconfig()).isEqualTo(Path.of("/etc/driftwarden/kube/prod.yaml"));
         assertThat(config.cluster("prod").context()).isNull();
         assertThat(config.cluster("prod").requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(config.cluster("prod").listByLabel()).isFalse();
         BindingSpec shop = config.binding("shop");
         assertThat(shop.mode()).isEqualTo(Mode.AUDIT);
         assertThat(shop.path()).isEqualTo("apps/shop");

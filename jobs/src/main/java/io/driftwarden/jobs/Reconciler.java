@@ -82,7 +82,8 @@ public final class Reconciler {
             List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());
             List<Drift> extras = Extras.find(binding.name(), desired, live, inventory);
             Map<ResourceKey, String> kept = PruneGuards.kept(binding, desired.size(), inventory.size(), extras);
-            List<ResourceKey> unmanaged = Unmanaged.find(desired, live);
+            // a cluster listed by label cannot see unlabelled objects: no unmanaged report there (README, Performance)
+            List<ResourceKey> unmanaged = cluster.listByLabel() ? List.of() : Unmanaged.find(desired, live);
             unmanaged.forEach(audit::unmanaged);
             Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());

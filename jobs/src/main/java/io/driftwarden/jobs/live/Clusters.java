@@ -30,7 +30,8 @@ public final class Clusters implements AutoCloseable {
     public Cluster connect(ClusterSpec spec) {
         return clusters.computeIfAbsent(spec.name(), name -> {
             Requests requests = new Requests(spec.name());
-            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                    spec.listByLabel());
         });
     }
 
@@ -67,7 +68,7 @@ public final class Clusters implements AutoCloseable {
      * CustomResourceDefinitions bindings declare, by {@code apiVersion/kind}, reachable before discovery lists them.
      */
     public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds,
-                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists) {
+                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists, boolean listByLabel) {
 
         /**
          * A cluster-scoped kind's LIST, sent once per run and shared by every binding on this cluster (each binding
@@ -79,9 +80,9 @@ public final class Clusters implements AutoCloseable {
 
         /** After a write of {@code key}: a shared LIST of its kind is read again by the next binding that needs it. */
         public void wrote(ResourceKey key) {
-            if (key.namespace().isEmpty()) {
-                clusterWideLists.remove(key.listGroup());
-            }
+            ResourceKey.ListGroup group = key.listGroup();
+            clusterWideLists.remove(new ResourceKey.ListGroup(group.apiVersion(), group.kind(), ""));
+            clusterWideLists.remove(new ResourceKey.ListGroup(group.apiVersion(), group.kind(), LiveReader.ALL_NAMESPACES));
         }
 
 

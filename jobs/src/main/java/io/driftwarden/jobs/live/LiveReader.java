@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.live;
 
+import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -19,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class LiveReader {
 
+    /** The namespace of a list group that stands for a labelled LIST across all namespaces ({@code listByLabel}). */
+    public static final String ALL_NAMESPACES = "*";
+
     /** Objects per LIST page: kubectl's default chunk size. */
     public static final long PAGE = 500;
 
@@ -28,7 +32,17 @@ public final class LiveReader {
         for (ListGroup group : groups) {
             GenericKubernetesResourceList list;
             try {
-                list = group.namespace().isEmpty() ? cluster.clusterWide(group, () -> listAll(cluster, group)) : listAll(cluster, group);
+                if (group.namespace().isEmpty()) {
+                    list = cluster.clusterWide(group, () -> listAll(cluster, group));
+                } else if (cluster.listByLabel()) {
+                    ListGroup everywhere = new ListGroup(group.apiVersion(), group.kind(), ALL_NAMESPACES);
+                    GenericKubernetesResourceList labelled = cluster.clusterWide(everywhere, () -> listAll(cluster, everywhere));
+                    list = new GenericKubernetesResourceList();
+                    labelled.getItems().stream().filter(item -> group.namespace().equals(item.getMetadata().getNamespace()))
+                            .forEach(list.getItems()::add);
+                } else {
+                    list = listAll(cluster, group);
+                }
             } catch (KubernetesClientException e) {
                 throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
                         + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);
@@ -62,6 +76,13 @@ public final class LiveReader {
     private static GenericKubernetesResourceList page(Clusters.Cluster cluster, ListGroup group, ListOptions options) {
         try {
             var resources = cluster.resources(group.apiVersion(), group.kind());
+            if (group.namespace().equals(ALL_NAMESPACES)) {
+                // every binding's objects in every namespace, by the label each binding puts on what it applies
+                GenericKubernetesResourceList labelled = resources.inAnyNamespace().withLabel(Renderer.BINDING_LABEL).list(options);
+                labelled.getItems().removeIf(item -> item.getMetadata().getLabels() == null
+                        || !item.getMetadata().getLabels().containsKey(Renderer.BINDING_LABEL));
+                return labelled;
+            }
             return group.namespace().isEmpty() ? resources.list(options) : resources.inNamespace(group.namespace()).list(options);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

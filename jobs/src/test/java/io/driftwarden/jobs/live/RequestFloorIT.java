@@ -66,6 +66,39 @@ class RequestFloorIT {
     }
 
     @Test
+    void listByLabelSendsOneLabelledListPerKindForAllBindingsAndReportsNoUnmanagedObjects() throws Exception {
+        try (World world = new World(tmp); GitRepo repo = world.repo("repo")) {
+            StringBuilder bindings = new StringBuilder("sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n");
+            for (String team : List.of("a", "b", "c")) {
+                repo.write(team + "/cm.yaml", Manifests.configMap("settings", "k", "v")).write(team + "/svc.yaml", Manifests.service("web"));
+                bindings.append("""
+                          - {name: team-%1$s, source: repo, path: %1$s, cluster: sandbox, namespace: team-%1$s, mode: enforce, createNamespace: true}
+                        """.formatted(team));
+            }
+            repo.commit("three teams");
+            DriftwardenConfig config = world.config(world.dir.resolve("kubeconfig"), "    listByLabel: true\n", bindings.toString());
+            assertThat(run(world, config)).allSatisfy(r -> assertThat(r.error()).isNull());
+            // made by hand, no label: a labelled list cannot see it
+            world.sandbox.client().configMaps().inNamespace("team-a").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("by-hand").endMetadata().build()).create();
+            world.sandbox.clearRequests();
+
+            List<BindingResult> steady = run(world, config);
+
+            assertThat(steady).allSatisfy(r -> {
+                assertThat(r.error()).isNull();
+                assertThat(r.driftCount()).isZero();
+                assertThat(r.unmanaged()).isEmpty();
+            });
+            assertThat(world.lists()).extracting(r -> r.path()).containsExactlyInAnyOrder(
+                    "/api/v1/namespaces?limit=500",
+                    "/api/v1/configmaps?labelSelector=driftwarden.io%2Fbinding&limit=500",
+                    "/api/v1/services?labelSelector=driftwarden.io%2Fbinding&limit=500");
+            assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 3));
+        }
+    }
+
+    @Test
     void aLargeListIsReadInPagesOfFiveHundred() throws Exception {
         try (World world = new World(tmp)) {
             world.sandbox.createNamespaces("big");

@@ -246,15 +246,18 @@ class CliE2E {
             }
             repo(tmp.resolve("repo"), more);
             List<Process> runs = new java.util.ArrayList<>();
+            List<Path> dirs = new java.util.ArrayList<>();
             for (String name : List.of("cronjob", "person")) {
                 Path dir = Files.createDirectories(tmp.resolve(name));
                 Files.copy(tmp.resolve("driftwarden.yaml"), dir.resolve("driftwarden.yaml"));
                 Files.copy(tmp.resolve("kubeconfig"), dir.resolve("kubeconfig"));
+                dirs.add(dir);
                 runs.add(Cli.start(dir, "run"));
             }
-            for (Process process : runs) {
-                assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-                assertThat(process.exitValue()).isZero();
+            for (int i = 0; i < runs.size(); i++) {
+                assertThat(runs.get(i).waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(runs.get(i).exitValue()).as(Files.readString(dirs.get(i).resolve(".out")) + Files.readString(dirs.get(i).resolve(".err")))
+                        .isZero();
             }
             Cli.Result verify = Cli.run(tmp, "audit", "verify");
             assertThat(verify.exit()).as(verify.all()).isZero();

@@ -372,16 +372,8 @@ public final class ConfigLoader {
     }
 
     private static AuditSettings readAudit(Section audit) {
-        String password = audit.optional("passwordFrom", null);
-        SecretRef ref = null;
-        if (password != null) {
-            try {
-                ref = SecretRef.parse(password, audit.reader.file + ":" + audit.line("passwordFrom"));
-            } catch (IllegalArgumentException e) {
-                audit.reader.problem(audit.line("passwordFrom"), "audit.passwordFrom: " + e.getMessage());
-            }
-        }
-        return new AuditSettings(audit.optional("url", AuditSettings.DEFAULT_URL), audit.optional("username", "sa"), ref);
+        return new AuditSettings(audit.optional("url", AuditSettings.DEFAULT_URL), audit.optional("username", "sa"),
+                secretRef(audit, "passwordFrom", "audit."));
     }
 
     private static Mode mode(Section binding, Reader reader) {

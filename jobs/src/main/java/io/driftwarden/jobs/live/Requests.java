@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <li>a request the server did not answer (connection refused or reset, timed out) or answered 429, 500, 502, 503
  * or 504 is tried again, at most {@link #ATTEMPTS} times in all, after an exponential backoff with jitter — never
  * sooner than a {@code Retry-After} the cluster sent (capped at {@link #MAX_RETRY_AFTER}), which holds back every
- * request to that cluster, as client-go does;</li>
+ * request to that cluster, as client-go does. kube-apiserver's max-in-flight filter answers 429 with that header and
+ * a plain-text body, not a Status (k8s.io/apiserver/pkg/server/filters/maxinflight.go, {@code tooManyRequests}), so
+ * the header is read, not the body;</li>
  * <li>after {@link #UNREACHABLE_AFTER} attempts in a row that got no answer (or a gateway's 502, 503, 504) the
  * cluster is unreachable for the rest of the run: every later request fails at once, without being sent.</li>
  * </ul>

@@ -233,8 +233,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     /**
      * A LIST in chunks, as the API server answers {@code limit} and {@code continue}: items in key order
-     * (namespace, name), at most {@code limit} of them, and while more remain an opaque {@code metadata.continue}
-     * token and {@code metadata.remainingItemCount}.
+     * (namespace, name — the order of the storage keys {@code /registry/<resource>/<namespace>/<name>} the etcd3 store
+     * ranges over, k8s.io/apiserver/pkg/storage/etcd3/store.go), at most {@code limit} of them, and while more remain
+     * an opaque {@code metadata.continue} token and {@code metadata.remainingItemCount} (ListMeta in
+     * k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
      */
     private static MockResponse page(MockResponse whole, int limit, String token) {
         JsonNode list = Serialization.jsonMapper().readTree(whole.getBody().readUtf8());

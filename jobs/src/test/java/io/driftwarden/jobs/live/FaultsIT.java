@@ -65,7 +65,7 @@ class FaultsIT {
                 repo.write("a/cm-" + i + ".yaml", Manifests.configMap("cm-" + i, "k", "v"));
             }
             repo.write("b/cm.yaml", Manifests.configMap("other", "k", "v")).commit("ten objects for team-a, one for team-b");
-            DriftwardenConfig config = world.config(kubeconfig, "", sources(repo) + binding("team-a", "a") + binding("team-b", "b"));
+            DriftwardenConfig config = world.config(kubeconfig, "", World.sources(repo) + World.binding("team-a", "a") + World.binding("team-b", "b"));
             // the API server dies after three writes went through
             AtomicInteger writes = new AtomicInteger();
             AtomicInteger diedAt = new AtomicInteger();
@@ -108,7 +108,7 @@ class FaultsIT {
     void tooManyRequestsIsTriedAgainNoSoonerThanTheClusterAsked() throws Exception {
         try (GitRepo repo = world.repo("repo")) {
             repo.write("a/cm.yaml", Manifests.configMap("settings", "k", "v")).commit("one object");
-            DriftwardenConfig config = world.config(kubeconfig, "", sources(repo) + binding("team-a", "a"));
+            DriftwardenConfig config = world.config(kubeconfig, "", World.sources(repo) + World.binding("team-a", "a"));
             // kube-apiserver's max-in-flight filter: 429, Retry-After, a plain-text body
             AtomicInteger writes = new AtomicInteger();
             proxy.rule(request -> request.isWrite() && writes.incrementAndGet() == 1
@@ -127,7 +127,7 @@ class FaultsIT {
     void aServerErrorIsTriedABoundedNumberOfTimesAndTheRowNamesClusterStatusAndTheServersMessage() throws Exception {
         try (GitRepo repo = world.repo("repo")) {
             repo.write("a/one.yaml", Manifests.configMap("one", "k", "v")).write("a/two.yaml", Manifests.configMap("two", "k", "v")).commit("two");
-            DriftwardenConfig config = world.config(kubeconfig, "", sources(repo) + binding("team-a", "a"));
+            DriftwardenConfig config = world.config(kubeconfig, "", World.sources(repo) + World.binding("team-a", "a"));
             proxy.rule(request -> request.isWrite() ? new Status(500, null, status(500, "InternalError",
                     "Internal error occurred: failed calling webhook \\\"validate.example.com\\\": context deadline exceeded")) : new Pass());
 
@@ -159,7 +159,7 @@ class FaultsIT {
                       unicode: "ünï-cødé ☃"
                       plain: s3cr3t-plain
                     """).commit("a secret");
-            DriftwardenConfig config = world.config(kubeconfig, "", sources(repo) + binding("team-a", "a"));
+            DriftwardenConfig config = world.config(kubeconfig, "", World.sources(repo) + World.binding("team-a", "a"));
             // an admission webhook that quotes the whole request in its message, JSON-escaped inside the Status
             proxy.rule(request -> request.isWrite() ? new Status(422, null, status(422, "Invalid",
                     "admission webhook \\\"policy.example.com\\\" denied the request: " + jsonEscape(request.body()))) : new Pass());
@@ -188,7 +188,7 @@ class FaultsIT {
     void aClusterThatHangsFailsTheBindingAfterItsRequestTimeoutAndABoundedNumberOfAttempts() throws Exception {
         try (GitRepo repo = world.repo("repo")) {
             repo.write("a/cm.yaml", Manifests.configMap("settings", "k", "v")).commit("one object");
-            DriftwardenConfig config = world.config(kubeconfig, "    requestTimeout: 500ms\n", sources(repo) + binding("team-a", "a"));
+            DriftwardenConfig config = world.config(kubeconfig, "    requestTimeout: 500ms\n", World.sources(repo) + World.binding("team-a", "a"));
             proxy.rule(request -> new Hang());
 
             BindingResult result = run(config, "team-a").get(0);
@@ -219,20 +219,5 @@ class FaultsIT {
 
     private static String jsonEscape(String text) {
         return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    private static String sources(GitRepo repo) {
-        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
-    }
-
-    private static String binding(String name, String path) {
-        return """
-                  - name: %s
-                    source: repo
-                    path: %s
-                    cluster: sandbox
-                    namespace: %s
-                    mode: enforce
-                """.formatted(name, path, name);
     }
 }

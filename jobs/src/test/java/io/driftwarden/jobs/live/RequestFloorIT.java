@@ -32,15 +32,8 @@ class RequestFloorIT {
     @Test
     void aSteadyRunListsEachKindOncePerNamespaceAndTheNamespacesOncePerCluster() throws Exception {
         try (World world = new World(tmp); GitRepo repo = world.repo("repo")) {
-            StringBuilder bindings = new StringBuilder("sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n");
-            for (String team : List.of("a", "b", "c")) {
-                repo.write(team + "/cm.yaml", Manifests.configMap("settings", "k", "v")).write(team + "/svc.yaml", Manifests.service("web"));
-                bindings.append("""
-                          - {name: team-%1$s, source: repo, path: %1$s, cluster: sandbox, namespace: team-%1$s, mode: enforce, createNamespace: true}
-                        """.formatted(team));
-            }
-            repo.commit("three teams");
-            DriftwardenConfig config = world.config(bindings.toString());
+            String bindings = threeTeams(repo);
+            DriftwardenConfig config = world.config(bindings);
             run(world, config);                                   // cold: creates the namespaces and objects
             world.sandbox.clearRequests();
 
@@ -68,15 +61,8 @@ class RequestFloorIT {
     @Test
     void listByLabelSendsOneLabelledListPerKindForAllBindingsAndReportsNoUnmanagedObjects() throws Exception {
         try (World world = new World(tmp); GitRepo repo = world.repo("repo")) {
-            StringBuilder bindings = new StringBuilder("sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n");
-            for (String team : List.of("a", "b", "c")) {
-                repo.write(team + "/cm.yaml", Manifests.configMap("settings", "k", "v")).write(team + "/svc.yaml", Manifests.service("web"));
-                bindings.append("""
-                          - {name: team-%1$s, source: repo, path: %1$s, cluster: sandbox, namespace: team-%1$s, mode: enforce, createNamespace: true}
-                        """.formatted(team));
-            }
-            repo.commit("three teams");
-            DriftwardenConfig config = world.config(world.dir.resolve("kubeconfig"), "    listByLabel: true\n", bindings.toString());
+            String bindings = threeTeams(repo);
+            DriftwardenConfig config = world.config(world.dir.resolve("kubeconfig"), "    listByLabel: true\n", bindings);
             assertThat(run(world, config)).allSatisfy(r -> assertThat(r.error()).isNull());
             // made by hand, no label: a labelled list cannot see it
             world.sandbox.client().configMaps().inNamespace("team-a").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
@@ -120,6 +106,19 @@ class RequestFloorIT {
                     .containsExactly("/api/v1/namespaces/big/configmaps?limit=500", "/api/v1/namespaces/big/configmaps?continue=…&limit=500",
                             "/api/v1/namespaces/big/configmaps?continue=…&limit=500");
         }
+    }
+
+    /** Three teams' bindings (team-a, -b, -c), each a ConfigMap and a Service, each creating its namespace. */
+    private static String threeTeams(GitRepo repo) throws Exception {
+        StringBuilder bindings = new StringBuilder(World.sources(repo));
+        for (String team : List.of("a", "b", "c")) {
+            repo.write(team + "/cm.yaml", Manifests.configMap("settings", "k", "v")).write(team + "/svc.yaml", Manifests.service("web"));
+            bindings.append("""
+                      - {name: team-%1$s, source: repo, path: %1$s, cluster: sandbox, namespace: team-%1$s, mode: enforce, createNamespace: true}
+                    """.formatted(team));
+        }
+        repo.commit("three teams");
+        return bindings.toString();
     }
 
     private static List<BindingResult> run(World world, DriftwardenConfig config) {

@@ -48,7 +48,7 @@ class HelmIT {
     void aChartIsRenderedWithItsValuesFileAndInlineValuesAndTheSecondRunWritesNothing() throws Exception {
         try (GitRepo repo = chart(world.repo("repo"), "charts/web"); KubernetesClient client = world.sandbox.client()) {
             repo.commit("chart");
-            DriftwardenConfig config = world.config(sources(repo) + """
+            DriftwardenConfig config = world.config(World.sources(repo) + """
                       - name: shop
                         source: repo
                         path: charts/web
@@ -89,7 +89,7 @@ class HelmIT {
         try (GitRepo repo = chart(world.repo("repo"), "broken"); KubernetesClient client = world.sandbox.client()) {
             chart(repo, "fine");
             repo.write("broken/templates/bad.yaml", "value: {{ .Values.nothing.here }}\n").commit("one broken chart");
-            DriftwardenConfig config = world.config(sources(repo) + """
+            DriftwardenConfig config = world.config(World.sources(repo) + """
                       - {name: shop, source: repo, path: broken, cluster: sandbox, namespace: shop, mode: enforce}
                       - {name: other, source: repo, path: fine, cluster: sandbox, namespace: other, mode: enforce}
                     """);
@@ -108,7 +108,7 @@ class HelmIT {
     void aValuesFileLeavingTheRepositoryIsRefused() throws Exception {
         try (GitRepo repo = chart(world.repo("repo"), "web")) {
             repo.commit("chart");
-            DriftwardenConfig config = world.config(sources(repo) + """
+            DriftwardenConfig config = world.config(World.sources(repo) + """
                       - name: shop
                         source: repo
                         path: web
@@ -128,9 +128,5 @@ class HelmIT {
             }
         }
         return repo;
-    }
-
-    private static String sources(GitRepo repo) {
-        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
     }
 }

@@ -89,7 +89,7 @@ class KustomizeIT {
                                 - {name: MODE, value: prod}
                         """)
                 .commit("base and overlay");
-            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "overlays/prod"));
+            DriftwardenConfig config = world.config(World.sources(repo) + World.binding("shop", "overlays/prod"));
 
             BindingResult first = world.reconcile(config, "shop");
 
@@ -126,7 +126,7 @@ class KustomizeIT {
                         """)
                 .write("base/kustomization.yaml", "resources:\n- https://example.com/raw/deploy.yaml\n")
                 .commit("remote");
-            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "app"));
+            DriftwardenConfig config = world.config(World.sources(repo) + World.binding("shop", "app"));
 
             BindingResult result = world.reconcile(config, "shop");
 
@@ -145,7 +145,7 @@ class KustomizeIT {
                 .write("fine/kustomization.yaml", "resources: [cm.yaml]\n")
                 .write("fine/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {k: v}\n")
                 .commit("one broken");
-            DriftwardenConfig config = world.config(sources(repo) + binding("shop", "broken") + binding("other", "fine"));
+            DriftwardenConfig config = world.config(World.sources(repo) + World.binding("shop", "broken") + World.binding("other", "fine"));
 
             BindingResult broken = world.reconcile(config, "shop");
             BindingResult fine = world.reconcile(config, "other");
@@ -154,20 +154,5 @@ class KustomizeIT {
             assertThat(fine.error()).isNull();
             assertThat(client.configMaps().inNamespace("other").withName("fine").get()).isNotNull();
         }
-    }
-
-    private static String sources(GitRepo repo) {
-        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
-    }
-
-    private static String binding(String name, String path) {
-        return """
-                  - name: %s
-                    source: repo
-                    path: %s
-                    cluster: sandbox
-                    namespace: %s
-                    mode: enforce
-                """.formatted(name, path, name);
     }
 }

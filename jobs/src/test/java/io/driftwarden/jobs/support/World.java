@@ -61,6 +61,23 @@ public final class World implements AutoCloseable {
         return ConfigLoader.parse(text, dir.resolve("driftwarden.yaml"));
     }
 
+    /** The config's {@code sources:} with one repository named {@code repo}, and the {@code bindings:} key after it. */
+    public static String sources(GitRepo repo) {
+        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
+    }
+
+    /** An enforcing binding of {@code path} in source {@code repo} into namespace {@code name} of the sandbox. */
+    public static String binding(String name, String path) {
+        return """
+                  - name: %s
+                    source: repo
+                    path: %s
+                    cluster: sandbox
+                    namespace: %s
+                    mode: enforce
+                """.formatted(name, path, name);
+    }
+
     /** Reconciles one binding with the plain-Java pipeline, as one run. */
     public BindingResult reconcile(DriftwardenConfig config, String binding) {
         try (Clusters clusters = new Clusters()) {

@@ -57,7 +57,7 @@ class TenancyIT {
                         + "rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]\n")
                 .write("a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n")
                 .commit("a team reaches too far");
-            DriftwardenConfig config = world.config(sources(repo) + binding("team-a", "a", ""));
+            DriftwardenConfig config = world.config(World.sources(repo) + binding("team-a", "a", ""));
 
             BindingResult result = world.reconcile(config, "team-a");
 
@@ -82,10 +82,10 @@ class TenancyIT {
             repo.write("a/shared.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: common, namespace: shared}\ndata: {k: v}\n")
                 .write("a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n")
                 .commit("allowed elsewhere");
-            DriftwardenConfig audit = world.config(sources(repo) + binding("team-a", "a", "").replace("mode: enforce", "mode: audit"));
+            DriftwardenConfig audit = world.config(World.sources(repo) + binding("team-a", "a", "").replace("mode: enforce", "mode: audit"));
             assertThat(world.reconcile(audit, "team-a").changes()).extracting(Change::action).containsOnly(Action.SKIPPED);
 
-            DriftwardenConfig config = world.config(sources(repo) + binding("team-a", "a",
+            DriftwardenConfig config = world.config(World.sources(repo) + binding("team-a", "a",
                     "    allowNamespaces: [team-a, shared]\n    allowClusterKinds: [Namespace]\n"));
             BindingResult result = world.reconcile(config, "team-a");
 
@@ -101,7 +101,7 @@ class TenancyIT {
             repo.write("a/common.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: common, namespace: shared}\ndata: {owner: a}\n")
                 .write("b/common.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: common, namespace: shared}\ndata: {owner: b}\n")
                 .commit("two bindings, one object");
-            DriftwardenConfig config = world.config(sources(repo) + binding("team-a", "a", "    allowNamespaces: [team-a, shared]\n")
+            DriftwardenConfig config = world.config(World.sources(repo) + binding("team-a", "a", "    allowNamespaces: [team-a, shared]\n")
                     + binding("team-b", "b", "    allowNamespaces: [team-b, shared]\n"));
             world.reconcile(config, "team-a");
 
@@ -117,18 +117,7 @@ class TenancyIT {
         }
     }
 
-    private static String sources(GitRepo repo) {
-        return "sources:\n  - name: repo\n    url: " + repo.url() + "\nbindings:\n";
-    }
-
     private static String binding(String name, String path, String extra) {
-        return """
-                  - name: %s
-                    source: repo
-                    path: %s
-                    cluster: sandbox
-                    namespace: %s
-                    mode: enforce
-                """.formatted(name, path, name) + extra;
+        return World.binding(name, path) + extra;
     }
 }

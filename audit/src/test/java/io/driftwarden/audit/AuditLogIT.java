@@ -29,6 +29,45 @@ class AuditLogIT {
     }
 
     @Test
+    void replacingAnInventoryWritesOnlyWhatChangedSoASteadyRunWritesNothing() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("audit");
+        Inventory.Entry a = new Inventory.Entry("v1", "ConfigMap", "shop", "a");
+        Inventory.Entry b = new Inventory.Entry("v1", "ConfigMap", "shop", "b");
+        Inventory.Entry c = new Inventory.Entry("v1", "Namespace", "", "shop");
+        Inventory.Commit first = new Inventory.Commit("file:///repo", "1111");
+        try (AuditLog log = AuditLog.open(new AuditSettings(url, "sa", null), Clock.systemUTC())) {
+            log.inventory().replace("shop", List.of(a, b), first);
+            List<String> rows = rowIds(url);
+
+            // when the same objects and commit are saved again
+            log.inventory().replace("shop", List.of(b, a), first);
+
+            // then no row was deleted and inserted again (H2 gives a new row id to each insert)
+            assertThat(rowIds(url)).isEqualTo(rows);
+
+            // when one object leaves, one comes and the commit moves on
+            log.inventory().replace("shop", List.of(b, c), new Inventory.Commit("file:///repo", "2222"));
+
+            // then only those changed; the untouched row kept its id
+            assertThat(log.inventory().of("shop")).containsExactly(b, c);
+            assertThat(log.inventory().lastCommit("shop")).isEqualTo(new Inventory.Commit("file:///repo", "2222"));
+            assertThat(rowIds(url)).contains(rows.get(1)).doesNotContain(rows.get(0));
+        }
+    }
+
+    /** Row ids of the inventory, ordered by name (a, b, ...). */
+    private static List<String> rowIds(String url) throws Exception {
+        try (Connection other = DriverManager.getConnection(url, "sa", "");
+             ResultSet rows = other.createStatement().executeQuery("SELECT _ROWID_ || ':' || name FROM inventory ORDER BY name")) {
+            List<String> ids = new java.util.ArrayList<>();
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+            return ids;
+        }
+    }
+
+    @Test
     void commitsEachRowBeforeAppendReturns() throws Exception {
         String url = "jdbc:h2:file:" + tmp.resolve("audit");
         try (AuditLog log = AuditLog.open(new AuditSettings(url, "sa", null), Clock.systemUTC())) {

@@ -1,6 +1,7 @@
 package io.driftwarden.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.AuditSettings;
 import java.nio.file.Path;
@@ -26,6 +27,36 @@ class AuditLogIT {
         assertThat(AuditLog.withoutCloseOnExit("jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE"))
                 .isEqualTo("jdbc:h2:file:./.driftwarden/audit;AUTO_SERVER=TRUE");
         assertThat(AuditLog.withoutCloseOnExit("jdbc:postgresql://db/audit")).isEqualTo("jdbc:postgresql://db/audit");
+    }
+
+    @Test
+    void flywayStartsOnlyWhenTheSchemaIsNotExactlyThisBuildsVersion() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("audit");
+        org.h2.jdbcx.JdbcDataSource store = new org.h2.jdbcx.JdbcDataSource();
+        store.setURL(url);
+        store.setUser("sa");
+        assertThat(AuditLog.atSchemaVersion(store)).as("a new store").isFalse();
+
+        AuditLog.on(store, Clock.systemUTC());
+        assertThat(AuditLog.atSchemaVersion(store)).as("after Flyway migrated it").isTrue();
+
+        try (Connection db = store.getConnection()) {
+            db.createStatement().execute("UPDATE \"flyway_schema_history\" SET \"success\" = FALSE WHERE \"version\" = '"
+                    + AuditLog.SCHEMA_VERSION + "'");
+        }
+        assertThat(AuditLog.atSchemaVersion(store)).as("a failed migration in the history").isFalse();
+        assertThatThrownBy(() -> AuditLog.on(store, Clock.systemUTC())).as("so Flyway runs, and refuses it")
+                .hasMessageContaining("failed migration");
+    }
+
+    @Test
+    void theSchemaVersionIsTheNewestMigration() throws Exception {
+        int newest;
+        try (var files = java.nio.file.Files.walk(Path.of("src/main/resources/db"))) {
+            newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+        }
+        assertThat(AuditLog.SCHEMA_VERSION).isEqualTo(newest);
     }
 
     @Test

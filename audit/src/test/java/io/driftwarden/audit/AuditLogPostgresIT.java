@@ -31,7 +31,9 @@ class AuditLogPostgresIT {
     @Test
     void migratesAppendsChainsAndFiltersOnPostgres() throws Exception {
         AuditLogIT.MutableClock clock = new AuditLogIT.MutableClock(Instant.parse("2026-11-28T02:00:00.123Z"));
+        assertThat(AuditLog.atSchemaVersion(postgres.getPostgresDatabase())).as("before Flyway").isFalse();
         try (AuditLog log = AuditLog.on(postgres.getPostgresDatabase(), clock)) {
+            assertThat(AuditLog.atSchemaVersion(postgres.getPostgresDatabase())).as("after: the next open skips Flyway").isTrue();
             log.append(entry("shop", "Deployment", "api", EventType.INTENT));
             clock.now = Instant.parse("2026-11-28T02:00:01Z");
             log.append(entry("shop", "Deployment", "api", EventType.CORRECTED));

@@ -39,6 +39,7 @@ public final class Benchmark {
         List<Integer> sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(50, 250);
         jvmOptions = args.length > 2 && !args[2].isBlank() ? List.of(args[2].trim().split("\\s+")) : List.of();
         quick = args.length > 3 && args[3].equals("quick");
+        serve = args.length > 3 && args[3].equals("serve");
         System.out.printf("driftwarden benchmark: %d cores, Java %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), jar, String.join(" ", jvmOptions));
         header();
@@ -51,6 +52,8 @@ public final class Benchmark {
     private static List<String> jvmOptions = List.of();
     /** Only cold and no drift, for trying JVM options. */
     private static boolean quick;
+    /** Only cold, then the sandbox stays up until Enter, for profiling runs by hand. */
+    private static boolean serve;
 
     private final Path jar;
     private final int namespaces;
@@ -74,6 +77,11 @@ public final class Benchmark {
             }
             String w = objects + " obj";
             row(w + " cold", List.of(driftwarden(sandbox)));
+            if (serve) {
+                System.out.printf("serving: driftwarden run --config %s (Enter stops)%n", dir.resolve("driftwarden.yaml"));
+                System.in.read();
+                return;
+            }
             row(w + " no drift", measured(sandbox, client, 0));
             if (!full) {
                 return;

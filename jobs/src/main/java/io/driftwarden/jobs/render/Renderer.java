@@ -37,6 +37,7 @@ public final class Renderer {
 
     private final KustomizeBuild kustomize;
     private final InputLimits limits;
+    private final ParsedCache parsedFiles;
     private final HelmTemplate helm = new HelmTemplate();
 
     /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
@@ -46,7 +47,16 @@ public final class Renderer {
 
     /** A renderer whose kustomize is {@code kustomizeCommand} and whose YAML parsing keeps to {@code limits}. */
     public Renderer(List<String> kustomizeCommand, InputLimits limits) {
+        this(kustomizeCommand, ParsedCache.none(limits), limits);
+    }
+
+    /**
+     * A renderer that reads plain manifest files through {@code parsedFiles}. The output of kustomize and Helm is
+     * always parsed: it depends on more than the tree (remote bases, chart dependencies, the tools' versions).
+     */
+    public Renderer(List<String> kustomizeCommand, ParsedCache parsedFiles, InputLimits limits) {
         this.limits = limits;
+        this.parsedFiles = parsedFiles;
         this.kustomize = new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT);
     }
 
@@ -98,7 +108,7 @@ public final class Renderer {
                 continue;
             }
             try {
-                YamlDocuments.parseAll(file.getValue(), file.getKey(), limits).forEach(d -> parsed.add(new Parsed(d, d.origin())));
+                parsedFiles.parse(file.getValue(), file.getKey()).forEach(d -> parsed.add(new Parsed(d, d.origin())));
             } catch (YamlException e) {
                 problems.add(e.getMessage());
             }

@@ -4,6 +4,7 @@ import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.render.ManifestSource;
+import io.driftwarden.jobs.render.ParsedCache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -40,13 +44,14 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
  * Reads manifests from Git through bare mirrors under a cache directory. One instance serves one run: each
- * (URL, ref) is fetched and resolved once, however many bindings read it.
+ * (URL, ref) is fetched and resolved once, however many bindings read it (a fetch that fails fails them all).
  */
 public final class SourceReader {
 
     private final Path cacheDir;
     private final InputLimits limits;
-    private final Map<String, SourceRevision> resolved = new ConcurrentHashMap<>();
+    private final ParsedCache parsedCache;
+    private final Map<String, CompletableFuture<SourceRevision>> resolved = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public SourceReader(Path cacheDir) {
@@ -57,11 +62,47 @@ public final class SourceReader {
     public SourceReader(Path cacheDir, InputLimits limits) {
         this.cacheDir = cacheDir;
         this.limits = limits;
+        this.parsedCache = ParsedCache.in(cacheDir.resolve("parsed"), limits);
+    }
+
+    /** Parsed manifest files by blob id, kept beside the mirrors (folder {@code parsed}). */
+    public ParsedCache parsedCache() {
+        return parsedCache;
+    }
+
+    /**
+     * Starts fetching {@code sources} on threads of their own, so that their commits are resolved by the time the
+     * run's first bindings ask; the run calls this while its job starts.
+     */
+    public SourceReader prefetch(Collection<SourceSpec> sources) {
+        for (SourceSpec source : sources) {
+            resolved.computeIfAbsent(source.url() + "\n" + source.ref(), key -> CompletableFuture.supplyAsync(() -> fetchAndResolve(source),
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "fetch-" + source.name());
+                        thread.setDaemon(true);
+                        thread.start();
+                    }));
+        }
+        return this;
     }
 
     /** Fetches the source's mirror (once per run) and resolves its ref to a commit. */
     public SourceRevision resolve(SourceSpec source) {
-        return resolved.computeIfAbsent(source.url() + "\n" + source.ref(), k -> fetchAndResolve(source));
+        CompletableFuture<SourceRevision> mine = new CompletableFuture<>();
+        CompletableFuture<SourceRevision> revision = resolved.putIfAbsent(source.url() + "\n" + source.ref(), mine);
+        if (revision == null) {
+            try {
+                mine.complete(fetchAndResolve(source));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+            revision = mine;
+        }
+        try {
+            return revision.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**

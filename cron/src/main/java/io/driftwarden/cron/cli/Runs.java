@@ -12,6 +12,8 @@ import io.driftwarden.cron.DriftwardenApplication;
 import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.RunContext;
+import io.driftwarden.jobs.live.Clusters;
+import io.driftwarden.jobs.source.SourceReader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,8 +61,14 @@ public final class Runs {
                 .toList();
         String runId = RUN_ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
         RunContext context = new RunContext(runId, request.trigger());
-        List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
-                runner -> runner.run(config, bindings, context, audit, gitCache));
+        // Git fetches and cluster clients get going on other threads while the job's context starts
+        SourceReader sources = new SourceReader(gitCache, config.limits())
+                .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());
+        List<BindingResult> results;
+        try (Clusters clusters = new Clusters().prepare(bindings.stream().map(b -> config.cluster(b.cluster())).distinct().toList())) {
+            results = DriftwardenApplication.withJobRunner(audit.dataSource(),
+                    runner -> runner.run(config, bindings, context, audit, sources, clusters));
+        }
         closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
         return record(runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
     }

@@ -41,27 +41,36 @@ public final class ReconcileJobRunner {
     public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
                                    AuditLog auditLog, Path gitCache) {
         try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache, config.limits()), clusters, auditLog);
-            RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
-            try {
-                JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
-                        .addString(ReconcileJobConfiguration.RUN_ID, context.runId())
-                        .addString(ReconcileJobConfiguration.TRIGGER, context.trigger(), false)
-                        .addString(ReconcileJobConfiguration.MODE, modeOf(bindings), false)
-                        .addString(ReconcileJobConfiguration.BINDINGS,
-                                String.join(",", bindings.stream().map(BindingSpec::name).toList()), false)
-                        .toJobParameters());
-                List<BindingResult> results = new ArrayList<>(run.results());
-                if (execution.getStatus() != BatchStatus.COMPLETED && results.size() < bindings.size()) {
-                    throw new IllegalStateException("reconcile job ended " + execution.getStatus() + ": "
-                            + execution.getAllFailureExceptions());
-                }
-                return results;
-            } finally {
-                runs.remove(context.runId());
+            return run(config, bindings, context, auditLog, new SourceReader(gitCache, config.limits()), clusters);
+        }
+    }
+
+    /**
+     * Reconciles {@code bindings} through {@code sources} and {@code clusters}, which the caller may have started
+     * preparing ({@link SourceReader#prefetch}, {@link Clusters#prepare}) and closes.
+     */
+    public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
+                                   AuditLog auditLog, SourceReader sources, Clusters clusters) {
+        Reconciler reconciler = new Reconciler(config, sources, clusters, auditLog);
+        RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
+        try {
+            JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
+                    .addString(ReconcileJobConfiguration.RUN_ID, context.runId())
+                    .addString(ReconcileJobConfiguration.TRIGGER, context.trigger(), false)
+                    .addString(ReconcileJobConfiguration.MODE, modeOf(bindings), false)
+                    .addString(ReconcileJobConfiguration.BINDINGS,
+                            String.join(",", bindings.stream().map(BindingSpec::name).toList()), false)
+                    .toJobParameters());
+            List<BindingResult> results = new ArrayList<>(run.results());
+            if (execution.getStatus() != BatchStatus.COMPLETED && results.size() < bindings.size()) {
+                throw new IllegalStateException("reconcile job ended " + execution.getStatus() + ": "
+                        + execution.getAllFailureExceptions());
             }
+            return results;
         } catch (JobExecutionException e) {
             throw new IllegalStateException("cannot start the reconcile job: " + e.getMessage(), e);
+        } finally {
+            runs.remove(context.runId());
         }
     }
 

@@ -12,7 +12,10 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,15 +27,47 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Clusters implements AutoCloseable {
 
-    private final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Cluster>> clusters = new ConcurrentHashMap<>();
 
-    /** A cluster's client and its request policy, created on first use. */
+    /**
+     * Starts building the clients of {@code specs} on threads of their own (no request is sent), so that a run's
+     * first binding finds its client ready instead of waiting while the HTTP stack loads; the run calls this while its
+     * job starts.
+     */
+    public Clusters prepare(Collection<ClusterSpec> specs) {
+        for (ClusterSpec spec : specs) {
+            clusters.computeIfAbsent(spec.name(), name -> CompletableFuture.supplyAsync(() -> create(spec), runnable -> {
+                Thread thread = new Thread(runnable, "connect-" + name);
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        return this;
+    }
+
+    /** A cluster's client and its request policy, created on first use (or by {@link #prepare}). */
     public Cluster connect(ClusterSpec spec) {
-        return clusters.computeIfAbsent(spec.name(), name -> {
-            Requests requests = new Requests(spec.name());
-            return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
-                    spec.listByLabel());
-        });
+        CompletableFuture<Cluster> mine = new CompletableFuture<>();
+        CompletableFuture<Cluster> cluster = clusters.putIfAbsent(spec.name(), mine);
+        if (cluster == null) {
+            try {
+                mine.complete(create(spec));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e); // every binding on it fails the same way (say, a kubeconfig not readable)
+            }
+            cluster = mine;
+        }
+        try {
+            return cluster.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private static Cluster create(ClusterSpec spec) {
+        Requests requests = new Requests(spec.name());
+        return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                spec.listByLabel());
     }
 
     /**
@@ -59,7 +94,13 @@ public final class Clusters implements AutoCloseable {
 
     @Override
     public void close() {
-        clusters.values().forEach(cluster -> cluster.client().close());
+        for (CompletableFuture<Cluster> cluster : clusters.values()) {
+            try {
+                cluster.join().client().close();
+            } catch (CompletionException e) {
+                // never built: nothing to close
+            }
+        }
         clusters.clear();
     }
 

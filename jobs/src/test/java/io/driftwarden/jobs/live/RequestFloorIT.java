@@ -38,9 +38,12 @@ class RequestFloorIT {
             world.sandbox.clearRequests();
 
             int rowsBefore = world.audit.records(io.driftwarden.audit.ReportFilter.all()).size();
-            List<BindingResult> steady = run(world, config);
+            Run steadyRun = run(world, config);
+            List<BindingResult> steady = steadyRun.results();
 
             assertThat(steady).allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(steadyRun.sources().parsedCache().parsedFiles()).as("an unchanged commit parses no file").isZero();
+            assertThat(steadyRun.sources().parsedCache().reusedFiles()).as("its six files come from the parsed cache").isEqualTo(6);
             assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("a steady run writes no audit row").hasSize(rowsBefore);
             assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7));
             assertThat(world.lists()).filteredOn(r -> r.path().startsWith("/api/v1/namespaces?") || r.path().equals("/api/v1/namespaces"))
@@ -63,13 +66,13 @@ class RequestFloorIT {
         try (World world = new World(tmp); GitRepo repo = world.repo("repo")) {
             String bindings = threeTeams(repo);
             DriftwardenConfig config = world.config(world.dir.resolve("kubeconfig"), "    listByLabel: true\n", bindings);
-            assertThat(run(world, config)).allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(run(world, config).results()).allSatisfy(r -> assertThat(r.error()).isNull());
             // made by hand, no label: a labelled list cannot see it
             world.sandbox.client().configMaps().inNamespace("team-a").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                     .withNewMetadata().withName("by-hand").endMetadata().build()).create();
             world.sandbox.clearRequests();
 
-            List<BindingResult> steady = run(world, config);
+            List<BindingResult> steady = run(world, config).results();
 
             assertThat(steady).allSatisfy(r -> {
                 assertThat(r.error()).isNull();
@@ -121,11 +124,17 @@ class RequestFloorIT {
         return bindings.toString();
     }
 
-    private static List<BindingResult> run(World world, DriftwardenConfig config) {
-        try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(world.dir.resolve("git-cache")), clusters, world.audit);
+    /** A run's results, and the reader it read Git with. */
+    private record Run(List<BindingResult> results, SourceReader sources) {
+    }
+
+    /** A run as {@code driftwarden run} makes it: clients and fetches prepared before the first binding (no request). */
+    private static Run run(World world, DriftwardenConfig config) {
+        SourceReader sources = new SourceReader(world.dir.resolve("git-cache")).prefetch(config.sources());
+        try (Clusters clusters = new Clusters().prepare(config.clusters())) {
+            Reconciler reconciler = new Reconciler(config, sources, clusters, world.audit);
             RunContext run = new RunContext("run-" + System.nanoTime(), "manual");
-            return config.bindings().stream().map(b -> reconciler.reconcile(b, run)).toList();
+            return new Run(config.bindings().stream().map(b -> reconciler.reconcile(b, run)).toList(), sources);
         }
     }
 

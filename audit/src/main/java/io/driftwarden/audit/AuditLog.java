@@ -101,7 +101,20 @@ public final class AuditLog implements AutoCloseable {
      * which migrates or says what is wrong.
      */
     static boolean atSchemaVersion(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection()) {
+            try (ResultSet history = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+                if (!history.next()) {
+                    return false; // a new store (asked first, so that PostgreSQL does not log an error for it)
+                }
+            }
+            return historyAt(connection, SCHEMA_VERSION);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static boolean historyAt(Connection connection, int version) {
+        try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\"")) {
             Set<String> applied = new HashSet<>();
             while (rows.next()) {
@@ -113,10 +126,9 @@ public final class AuditLog implements AutoCloseable {
                     return false;
                 }
             }
-            return applied.equals(IntStream.rangeClosed(1, SCHEMA_VERSION).mapToObj(String::valueOf)
-                    .collect(Collectors.toSet()));
+            return applied.equals(IntStream.rangeClosed(1, version).mapToObj(String::valueOf).collect(Collectors.toSet()));
         } catch (SQLException e) {
-            return false; // no history table yet: a new store
+            return false; // a history Flyway would not recognise either: let it say what is wrong
         }
     }
 

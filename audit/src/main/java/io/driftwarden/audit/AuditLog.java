@@ -34,7 +34,7 @@ public final class AuditLog implements AutoCloseable {
     static final int MAX_TEXT = 1_000_000;
 
     /** The version of the newest migration ({@code db/migration}, {@code db/vendor/*}); a test keeps it true. */
-    static final int SCHEMA_VERSION = 8;
+    static final int SCHEMA_VERSION = 9;
 
     private static final String COLUMNS = "run_id, event_time, run_trigger, binding_name, source_url, commit_sha, cluster,"
             + " namespace, api_group, api_version, kind, name, event, drift_type, action, changed_paths, masked_diff,"
@@ -206,28 +206,90 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * The binding's {@code INTENT} rows that have no outcome and whose run wrote nothing since {@code quietSince}: the
-     * corrections a run stopped (killed, crashed) before it could record how they ended.
+     * What a binding's earlier runs left open: its {@code INTENT} rows without an outcome ({@code CORRECTED} or
+     * {@code FAILED} of the same run and object after it) in runs that wrote nothing since {@code quietSince} (a run
+     * still writing is not stopped), and how far the binding's rows are then checked. Only rows after the binding's
+     * watermark ({@link #intentsCheckedUpTo}) are read, so the cost follows what was written since, not the whole trail.
      */
-    public List<AuditRecord> unfinishedIntents(String binding, Instant quietSince) {
-        String sql = "SELECT seq, " + COLUMNS + " FROM audit_event i WHERE i.binding_name = ? AND i.event = 'INTENT'"
+    public Unfinished unfinishedIntents(String binding, Instant quietSince) {
+        String sql = "SELECT seq, " + COLUMNS + ", CASE WHEN EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id"
+                + " AND l.event_time >= ?) THEN 0 ELSE 1 END AS quiet"
+                + " FROM audit_event i WHERE i.binding_name = ? AND i.event = 'INTENT' AND i.seq > ? AND i.seq <= ?"
                 + " AND NOT EXISTS (SELECT 1 FROM audit_event o WHERE o.run_id = i.run_id AND o.binding_name = i.binding_name"
                 + " AND o.event IN ('CORRECTED', 'FAILED') AND o.seq > i.seq AND o.kind = i.kind AND o.name = i.name"
                 + " AND COALESCE(o.namespace, '') = COALESCE(i.namespace, '') AND o.action = i.action)"
-                + " AND NOT EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id AND l.event_time >= ?)"
                 + " ORDER BY seq";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, binding);
-            query.setObject(2, utc(quietSince));
-            List<AuditRecord> records = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    records.add(read(rows));
+        try (Connection connection = dataSource.getConnection()) {
+            long head = headSeq(connection);   // rows up to the head are committed: appends hold the head's lock to commit
+            long checked = watermark(connection, binding);
+            List<AuditRecord> quiet = new ArrayList<>();
+            long checkedUpTo = head;
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setObject(1, utc(quietSince));
+                query.setString(2, binding);
+                query.setLong(3, checked);
+                query.setLong(4, head);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        AuditRecord intent = read(rows);
+                        if (rows.getInt("quiet") == 1) {
+                            quiet.add(intent);
+                        } else {
+                            checkedUpTo = Math.min(checkedUpTo, intent.seq() - 1); // a running run's: look again next time
+                        }
+                    }
                 }
             }
-            return records;
+            return new Unfinished(quiet, Math.max(checked, checkedUpTo));
         } catch (SQLException e) {
             throw new AuditException("cannot read unfinished intents of " + binding + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A binding's open intents to resolve now, and the watermark to store once their outcomes are recorded. */
+    public record Unfinished(List<AuditRecord> intents, long checkedUpTo) {
+    }
+
+    /**
+     * Records that {@code binding}'s rows up to {@code seq} have no open intent left (call it after the outcomes of
+     * {@link Unfinished#intents()} are committed); nothing is written when it did not move.
+     */
+    public void intentsCheckedUpTo(String binding, long seq) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (watermark(connection, binding) == seq) {
+                return;
+            }
+            connection.setAutoCommit(false);
+            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM intent_watermark WHERE binding_name = ?");
+                 PreparedStatement remember = connection.prepareStatement("INSERT INTO intent_watermark (binding_name, seq) VALUES (?, ?)")) {
+                forget.setString(1, binding);
+                forget.executeUpdate();
+                remember.setString(1, binding);
+                remember.setLong(2, seq);
+                remember.executeUpdate();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new AuditException("cannot record how far the intents of " + binding + " are checked: " + e.getMessage(), e);
+        }
+    }
+
+    private static long watermark(Connection connection, String binding) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT seq FROM intent_watermark WHERE binding_name = ?")) {
+            query.setString(1, binding);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static long headSeq(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT last_seq FROM audit_chain_head WHERE id = 1");
+             ResultSet rows = query.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
         }
     }
 

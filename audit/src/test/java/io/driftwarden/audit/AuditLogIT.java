@@ -60,6 +60,38 @@ class AuditLogIT {
     }
 
     @Test
+    void openIntentsAreReadAfterTheBindingsWatermarkWhichNeverPassesAnIntentOfARunStillWriting() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T02:00:00Z"));
+        try (AuditLog log = AuditLog.open(new AuditSettings("jdbc:h2:file:" + tmp.resolve("audit"), "sa", null), clock)) {
+            AuditRecord done = log.append(entry("shop", "Deployment", "done", EventType.INTENT));
+            log.append(entry("shop", "Deployment", "done", EventType.CORRECTED));
+            AuditRecord open = log.append(entry("shop", "Deployment", "api", EventType.INTENT)); // run-1 stops here
+            Instant lastWrite = clock.now;
+
+            // while run-1 may still be writing, its intent is not resolved, and the watermark stays below it
+            AuditLog.Unfinished early = log.unfinishedIntents("shop", lastWrite.minusSeconds(60));
+            assertThat(early.intents()).isEmpty();
+            assertThat(early.checkedUpTo()).isEqualTo(open.seq() - 1).isGreaterThanOrEqualTo(done.seq());
+            log.intentsCheckedUpTo("shop", early.checkedUpTo());
+
+            // once run-1 is quiet, the intent is found, above the watermark
+            AuditLog.Unfinished later = log.unfinishedIntents("shop", lastWrite.plusSeconds(60));
+            assertThat(later.intents()).extracting(AuditRecord::seq).containsExactly(open.seq());
+            assertThat(later.checkedUpTo()).isEqualTo(log.head().seq());
+
+            // its outcome recorded (as Recovery does) and the watermark moved past it: nothing below is read again
+            AuditRecord outcome = log.append(entry("shop", "Deployment", "api", EventType.FAILED));
+            log.intentsCheckedUpTo("shop", later.checkedUpTo());
+            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("audit"), "sa", "")) {
+                db.createStatement().execute("DELETE FROM audit_event WHERE seq = " + outcome.seq()); // reopen it behind the watermark
+            }
+            assertThat(log.unfinishedIntents("shop", lastWrite.plusSeconds(60)).intents()).as("rows behind the watermark are not read")
+                    .isEmpty();
+            assertThat(log.unfinishedIntents("billing", lastWrite.plusSeconds(60)).intents()).as("another binding's").isEmpty();
+        }
+    }
+
+    @Test
     void replacingAnInventoryWritesOnlyWhatChangedSoASteadyRunWritesNothing() throws Exception {
         String url = "jdbc:h2:file:" + tmp.resolve("audit");
         Inventory.Entry a = new Inventory.Entry("v1", "ConfigMap", "shop", "a");

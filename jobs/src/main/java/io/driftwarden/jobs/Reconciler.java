@@ -88,11 +88,12 @@ public final class Reconciler {
             Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());
             drifts.addAll(extras);
-            Recovery.resolve(auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET)),
-                    drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
+            AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
+            Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             Map<ResourceKey, String> refused = Tenancy.refusals(binding, config, desired, live);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused);
             audit.flush();
+            auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
                 auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes),
                         new Inventory.Commit(revision.url(), revision.commit()));

@@ -39,7 +39,7 @@ class DeployManifestTest {
         assertThat(pod.at("/containers/0/args").toString())
                 .isEqualTo("[\"run\",\"--config\",\"/config/driftwarden.yaml\",\"--trigger\",\"cronjob\"]");
         assertLockedDown(pod);
-        assertThat(pod.at("/containers/0/env/0/value").asString()).contains("-XX:TieredStopAtLevel=1");
+        assertThat(pod.at("/containers/0/env/0/value").asString()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
         assertConfigValidates(objects, pod);
         assertLeastPrivilege(objects);
     }

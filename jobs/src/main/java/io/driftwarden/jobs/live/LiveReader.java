@@ -10,42 +10,53 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads what a cluster holds for a set of list groups: one LIST request per group; a cluster-scoped kind (the
- * Namespaces every binding reads) once per cluster per run, shared by the bindings, until one of them writes it.
+ * Reads what a cluster holds for a set of list groups: one LIST request per group, the groups' at once; a
+ * cluster-scoped kind (the Namespaces every binding reads) once per cluster per run, shared by the bindings, until
+ * one of them writes it.
  */
 public final class LiveReader {
 
     /** The namespace of a list group that stands for a labelled LIST across all namespaces ({@code listByLabel}). */
     public static final String ALL_NAMESPACES = "*";
 
+    /** Threads that send LISTs; idle ones end after a minute. How many are in flight is the cluster's policy's business. */
+    private static final ExecutorService LISTS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "list");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** Objects per LIST page: kubectl's default chunk size. */
     public static final long PAGE = 500;
 
-    /** Every object of every group, by key. A kind the server does not serve (404) reads as empty. */
+    /**
+     * Every object of every group, by key. A kind the server does not serve (404) reads as empty. The groups' LISTs
+     * are sent at once, each under the cluster's {@link Requests} policy (so at most its requests in flight, shared
+     * with the other bindings), instead of one after another: a binding of many kinds waits about one round trip.
+     */
     public Map<ResourceKey, JsonNode> read(Clusters.Cluster cluster, Set<ListGroup> groups) {
-        Map<ResourceKey, JsonNode> live = new HashMap<>();
+        Map<ListGroup, CompletableFuture<GenericKubernetesResourceList>> lists = new LinkedHashMap<>();
         for (ListGroup group : groups) {
+            lists.put(group, CompletableFuture.supplyAsync(() -> list(cluster, group), LISTS));
+        }
+        Map<ResourceKey, JsonNode> live = new HashMap<>();
+        for (Map.Entry<ListGroup, CompletableFuture<GenericKubernetesResourceList>> entry : lists.entrySet()) {
+            ListGroup group = entry.getKey();
             GenericKubernetesResourceList list;
             try {
-                if (group.namespace().isEmpty()) {
-                    list = cluster.clusterWide(group, () -> listAll(cluster, group));
-                } else if (cluster.listByLabel()) {
-                    ListGroup everywhere = new ListGroup(group.apiVersion(), group.kind(), ALL_NAMESPACES);
-                    GenericKubernetesResourceList labelled = cluster.clusterWide(everywhere, () -> listAll(cluster, everywhere));
-                    list = new GenericKubernetesResourceList();
-                    labelled.getItems().stream().filter(item -> group.namespace().equals(item.getMetadata().getNamespace()))
-                            .forEach(list.getItems()::add);
-                } else {
-                    list = listAll(cluster, group);
-                }
-            } catch (KubernetesClientException e) {
-                throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
-                        + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);
+                list = entry.getValue().join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
             for (GenericKubernetesResource item : list.getItems()) {
                 String namespace = group.namespace().isEmpty() ? "" : item.getMetadata().getNamespace();
@@ -54,6 +65,27 @@ public final class LiveReader {
             }
         }
         return live;
+    }
+
+    /** One group's objects: its own LIST, or its part of a LIST shared across bindings. */
+    private static GenericKubernetesResourceList list(Clusters.Cluster cluster, ListGroup group) {
+        try {
+            if (group.namespace().isEmpty()) {
+                return cluster.clusterWide(group, () -> listAll(cluster, group));
+            }
+            if (cluster.listByLabel()) {
+                ListGroup everywhere = new ListGroup(group.apiVersion(), group.kind(), ALL_NAMESPACES);
+                GenericKubernetesResourceList labelled = cluster.clusterWide(everywhere, () -> listAll(cluster, everywhere));
+                GenericKubernetesResourceList list = new GenericKubernetesResourceList();
+                labelled.getItems().stream().filter(item -> group.namespace().equals(item.getMetadata().getNamespace()))
+                        .forEach(list.getItems()::add);
+                return list;
+            }
+            return listAll(cluster, group);
+        } catch (KubernetesClientException e) {
+            throw new KubernetesClientException("cannot list " + group.kind() + " (" + group.apiVersion() + ")"
+                    + (group.namespace().isEmpty() ? "" : " in namespace " + group.namespace()) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -108,12 +108,12 @@ public final class Sandbox implements AutoCloseable {
         dispatcher.clearRequests();
     }
 
-    /** Runs {@code hook} before each write is processed (tests use it to check the audit intent row is durable). */
     /** Adds {@code latency} before each answer: a benchmark's stand-in for a round trip to a real API server. */
     public void latency(java.time.Duration latency) {
         dispatcher.latency(latency);
     }
 
+    /** Runs {@code hook} before each write is processed (tests use it to check the audit intent row is durable). */
     public void beforeWrite(Consumer<SandboxRequest> hook) {
         dispatcher.beforeWrite(hook);
     }

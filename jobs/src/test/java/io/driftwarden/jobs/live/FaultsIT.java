@@ -22,6 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -201,6 +204,37 @@ class FaultsIT {
     }
 
     /** The bindings reconciled as one run: one set of cluster clients, as the batch job shares them. */
+    @Test
+    void aBindingsListsAreInFlightTogetherNotOneAfterAnother() throws Exception {
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("a/cm.yaml", Manifests.configMap("settings", "k", "v")).write("a/svc.yaml", Manifests.service("web"))
+                    .commit("two kinds");
+            DriftwardenConfig config = world.config(kubeconfig, "", World.sources(repo) + World.binding("team-a", "a"));
+            // each LIST of team-a's namespace is held until the binding's other one has arrived too
+            CountDownLatch both = new CountDownLatch(2);
+            AtomicBoolean together = new AtomicBoolean(true);
+            proxy.rule(request -> {
+                if (request.method().equals("GET") && request.path().startsWith("/api/v1/namespaces/team-a/")) {
+                    both.countDown();
+                    try {
+                        together.compareAndSet(true, both.await(10, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new Pass();
+            });
+
+            List<BindingResult> results = run(config, "team-a");
+
+            assertThat(results.get(0).error()).isNull();
+            assertThat(together).as("the ConfigMap and Service LISTs were in flight at the same time").isTrue();
+            assertThat(proxy.received()).filteredOn(r -> r.method().equals("GET") && r.path().startsWith("/api/v1/namespaces/team-a/"))
+                    .extracting(Received::path).containsExactlyInAnyOrder(
+                            "/api/v1/namespaces/team-a/configmaps?limit=500", "/api/v1/namespaces/team-a/services?limit=500");
+        }
+    }
+
     private List<BindingResult> run(DriftwardenConfig config, String... bindings) {
         try (Clusters clusters = new Clusters()) {
             Reconciler reconciler = new Reconciler(config, new SourceReader(tmp.resolve("git-cache")), clusters, world.audit);

@@ -5,6 +5,7 @@ import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftType;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.live.Clusters;
+import io.driftwarden.jobs.live.Requests;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -249,28 +251,36 @@ public final class Applier {
      * leaves the local verdict standing.
      */
     public Confirmation confirm(List<Drift> drifts, Clusters.Cluster cluster, Map<ResourceKey, JsonNode> live) {
-        List<Drift> confirmed = new ArrayList<>(drifts.size());
+        List<CompletableFuture<Drift>> checks = new ArrayList<>(drifts.size());
         int requests = 0;
-        int cleared = 0;
         for (Drift drift : drifts) {
             JsonNode current = live.get(drift.key());
             if (!drift.onlyDiffersFromGit() || current == null) {
-                confirmed.add(drift);
-                continue;
+                checks.add(CompletableFuture.completedFuture(drift));
+            } else {
+                requests++;
+                checks.add(Requests.inParallel(() -> confirm(drift, current, cluster))); // a binding's dry-runs go out together
             }
-            requests++;
-            JsonNode predicted;
-            try {
-                predicted = Serialization.jsonMapper().valueToTree(cluster.call(() -> serverSideApply(drift, cluster, true)));
-            } catch (RuntimeException refused) {
-                confirmed.add(drift);
-                continue;
-            }
-            boolean same = drift.details().stream().allMatch(d -> Objects.equals(d.path().valueIn(predicted), d.path().valueIn(current)));
-            confirmed.add(same ? drift.inSync() : drift);
-            cleared += same ? 1 : 0;
+        }
+        List<Drift> confirmed = new ArrayList<>(drifts.size());
+        int cleared = 0;
+        for (int i = 0; i < drifts.size(); i++) {
+            confirmed.add(Requests.join(checks.get(i)));
+            cleared += confirmed.get(i) != drifts.get(i) ? 1 : 0;
         }
         return new Confirmation(confirmed, requests, cleared);
+    }
+
+    /** The drift, or its in-sync self when the server's dry-run of the apply predicts what the cluster already holds. */
+    private static Drift confirm(Drift drift, JsonNode current, Clusters.Cluster cluster) {
+        JsonNode predicted;
+        try {
+            predicted = Serialization.jsonMapper().valueToTree(cluster.call(() -> serverSideApply(drift, cluster, true)));
+        } catch (RuntimeException refused) {
+            return drift;
+        }
+        boolean same = drift.details().stream().allMatch(d -> Objects.equals(d.path().valueIn(predicted), d.path().valueIn(current)));
+        return same ? drift.inSync() : drift;
     }
 
     /** Drifts after the server's dry-run, how many dry-runs were asked, and how many drifts they cleared. */

@@ -14,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,13 +26,6 @@ public final class LiveReader {
     /** The namespace of a list group that stands for a labelled LIST across all namespaces ({@code listByLabel}). */
     public static final String ALL_NAMESPACES = "*";
 
-    /** Threads that send LISTs; idle ones end after a minute. How many are in flight is the cluster's policy's business. */
-    private static final ExecutorService LISTS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "list");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     /** Objects per LIST page: kubectl's default chunk size. */
     public static final long PAGE = 500;
 
@@ -47,18 +37,12 @@ public final class LiveReader {
     public Map<ResourceKey, JsonNode> read(Clusters.Cluster cluster, Set<ListGroup> groups) {
         Map<ListGroup, CompletableFuture<GenericKubernetesResourceList>> lists = new LinkedHashMap<>();
         for (ListGroup group : groups) {
-            lists.put(group, CompletableFuture.supplyAsync(() -> list(cluster, group), LISTS));
+            lists.put(group, Requests.inParallel(() -> list(cluster, group)));
         }
         Map<ResourceKey, JsonNode> live = new HashMap<>();
         for (Map.Entry<ListGroup, CompletableFuture<GenericKubernetesResourceList>> entry : lists.entrySet()) {
             ListGroup group = entry.getKey();
-            GenericKubernetesResourceList list;
-            try {
-                list = entry.getValue().join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-            for (GenericKubernetesResource item : list.getItems()) {
+            for (GenericKubernetesResource item : Requests.join(entry.getValue()).getItems()) {
                 String namespace = group.namespace().isEmpty() ? "" : item.getMetadata().getNamespace();
                 ResourceKey key = ResourceKey.of(group.apiVersion(), group.kind(), namespace, item.getMetadata().getName());
                 live.put(key, Serialization.jsonMapper().valueToTree(item));

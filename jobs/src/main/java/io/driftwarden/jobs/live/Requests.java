@@ -12,6 +12,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +68,31 @@ public final class Requests {
     /** Whether the cluster has been declared unreachable in this run, and why; null while it answers. */
     public String unreachable() {
         return unreachable;
+    }
+
+    /** Threads that wait on requests sent side by side; idle ones end after a minute. */
+    private static final ExecutorService SIDE_BY_SIDE = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "request");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Runs {@code work} (which sends its requests through {@link #call}) on a thread of its own, so that requests of
+     * one binding that do not depend on each other are in flight together; how many are is still {@link #call}'s
+     * business, per cluster.
+     */
+    public static <T> CompletableFuture<T> inParallel(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, SIDE_BY_SIDE);
+    }
+
+    /** The result of {@link #inParallel} work, or its failure as it was thrown. */
+    public static <T> T join(CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**

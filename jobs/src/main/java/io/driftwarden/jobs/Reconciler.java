@@ -56,7 +56,7 @@ public final class Reconciler {
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
         this.config = config;
         this.sources = sources;
-        this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache(), config.limits());
+        this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache());
         this.clusters = clusters;
         this.liveReader = new LiveReader();
         this.applier = new Applier();

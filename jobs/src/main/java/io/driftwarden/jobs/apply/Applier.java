@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.apply;
 
 import io.driftwarden.config.Mode;
+import io.driftwarden.jobs.concurrent.Futures;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftType;
 import io.driftwarden.jobs.diff.SecretMasker;
@@ -265,7 +266,7 @@ public final class Applier {
         List<Drift> confirmed = new ArrayList<>(drifts.size());
         int cleared = 0;
         for (int i = 0; i < drifts.size(); i++) {
-            confirmed.add(Requests.join(checks.get(i)));
+            confirmed.add(Futures.join(checks.get(i)));
             cleared += confirmed.get(i) != drifts.get(i) ? 1 : 0;
         }
         return new Confirmation(confirmed, requests, cleared);

@@ -35,19 +35,9 @@ public final class ReconcileJobRunner {
     }
 
     /**
-     * Reconciles {@code bindings} (already in the mode the run asks for) and returns their results, one per
-     * binding, in order. Git mirrors live under {@code gitCache}.
-     */
-    public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
-                                   AuditLog auditLog, Path gitCache) {
-        try (Clusters clusters = new Clusters()) {
-            return run(config, bindings, context, auditLog, new SourceReader(gitCache, config.limits()), clusters);
-        }
-    }
-
-    /**
-     * Reconciles {@code bindings} through {@code sources} and {@code clusters}, which the caller may have started
-     * preparing ({@link SourceReader#prefetch}, {@link Clusters#prepare}) and closes.
+     * Reconciles {@code bindings} (already in the mode the run asks for) through {@code sources} and {@code clusters},
+     * which the caller may have started preparing ({@link SourceReader#prefetch}, {@link Clusters#prepare}) and closes;
+     * returns their results, one per binding, in order.
      */
     public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
                                    AuditLog auditLog, SourceReader sources, Clusters clusters) {

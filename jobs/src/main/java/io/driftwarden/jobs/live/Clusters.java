@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.live;
 
 import io.driftwarden.config.ClusterSpec;
+import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -14,8 +15,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -27,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Clusters implements AutoCloseable {
 
-    private final Map<String, CompletableFuture<Cluster>> clusters = new ConcurrentHashMap<>();
+    private final OncePerKey<String, Cluster> clusters = new OncePerKey<>();
 
     /**
      * Starts building the clients of {@code specs} on threads of their own (no request is sent), so that a run's
@@ -35,33 +34,16 @@ public final class Clusters implements AutoCloseable {
      * job starts.
      */
     public Clusters prepare(Collection<ClusterSpec> specs) {
-        for (ClusterSpec spec : specs) {
-            clusters.computeIfAbsent(spec.name(), name -> CompletableFuture.supplyAsync(() -> create(spec), runnable -> {
-                Thread thread = new Thread(runnable, "connect-" + name);
-                thread.setDaemon(true);
-                thread.start();
-            }));
-        }
+        specs.forEach(spec -> clusters.ahead(spec.name(), "connect-" + spec.name(), () -> create(spec)));
         return this;
     }
 
-    /** A cluster's client and its request policy, created on first use (or by {@link #prepare}). */
+    /**
+     * A cluster's client and its request policy, created on first use (or by {@link #prepare}); one that cannot be
+     * created (say, its kubeconfig is not readable) fails every binding on it the same way.
+     */
     public Cluster connect(ClusterSpec spec) {
-        CompletableFuture<Cluster> mine = new CompletableFuture<>();
-        CompletableFuture<Cluster> cluster = clusters.putIfAbsent(spec.name(), mine);
-        if (cluster == null) {
-            try {
-                mine.complete(create(spec));
-            } catch (RuntimeException e) {
-                mine.completeExceptionally(e); // every binding on it fails the same way (say, a kubeconfig not readable)
-            }
-            cluster = mine;
-        }
-        try {
-            return cluster.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return clusters.get(spec.name(), () -> create(spec));
     }
 
     private static Cluster create(ClusterSpec spec) {
@@ -94,14 +76,7 @@ public final class Clusters implements AutoCloseable {
 
     @Override
     public void close() {
-        for (CompletableFuture<Cluster> cluster : clusters.values()) {
-            try {
-                cluster.join().client().close();
-            } catch (CompletionException e) {
-                // never built: nothing to close
-            }
-        }
-        clusters.clear();
+        clusters.made().forEach(cluster -> cluster.client().close());
     }
 
     /**

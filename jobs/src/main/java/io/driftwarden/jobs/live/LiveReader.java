@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.live;
 
+import io.driftwarden.jobs.concurrent.Futures;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
@@ -26,7 +27,7 @@ public final class LiveReader {
     /** The namespace of a list group that stands for a labelled LIST across all namespaces ({@code listByLabel}). */
     public static final String ALL_NAMESPACES = "*";
 
-    /** Objects per LIST page: kubectl's default chunk size. */
+    /** Objects per LIST page: kubectl's default chunk size ({@code kubectl get --help}, 1.32: {@code --chunk-size=500}). */
     public static final long PAGE = 500;
 
     /**
@@ -42,7 +43,7 @@ public final class LiveReader {
         Map<ResourceKey, JsonNode> live = new HashMap<>();
         for (Map.Entry<ListGroup, CompletableFuture<GenericKubernetesResourceList>> entry : lists.entrySet()) {
             ListGroup group = entry.getKey();
-            for (GenericKubernetesResource item : Requests.join(entry.getValue()).getItems()) {
+            for (GenericKubernetesResource item : Futures.join(entry.getValue()).getItems()) {
                 String namespace = group.namespace().isEmpty() ? "" : item.getMetadata().getNamespace();
                 ResourceKey key = ResourceKey.of(group.apiVersion(), group.kind(), namespace, item.getMetadata().getName());
                 live.put(key, Serialization.jsonMapper().valueToTree(item));

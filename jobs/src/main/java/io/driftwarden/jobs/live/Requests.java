@@ -13,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -80,19 +79,10 @@ public final class Requests {
     /**
      * Runs {@code work} (which sends its requests through {@link #call}) on a thread of its own, so that requests of
      * one binding that do not depend on each other are in flight together; how many are is still {@link #call}'s
-     * business, per cluster.
+     * business, per cluster. Wait for it with {@link io.driftwarden.jobs.concurrent.Futures#join}.
      */
     public static <T> CompletableFuture<T> inParallel(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, SIDE_BY_SIDE);
-    }
-
-    /** The result of {@link #inParallel} work, or its failure as it was thrown. */
-    public static <T> T join(CompletableFuture<T> work) {
-        try {
-            return work.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     /**

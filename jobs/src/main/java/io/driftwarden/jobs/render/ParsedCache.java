@@ -107,6 +107,11 @@ public final class ParsedCache {
         return documents;
     }
 
+    /** The YAML limits files are parsed within. */
+    public InputLimits limits() {
+        return limits;
+    }
+
     /** Files parsed so far by this instance. */
     public int parsedFiles() {
         return parsed.get();

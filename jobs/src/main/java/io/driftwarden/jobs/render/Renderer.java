@@ -47,15 +47,15 @@ public final class Renderer {
 
     /** A renderer whose kustomize is {@code kustomizeCommand} and whose YAML parsing keeps to {@code limits}. */
     public Renderer(List<String> kustomizeCommand, InputLimits limits) {
-        this(kustomizeCommand, ParsedCache.none(limits), limits);
+        this(kustomizeCommand, ParsedCache.none(limits));
     }
 
     /**
-     * A renderer that reads plain manifest files through {@code parsedFiles}. The output of kustomize and Helm is
+     * A renderer that reads plain manifest files through {@code parsedFiles}, within its limits. The output of kustomize and Helm is
      * always parsed: it depends on more than the tree (remote bases, chart dependencies, the tools' versions).
      */
-    public Renderer(List<String> kustomizeCommand, ParsedCache parsedFiles, InputLimits limits) {
-        this.limits = limits;
+    public Renderer(List<String> kustomizeCommand, ParsedCache parsedFiles) {
+        this.limits = parsedFiles.limits();
         this.parsedFiles = parsedFiles;
         this.kustomize = new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT);
     }

@@ -2,6 +2,7 @@ package io.driftwarden.jobs.source;
 
 import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.SourceSpec;
+import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.render.ManifestSource;
 import io.driftwarden.jobs.render.ParsedCache;
@@ -24,8 +25,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -51,7 +50,7 @@ public final class SourceReader {
     private final Path cacheDir;
     private final InputLimits limits;
     private final ParsedCache parsedCache;
-    private final Map<String, CompletableFuture<SourceRevision>> resolved = new ConcurrentHashMap<>();
+    private final OncePerKey<String, SourceRevision> resolved = new OncePerKey<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public SourceReader(Path cacheDir) {
@@ -75,34 +74,13 @@ public final class SourceReader {
      * run's first bindings ask; the run calls this while its job starts.
      */
     public SourceReader prefetch(Collection<SourceSpec> sources) {
-        for (SourceSpec source : sources) {
-            resolved.computeIfAbsent(source.url() + "\n" + source.ref(), key -> CompletableFuture.supplyAsync(() -> fetchAndResolve(source),
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "fetch-" + source.name());
-                        thread.setDaemon(true);
-                        thread.start();
-                    }));
-        }
+        sources.forEach(source -> resolved.ahead(source.url() + "\n" + source.ref(), "fetch-" + source.name(), () -> fetchAndResolve(source)));
         return this;
     }
 
     /** Fetches the source's mirror (once per run) and resolves its ref to a commit. */
     public SourceRevision resolve(SourceSpec source) {
-        CompletableFuture<SourceRevision> mine = new CompletableFuture<>();
-        CompletableFuture<SourceRevision> revision = resolved.putIfAbsent(source.url() + "\n" + source.ref(), mine);
-        if (revision == null) {
-            try {
-                mine.complete(fetchAndResolve(source));
-            } catch (RuntimeException e) {
-                mine.completeExceptionally(e);
-            }
-            revision = mine;
-        }
-        try {
-            return revision.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return resolved.get(source.url() + "\n" + source.ref(), () -> fetchAndResolve(source));
     }
 
     /**

@@ -6,6 +6,8 @@ import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.RunContext;
+import io.driftwarden.jobs.live.Clusters;
+import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.Manifests;
 import io.driftwarden.jobs.support.World;
@@ -136,8 +138,10 @@ class ReconcileJobIT {
     }
 
     private List<BindingResult> run(DriftwardenConfig config, String runId) {
-        return spring.getBean(ReconcileJobRunner.class)
-                .run(config, config.bindings(), new RunContext(runId, "manual"), world.audit, tmp.resolve("git-cache"));
+        try (Clusters clusters = new Clusters()) {
+            return spring.getBean(ReconcileJobRunner.class).run(config, config.bindings(), new RunContext(runId, "manual"), world.audit,
+                    new SourceReader(tmp.resolve("git-cache"), config.limits()), clusters);
+        }
     }
 
     private static String sources(GitRepo repo) {

@@ -142,14 +142,7 @@ class CommitTrustIT {
     }
 
     private DriftwardenConfig config(GitRepo repo, String sourceKeys) {
-        return world.config("sources:\n  - name: repo\n    url: " + repo.url() + "\n" + sourceKeys + """
-                bindings:
-                  - name: shop
-                    source: repo
-                    path: app
-                    cluster: sandbox
-                    namespace: shop
-                    mode: enforce
-                """);
+        return world.config("sources:\n  - name: repo\n    url: " + repo.url() + "\n" + sourceKeys + "bindings:\n"
+                + World.binding("shop", "app"));
     }
 }

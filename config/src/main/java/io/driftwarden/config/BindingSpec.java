@@ -8,7 +8,9 @@ import java.util.List;
  * binding has no {@code helm:} key). {@code prune} deletes, in enforce mode, what the binding applied and Git no longer
  * holds, at most {@code maxPrune} objects a run (null: half the binding's inventory, at least 1). It may write only
  * into {@code allowNamespaces} (default: its own) and, of cluster-scoped kinds, only {@code allowClusterKinds} (default:
- * none but its own Namespace). {@code schedule} is when the daemon reconciles it (its own, else the config's default;
+ * none but its own Namespace, and that only with driftwarden's labels). An existing cluster-scoped object that does not
+ * carry this binding's label is overwritten only with {@code adopt}; a Namespace is pruned only with
+ * {@code pruneNamespaces}, and only when nothing but this binding's objects is in it. {@code schedule} is when the daemon reconciles it (its own, else the config's default;
  * null: not scheduled). {@code origin} is where the binding is declared ({@code file:line}).
  */
 public record BindingSpec(
@@ -27,6 +29,8 @@ public record BindingSpec(
         Integer maxPrune,
         List<String> allowNamespaces,
         List<String> allowClusterKinds,
+        boolean adopt,
+        boolean pruneNamespaces,
         String origin) {
 
     public BindingSpec {
@@ -39,6 +43,6 @@ public record BindingSpec(
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
         return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
-                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, origin);
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin);
     }
 }

@@ -47,7 +47,7 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "timeZone");
+            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
@@ -207,7 +207,8 @@ public final class ConfigLoader {
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
                         b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, b.bool("prune", false), maxPrune,
-                        b.strings("allowNamespaces"), b.strings("allowClusterKinds"), file + ":" + b.line(null)));
+                        b.strings("allowNamespaces"), b.strings("allowClusterKinds"), b.bool("adopt", false),
+                        b.bool("pruneNamespaces", false), file + ":" + b.line(null)));
             }
         }
         List<String> kustomize = List.of();

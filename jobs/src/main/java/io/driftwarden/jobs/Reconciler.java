@@ -22,6 +22,7 @@ import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
+import io.driftwarden.jobs.schema.KindScopes;
 import io.driftwarden.jobs.schema.Schemas;
 import io.driftwarden.jobs.source.CommitRefusedException;
 import io.driftwarden.jobs.source.SourceReader;
@@ -72,16 +73,21 @@ public final class Reconciler {
             revision = sources.resolve(source);
             audit.atCommit(revision.url(), revision.commit());
             trust(binding, source, revision, audit);
-            List<DesiredObject> desired = renderer.render(sources.at(revision), binding);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
+            List<DesiredObject> desired = renderer.render(sources.at(revision), binding, cluster.discovery());
             cluster.declare(desired.stream().map(DesiredObject::manifest).toList());
             List<Inventory.Entry> inventory = auditLog.inventory().of(binding.name());
             Set<ListGroup> groups = new TreeSet<>(ResourceKey.groupsOf(desired));
             groups.addAll(Extras.groupsOf(inventory));
             Map<ResourceKey, JsonNode> live = liveReader.read(cluster, groups);
-            List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers());
+            List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers()).stream()
+                    .map(drift -> governed(binding, drift, live)).toList();
             List<Drift> extras = Extras.find(binding.name(), desired, live, inventory);
-            Map<ResourceKey, String> kept = PruneGuards.kept(binding, desired.size(), inventory.size(), extras);
+            KindScopes scopes = Schemas.builtin().withCrds(manifests(desired)).orElse(cluster.discovery());
+            Map<ResourceKey, String> refused = Tenancy.refusals(binding, Set.copyOf(config.denyKinds()), scopes, desired, extras, live);
+            int rendered = (int) desired.stream().filter(d -> !Renderer.createdForBinding(d)).count();
+            Map<ResourceKey, String> kept = PruneGuards.kept(binding, rendered, inventory.size(), extras, refused.keySet(),
+                    namespace -> liveReader.namespaceContents(cluster, namespace));
             // a cluster listed by label cannot see unlabelled objects: no unmanaged report there (README, Performance)
             List<ResourceKey> unmanaged = cluster.listByLabel() ? List.of() : Unmanaged.find(desired, live);
             unmanaged.forEach(audit::unmanaged);
@@ -90,12 +96,11 @@ public final class Reconciler {
             drifts.addAll(extras);
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
             Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
-            Map<ResourceKey, String> refused = Tenancy.refusals(binding, config, desired, live);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused);
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
-                auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes),
+                auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes, refused.keySet()),
                         new Inventory.Commit(revision.url(), revision.commit()));
             }
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
@@ -136,9 +141,25 @@ public final class Reconciler {
         audit.forcePushed(binding.namespace(), what);
     }
 
+    /**
+     * What of a drift this binding acts on: the Namespace {@code createNamespace} adds is created when missing and
+     * otherwise left as it is (as Argo CD's {@code CreateNamespace=true}); on its own Namespace, only what Git sets
+     * ({@link Tenancy#governed}).
+     */
+    private static Drift governed(BindingSpec binding, Drift drift, Map<ResourceKey, JsonNode> live) {
+        if (Renderer.createdForBinding(drift.desired()) && live.containsKey(drift.key())) {
+            return drift.inSync();
+        }
+        return Tenancy.governed(binding, drift);
+    }
+
+    private static List<JsonNode> manifests(List<DesiredObject> desired) {
+        return desired.stream().map(d -> (JsonNode) d.manifest()).toList();
+    }
+
     /** A differ that knows the built-in kinds and the custom kinds whose CRDs this binding declares. */
     private static Differ differ(List<DesiredObject> desired) {
-        Schemas schemas = Schemas.builtin().withCrds(desired.stream().map(d -> (JsonNode) d.manifest()).toList());
+        Schemas schemas = Schemas.builtin().withCrds(manifests(desired));
         return new Differ(schemas, Applier.FIELD_MANAGER);
     }
 

@@ -73,15 +73,17 @@ public final class Applier {
                 }
             }
         }
-        changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras));
+        changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras, refused));
         return changes;
     }
 
     /**
-     * Objects that left Git: each kept one is recorded with the guard's reason; the others are deleted last, in
-     * reverse kind order (a Namespace after what it holds), each between its intent and outcome rows.
+     * Objects that left Git: each kept one is recorded with the guard's reason, each the tenancy gate refuses with its
+     * reason; the others are deleted last, in reverse kind order (a Namespace after what it holds), each between its intent
+     * and outcome rows.
      */
-    private static List<Change> prune(List<Drift> extras, Clusters.Cluster cluster, BindingAudit audit, Map<ResourceKey, String> kept) {
+    private static List<Change> prune(List<Drift> extras, Clusters.Cluster cluster, BindingAudit audit, Map<ResourceKey, String> kept,
+                                      Map<ResourceKey, String> refused) {
         List<Drift> ordered = new ArrayList<>(extras);
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).reversed().thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
@@ -90,6 +92,11 @@ public final class Applier {
             if (reason != null) {
                 audit.detected(extra, reason);
                 changes.add(new Change(extra.key(), Action.SKIPPED, reason));
+                continue;
+            }
+            if (refused.containsKey(extra.key())) {
+                audit.refused(extra, refused.get(extra.key()));
+                changes.add(new Change(extra.key(), Action.REFUSED, refused.get(extra.key())));
                 continue;
             }
             if (cluster.unreachable() != null) {

@@ -3,6 +3,9 @@ package io.driftwarden.jobs.live;
 import io.driftwarden.config.ClusterSpec;
 import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.schema.KindScopes;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.Config;
@@ -49,7 +52,7 @@ public final class Clusters implements AutoCloseable {
     private static Cluster create(ClusterSpec spec) {
         Requests requests = new Requests(spec.name());
         return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
-                spec.listByLabel());
+                spec.listByLabel(), new ConcurrentHashMap<>());
     }
 
     /**
@@ -81,10 +84,48 @@ public final class Clusters implements AutoCloseable {
 
     /**
      * A connected cluster. Send every request through {@link #call}. {@code customKinds} are the kinds of the
-     * CustomResourceDefinitions bindings declare, by {@code apiVersion/kind}, reachable before discovery lists them.
+     * CustomResourceDefinitions bindings declare, by {@code apiVersion/kind}, reachable before discovery lists them;
+     * {@code discovered} holds what the cluster's discovery said of each group version asked (kind → namespaced).
      */
     public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds,
-                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists, boolean listByLabel) {
+                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists, boolean listByLabel,
+                          Map<String, Map<String, Boolean>> discovered) {
+
+        /**
+         * The scope of kinds as this cluster's discovery ({@code /apis/GROUP/VERSION}) states it: one request per group version
+         * per run, only for kinds neither the Go types nor a binding's CRDs know. A group version the cluster does not serve
+         * leaves its kinds {@link KindScopes.Scope#UNKNOWN}.
+         */
+        public KindScopes discovery() {
+            return (apiVersion, kind) -> {
+                Boolean namespaced = discovered.computeIfAbsent(apiVersion, this::discover).get(kind);
+                if (namespaced == null) {
+                    return KindScopes.Scope.UNKNOWN;
+                }
+                return namespaced ? KindScopes.Scope.NAMESPACED : KindScopes.Scope.CLUSTER;
+            };
+        }
+
+        private Map<String, Boolean> discover(String apiVersion) {
+            APIResourceList resources;
+            try {
+                resources = call(() -> client.getApiResources(apiVersion));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Map.of();
+                }
+                throw e;
+            }
+            Map<String, Boolean> kinds = new java.util.HashMap<>();
+            if (resources != null) {
+                for (APIResource resource : resources.getResources()) {
+                    if (!resource.getName().contains("/")) { // subresources (deployments/scale) name other kinds
+                        kinds.put(resource.getKind(), Boolean.TRUE.equals(resource.getNamespaced()));
+                    }
+                }
+            }
+            return kinds;
+        }
 
         /**
          * A cluster-scoped kind's LIST, sent once per run and shared by every binding on this cluster (each binding

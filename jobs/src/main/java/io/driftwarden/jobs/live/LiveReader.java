@@ -4,14 +4,18 @@ import io.driftwarden.jobs.concurrent.Futures;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +54,27 @@ public final class LiveReader {
             }
         }
         return live;
+    }
+
+    /**
+     * Everything in {@code namespace}: one LIST per namespaced kind the cluster's discovery lists with the {@code list}
+     * verb (the preferred version of each group). Asked only before a Namespace would be pruned, to see what else is in it.
+     */
+    public Map<ResourceKey, JsonNode> namespaceContents(Clusters.Cluster cluster, String namespace) {
+        Set<ListGroup> groups = new java.util.TreeSet<>();
+        List<String> apiVersions = new ArrayList<>(List.of("v1"));
+        cluster.call(() -> cluster.client().getApiGroups()).getGroups()
+                .forEach(group -> apiVersions.add(group.getPreferredVersion().getGroupVersion()));
+        for (String apiVersion : apiVersions) {
+            APIResourceList resources = cluster.call(() -> cluster.client().getApiResources(apiVersion));
+            for (APIResource resource : resources == null ? List.<APIResource>of() : resources.getResources()) {
+                if (!resource.getName().contains("/") && Boolean.TRUE.equals(resource.getNamespaced())
+                        && resource.getVerbs() != null && resource.getVerbs().contains("list")) {
+                    groups.add(new ListGroup(apiVersion, resource.getKind(), namespace));
+                }
+            }
+        }
+        return read(cluster, groups);
     }
 
     /** One group's objects: its own LIST, or its part of a LIST shared across bindings. */

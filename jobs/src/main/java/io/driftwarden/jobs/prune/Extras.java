@@ -61,26 +61,34 @@ public final class Extras {
     }
 
     /**
-     * The inventory after a run: every declared object that exists now, and every extra still standing that no other
-     * binding claims.
+     * The inventory after an enforcing run: what this binding owns. A declared object enters it when this run wrote it
+     * (created, configured, replaced) or it stands with this binding's label; an extra stays while it stands and no other
+     * binding's label claims it. An object the tenancy gate refused never enters it (nor stays), so prune never deletes what
+     * the binding may not write.
      */
     public static List<Inventory.Entry> inventoryAfter(String binding, List<DesiredObject> desired, List<Drift> extras,
-                                                       Map<ResourceKey, JsonNode> live, List<Change> changes) {
+                                                       Map<ResourceKey, JsonNode> live, List<Change> changes, Set<ResourceKey> refused) {
         Map<ResourceKey, Action> actions = changes.stream().collect(Collectors.toMap(Change::key, Change::action, (a, b) -> b));
         Set<ResourceKey> kept = new TreeSet<>();
         for (DesiredObject object : desired) {
             Action action = actions.get(object.key());
-            if (live.containsKey(object.key()) || action == Action.CREATED || action == Action.REPLACED) {
+            boolean written = action == Action.CREATED || action == Action.CONFIGURED || action == Action.REPLACED;
+            if (!refused.contains(object.key()) && (written || labelled(binding, live.get(object.key())))) {
                 kept.add(object.key());
             }
         }
         for (Drift extra : extras) {
             String claimedBy = PruneGuards.claimedBy(extra);
-            if (actions.get(extra.key()) != Action.DELETED && (claimedBy.isEmpty() || claimedBy.equals(binding))) {
+            if (!refused.contains(extra.key()) && actions.get(extra.key()) != Action.DELETED
+                    && (claimedBy.isEmpty() || claimedBy.equals(binding))) {
                 kept.add(extra.key());
             }
         }
         return kept.stream().map(k -> new Inventory.Entry(k.apiVersion(), k.kind(), k.namespace(), k.name())).toList();
+    }
+
+    private static boolean labelled(String binding, JsonNode live) {
+        return live != null && binding.equals(live.path("metadata").path("labels").path(Renderer.BINDING_LABEL).asString(""));
     }
 
     private static ResourceKey key(Inventory.Entry entry) {

@@ -39,7 +39,8 @@ public final class Unmanaged {
                 .toList();
     }
 
-    private static boolean everyNamespaceHas(ResourceKey key) {
+    /** What every namespace holds from its creation: the {@code default} ServiceAccount and the {@code kube-root-ca.crt} ConfigMap. */
+    static boolean everyNamespaceHas(ResourceKey key) {
         return key.kind().equals("ServiceAccount") && key.name().equals("default")
                 || key.kind().equals("ConfigMap") && key.name().equals("kube-root-ca.crt");
     }

@@ -6,8 +6,9 @@ import io.driftwarden.config.yaml.YamlDocument;
 import io.driftwarden.config.yaml.YamlDocuments;
 import io.driftwarden.config.yaml.YamlException;
 import io.driftwarden.jobs.resource.DesiredObject;
-import io.driftwarden.jobs.resource.KindScope;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.jobs.schema.KindScopes;
+import io.driftwarden.jobs.schema.Schemas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ public final class Renderer {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     /** The label naming the binding that applied an object. */
     public static final String BINDING_LABEL = "driftwarden.io/binding";
+    /** The end of the origin of the Namespace {@code createNamespace: true} adds (no manifest declares it). */
+    private static final String CREATE_NAMESPACE = " (createNamespace)";
     private static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
 
     private final KustomizeBuild kustomize;
@@ -69,8 +72,16 @@ public final class Renderer {
         return names.contains(HelmTemplate.CHART_FILE) ? "helm" : "plain";
     }
 
-    /** Renders the binding's path at the source's commit. */
+    /** Renders the binding's path at the source's commit, with no cluster to ask for the scope of kinds it does not know. */
     public List<DesiredObject> render(ManifestSource source, BindingSpec binding) {
+        return render(source, binding, KindScopes.none());
+    }
+
+    /**
+     * Renders the binding's path at the source's commit. A kind's scope (whether its objects get the binding's namespace)
+     * comes from Kubernetes' Go types, then the CRDs among the rendered objects, then {@code cluster} (its discovery).
+     */
+    public List<DesiredObject> render(ManifestSource source, BindingSpec binding, KindScopes cluster) {
         String path = binding.path();
         switch (rendererOf(source, path)) {
             case "kustomize":
@@ -80,7 +91,7 @@ public final class Renderer {
                     for (YamlDocument document : parse(output, "kustomize build " + (path.isEmpty() ? "." : path))) {
                         parsed.add(new Parsed(document, kustomizeOrigin(document, path)));
                     }
-                    return objects(parsed, binding, new ArrayList<>());
+                    return objects(parsed, binding, new ArrayList<>(), cluster);
                 });
             case "helm":
                 return inExportedTree(source, (tree, work) -> {
@@ -90,15 +101,20 @@ public final class Renderer {
                     for (YamlDocument document : parse(output, "helm template " + (path.isEmpty() ? "." : path))) {
                         parsed.add(new Parsed(document, HelmTemplate.origin(sources.floorEntry(document.line()), path)));
                     }
-                    return objects(parsed, binding, new ArrayList<>());
+                    return objects(parsed, binding, new ArrayList<>(), cluster);
                 });
             default:
-                return render(source.manifests(path), binding);
+                return render(source.manifests(path), binding, cluster);
         }
     }
 
     /** Renders plain manifest {@code files} (repository path → content, in order) for {@code binding}. */
     public List<DesiredObject> render(Map<String, String> files, BindingSpec binding) {
+        return render(files, binding, KindScopes.none());
+    }
+
+    /** Renders plain manifest {@code files} for {@code binding}, asking {@code cluster} the scope of kinds no data names. */
+    public List<DesiredObject> render(Map<String, String> files, BindingSpec binding, KindScopes cluster) {
         List<String> problems = new ArrayList<>();
         List<Parsed> parsed = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
@@ -113,7 +129,7 @@ public final class Renderer {
                 problems.add(e.getMessage());
             }
         }
-        return objects(parsed, binding, problems);
+        return objects(parsed, binding, problems, cluster);
     }
 
     /** A parsed document and where it came from. */
@@ -169,11 +185,13 @@ public final class Renderer {
         return kustomization;
     }
 
-    private List<DesiredObject> objects(List<Parsed> parsed, BindingSpec binding, List<String> problems) {
+    private List<DesiredObject> objects(List<Parsed> parsed, BindingSpec binding, List<String> problems, KindScopes cluster) {
         List<DesiredObject> objects = new ArrayList<>();
         Map<ResourceKey, String> seen = new HashMap<>();
+        KindScopes scopes = Schemas.builtin().withCrds(parsed.stream().map(p -> p.document().tree())
+                .filter(tree -> tree != null && tree.isObject()).toList()).orElse(cluster);
         for (Parsed document : parsed) {
-            DesiredObject object = toObject(document.document(), document.origin(), binding, problems);
+            DesiredObject object = toObject(document.document(), document.origin(), binding, problems, scopes);
             if (object == null) {
                 continue;
             }
@@ -207,6 +225,14 @@ public final class Renderer {
         }
     }
 
+    /**
+     * Whether {@code object} is the Namespace {@code createNamespace: true} added: it is created when missing and otherwise
+     * left as it is, and it does not count as rendered for the empty-render prune guard.
+     */
+    public static boolean createdForBinding(DesiredObject object) {
+        return object.origin().endsWith(CREATE_NAMESPACE) && object.key().kind().equals("Namespace") && object.key().group().isEmpty();
+    }
+
     /** The binding's own namespace, declared by {@code createNamespace: true} rather than by a manifest. */
     private static DesiredObject namespace(BindingSpec binding) {
         ObjectNode manifest = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -216,10 +242,15 @@ public final class Renderer {
         labels.put(MANAGED_BY, "driftwarden");
         labels.put(BINDING_LABEL, binding.name());
         return new DesiredObject(ResourceKey.of("v1", "Namespace", "", binding.namespace()), manifest,
-                binding.origin() + " (createNamespace)");
+                binding.origin() + CREATE_NAMESPACE);
     }
 
-    private static DesiredObject toObject(YamlDocument document, String origin, BindingSpec binding, List<String> problems) {
+    /**
+     * The desired object of one document. A namespaced kind — or one whose scope nothing can establish, which tenancy
+     * then refuses to write — without a namespace gets the binding's; a cluster-scoped kind must not name one.
+     */
+    private static DesiredObject toObject(YamlDocument document, String origin, BindingSpec binding, List<String> problems,
+                                          KindScopes scopes) {
         if (document.tree() == null || document.tree().isNull()) {
             return null;
         }
@@ -251,7 +282,7 @@ public final class Renderer {
         }
         ObjectNode meta = (ObjectNode) metadata;
         String namespace = "";
-        if (!KindScope.isClusterScoped(kind)) {
+        if (scopes.scope(apiVersion, kind) != KindScopes.Scope.CLUSTER) {
             namespace = text(meta.get("namespace"));
             if (namespace == null) {
                 namespace = binding.namespace();

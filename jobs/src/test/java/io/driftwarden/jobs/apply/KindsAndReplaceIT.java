@@ -81,7 +81,7 @@ class KindsAndReplaceIT {
     }
 
     @Test
-    void aKindTheClusterDoesNotServeFailsThatObjectWithItsFileAndLineAndTheRestIsApplied() throws Exception {
+    void aKindTheClusterDoesNotServeIsRefusedWithItsFileAndLineAndTheRestIsApplied() throws Exception {
         try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
             repo.write("app/gadget.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\n")
                 .write("app/cm.yaml", Manifests.configMap("settings", "color", "blue"))
@@ -90,9 +90,12 @@ class KindsAndReplaceIT {
             BindingResult result = world.reconcile(world.config(sources(repo)), "shop");
 
             assertThat(result.changes()).extracting(c -> c.action() + " " + c.key().subject())
-                    .containsExactlyInAnyOrder("CREATED ConfigMap/shop/settings", "FAILED Gadget/shop/g1");
-            assertThat(result.changes()).filteredOn(c -> c.action() == Action.FAILED).singleElement()
-                    .satisfies(c -> assertThat(c.detail()).contains("app/gadget.yaml:1: the cluster does not serve example.com/v1 Gadget"));
+                    .containsExactlyInAnyOrder("CREATED ConfigMap/shop/settings", "REFUSED Gadget/shop/g1");
+            // its scope cannot be established, so tenancy cannot place it: refused before any request
+            assertThat(result.changes()).filteredOn(c -> c.action() == Action.REFUSED).singleElement()
+                    .satisfies(c -> assertThat(c.detail()).startsWith("app/gadget.yaml:1: Gadget/shop/g1 refused: the scope of example.com/v1 "
+                            + "Gadget cannot be established").contains("the cluster does not serve it"));
+            assertThat(world.writes()).noneMatch(w -> w.path().contains("gadget"));
             assertThat(client.configMaps().inNamespace("shop").withName("settings").get()).isNotNull();
         }
     }

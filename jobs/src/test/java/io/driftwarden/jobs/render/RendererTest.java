@@ -18,7 +18,7 @@ class RendererTest {
     private static final HelmSettings HELM = new HelmSettings("shop", List.of(), JsonNodeFactory.instance.objectNode());
     private static final BindingSpec BINDING = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE,
             false, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, false, null,
-            List.of(), List.of(), "driftwarden.yaml:5");
+            List.of(), List.of(), false, false, "driftwarden.yaml:5");
 
     private final Renderer renderer = new Renderer(List.of());
 
@@ -108,7 +108,7 @@ class RendererTest {
     @Test
     void declaresTheBindingNamespaceWhenAskedTo() {
         BindingSpec creating = new BindingSpec("shop", "repo", "apps", "prod", "shop", Mode.ENFORCE, true, null, List.of(), io.driftwarden.config.DriftManagers.KUBECTL, HELM, false, null,
-            List.of(), List.of(), "driftwarden.yaml:5");
+            List.of(), List.of(), false, false, "driftwarden.yaml:5");
 
         List<DesiredObject> objects = renderer.render(Map.of("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"), creating);
 

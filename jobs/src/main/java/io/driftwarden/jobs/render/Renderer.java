@@ -126,11 +126,19 @@ public final class Renderer {
     }
 
     private static List<DesiredObject> inExportedTree(ManifestSource source, TreeWork render) {
+        return inExportedTree(source, "", render);
+    }
+
+    /**
+     * Renders on the files under {@code path} (all of the repository when empty) written out to a temp folder, which
+     * holds no symbolic link whose real target leaves it ({@link ManifestSource#exportTo}).
+     */
+    private static List<DesiredObject> inExportedTree(ManifestSource source, String path, TreeWork render) {
         Path work = null;
         try {
             work = Files.createTempDirectory("driftwarden-render-");
             Path tree = work.resolve("tree");
-            source.exportTo(tree);
+            source.exportTo(tree, path);
             return render.render(tree, work);
         } catch (IOException e) {
             throw new RenderException(List.of("cannot prepare the repository for rendering: " + e.getMessage()));

@@ -34,11 +34,12 @@ public final class Renderer {
     /** The label naming the binding that applied an object. */
     public static final String BINDING_LABEL = "driftwarden.io/binding";
     private static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration HELM_TIMEOUT = Duration.ofSeconds(60);
 
     private final KustomizeBuild kustomize;
     private final InputLimits limits;
     private final ParsedCache parsedFiles;
-    private final HelmTemplate helm = new HelmTemplate();
+    private final HelmTemplate helm = new HelmTemplate(HELM_TIMEOUT);
 
     /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
     public Renderer(List<String> kustomizeCommand) {
@@ -83,8 +84,9 @@ public final class Renderer {
                     return objects(parsed, binding, new ArrayList<>());
                 });
             case "helm":
-                return inExportedTree(source, (tree, work) -> {
-                    String output = helm.template(tree, path, binding, work);
+                // Helm sees the chart's folder only: .Files, sub-charts and values files cannot reach the rest of the repository
+                return inExportedTree(source, path, (chart, work) -> {
+                    String output = helm.template(chart, path, binding, work);
                     TreeMap<Integer, String> sources = HelmTemplate.sources(output, path);
                     List<Parsed> parsed = new ArrayList<>();
                     for (YamlDocument document : parse(output, "helm template " + (path.isEmpty() ? "." : path))) {

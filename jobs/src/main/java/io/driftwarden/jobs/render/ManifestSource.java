@@ -14,8 +14,10 @@ public interface ManifestSource {
     Set<String> fileNames(String path);
 
     /**
-     * Writes the whole tree under {@code target} (an empty folder), files read-only; a symbolic link that stays
-     * inside the tree is kept, one that leaves it is refused; submodules are left out.
+     * Writes the files under {@code path} (all of the tree when empty) into {@code target} (an empty folder), so that
+     * {@code target} is {@code path}; files read-only, submodules left out. A symbolic link is kept only when the real
+     * filesystem takes it to a file inside {@code target}; any other link fails the export with a
+     * {@link RenderException} naming it, before a renderer can follow it.
      */
-    void exportTo(Path target);
+    void exportTo(Path target, String path);
 }

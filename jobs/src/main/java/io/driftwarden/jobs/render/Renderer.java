@@ -37,11 +37,12 @@ public final class Renderer {
     /** The end of the origin of the Namespace {@code createNamespace: true} adds (no manifest declares it). */
     private static final String CREATE_NAMESPACE = " (createNamespace)";
     private static final Duration KUSTOMIZE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration HELM_TIMEOUT = Duration.ofSeconds(60);
 
     private final KustomizeBuild kustomize;
     private final InputLimits limits;
     private final ParsedCache parsedFiles;
-    private final HelmTemplate helm = new HelmTemplate();
+    private final HelmTemplate helm = new HelmTemplate(HELM_TIMEOUT);
 
     /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
     public Renderer(List<String> kustomizeCommand) {
@@ -94,8 +95,9 @@ public final class Renderer {
                     return objects(parsed, binding, new ArrayList<>(), cluster);
                 });
             case "helm":
-                return inExportedTree(source, (tree, work) -> {
-                    String output = helm.template(tree, path, binding, work);
+                // Helm sees the chart's folder only: .Files, sub-charts and values files cannot reach the rest of the repository
+                return inExportedTree(source, path, (chart, work) -> {
+                    String output = helm.template(chart, path, binding, work);
                     TreeMap<Integer, String> sources = HelmTemplate.sources(output, path);
                     List<Parsed> parsed = new ArrayList<>();
                     for (YamlDocument document : parse(output, "helm template " + (path.isEmpty() ? "." : path))) {
@@ -142,11 +144,19 @@ public final class Renderer {
     }
 
     private static List<DesiredObject> inExportedTree(ManifestSource source, TreeWork render) {
+        return inExportedTree(source, "", render);
+    }
+
+    /**
+     * Renders on the files under {@code path} (all of the repository when empty) written out to a temp folder, which
+     * holds no symbolic link whose real target leaves it ({@link ManifestSource#exportTo}).
+     */
+    private static List<DesiredObject> inExportedTree(ManifestSource source, String path, TreeWork render) {
         Path work = null;
         try {
             work = Files.createTempDirectory("driftwarden-render-");
             Path tree = work.resolve("tree");
-            source.exportTo(tree);
+            source.exportTo(tree, path);
             return render.render(tree, work);
         } catch (IOException e) {
             throw new RenderException(List.of("cannot prepare the repository for rendering: " + e.getMessage()));

@@ -6,6 +6,7 @@ import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.render.ManifestSource;
 import io.driftwarden.jobs.render.ParsedCache;
+import io.driftwarden.jobs.render.RenderException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -15,6 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -212,31 +214,94 @@ public final class SourceReader {
             }
 
             @Override
-            public void exportTo(Path target) {
-                export(revision, target);
+            public void exportTo(Path target, String path) {
+                export(revision, path, target);
             }
         };
     }
 
-    private void export(SourceRevision revision, Path target) {
+    /**
+     * Writes the files under {@code path} into {@code target}: regular files first, then the symbolic links, then
+     * every link is resolved by the real filesystem ({@link ExportedLinks}) — a link that does not end at a file
+     * inside {@code target} fails the export, naming each such link, before any renderer can follow it. No link is
+     * ever written through: a link's parent folders hold no link.
+     */
+    private void export(SourceRevision revision, String path, Path target) {
+        SortedMap<String, String> links = new TreeMap<>();
         List<Path> written = new ArrayList<>();
-        walk(revision, "", (file, mode, id, repository) -> {
-            Path destination = target.resolve(file);
-            Files.createDirectories(destination.getParent());
+        Path root;
+        try {
+            Files.createDirectories(target);
+            root = target.toRealPath();
+        } catch (IOException e) {
+            throw new SourceException("cannot prepare " + target + ": " + e.getMessage(), e);
+        }
+        walk(revision, path, (file, mode, id, repository) -> {
+            if (file.equals(path)) {
+                throw new SourceException("path '" + path + "' is " + (mode == FileMode.SYMLINK ? "a symbolic link" : "a file")
+                        + "; point the binding at a folder");
+            }
+            if (mode == FileMode.GITLINK) {
+                return;
+            }
+            Path destination = inside(root, file, path.isEmpty() ? file : file.substring(path.length() + 1));
             byte[] bytes = repository.open(id).getBytes();
             if (mode == FileMode.SYMLINK) {
-                String link = new String(bytes, StandardCharsets.UTF_8);
-                Path resolved = destination.getParent().resolve(link).normalize();
-                if (Path.of(link).isAbsolute() || !resolved.startsWith(target)) {
-                    throw new SourceException(file + ": symbolic link to '" + link + "' leaves the repository");
-                }
-                Files.createSymbolicLink(destination, Path.of(link));
-            } else if (mode != FileMode.GITLINK) {
-                Files.write(destination, bytes);
-                written.add(destination);
+                links.put(file, new String(bytes, StandardCharsets.UTF_8));
+                return;
             }
+            Files.createDirectories(destination.getParent());
+            Files.write(destination, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            written.add(destination);
         });
+        List<String> problems = new ArrayList<>();
+        Map<String, Path> made = new TreeMap<>();
+        for (Map.Entry<String, String> link : links.entrySet()) {
+            String file = link.getKey();
+            String relative = path.isEmpty() ? file : file.substring(path.length() + 1);
+            String under = links.keySet().stream().filter(other -> file.startsWith(other + "/")).findFirst().orElse(null);
+            if (under != null) {
+                problems.add(file + ": symbolic link to '" + link.getValue() + "' lies under the symbolic link " + under);
+                continue;
+            }
+            try {
+                Path destination = inside(root, file, relative);
+                Files.createDirectories(destination.getParent());
+                Files.createSymbolicLink(destination, Path.of(link.getValue()));
+                made.put(file, destination);
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                problems.add(file + ": symbolic link to '" + link.getValue() + "' cannot be written: " + e.getMessage());
+            }
+        }
+        for (Map.Entry<String, Path> link : made.entrySet()) {
+            try {
+                ExportedLinks.Verdict verdict = ExportedLinks.judge(root, link.getValue());
+                if (verdict != ExportedLinks.Verdict.KEPT) {
+                    problems.add(link.getKey() + ": symbolic link to '" + links.get(link.getKey()) + "' " + verdict.reason()
+                            + (verdict == ExportedLinks.Verdict.LEAVES_TREE && !path.isEmpty() ? " (" + path + "/)" : ""));
+                }
+            } catch (IOException e) {
+                problems.add(link.getKey() + ": symbolic link to '" + links.get(link.getKey()) + "' cannot be resolved: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RenderException(problems);
+        }
         written.forEach(file -> file.toFile().setWritable(false, false));
+    }
+
+    /** Where the repository's {@code file} goes under {@code root}; a name that would climb out of it is refused. */
+    private static Path inside(Path root, String file, String relative) {
+        for (String name : relative.split("/", -1)) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                throw new SourceException(file + ": not a plain path inside the repository ('" + name + "')");
+            }
+        }
+        Path destination = root.resolve(relative).normalize();
+        if (!destination.startsWith(root) || destination.equals(root)) {
+            throw new SourceException(file + ": not a plain path inside the repository");
+        }
+        return destination;
     }
 
     /** What {@link #walk} calls for each file of the tree. */

@@ -90,6 +90,49 @@ class SourceReaderIT {
     }
 
     @Test
+    void refusesEvenAManifestLinkThatStaysInsideTheRepository() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/cm.yaml", "v: 1\n").link("app/alias.yaml", "cm.yaml").commit("an honest link");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            SourceRevision main = reader.resolve(new SourceSpec("s", repo.url(), "main"));
+
+            assertThatThrownBy(() -> reader.manifests(main, "app"))
+                    .hasMessage("app/alias.yaml: symbolic links are not followed (they may point outside the repository)");
+        }
+    }
+
+    @Test
+    void anExportedTreeKeepsNoLinkWhoseRealTargetLeavesItAndNamesEachRefusedLink() throws Exception {
+        String host = Files.writeString(tmp.resolve("host-token"), "host secret").toRealPath().toString().substring(1);
+        String chain = "../../x" + "/b".repeat(10) + "/" + "../".repeat(11) + host;
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("c/files/real.txt", "honest").link("c/files/alias.txt", "real.txt")
+                    .link("x/b", ".").link("c/files/tok", chain).link("c/abs", "/etc/hostname").link("c/gone", "nothing.txt")
+                    .link("c/loop", "loop").commit("links of every kind");
+            SourceReader reader = new SourceReader(tmp.resolve("cache"));
+            var source = reader.at(reader.resolve(new SourceSpec("s", repo.url(), "main")));
+
+            assertThatThrownBy(() -> source.exportTo(tmp.resolve("whole"), ""))
+                    .isInstanceOf(io.driftwarden.jobs.render.RenderException.class)
+                    .hasMessage("c/abs: symbolic link to '/etc/hostname' leaves the exported tree; "
+                            + "c/files/tok: symbolic link to '" + chain + "' leaves the exported tree; "
+                            + "c/gone: symbolic link to 'nothing.txt' names nothing at this commit (a dangling link); "
+                            + "c/loop: symbolic link to 'loop' cannot be resolved (a loop of links); "
+                            + "x/b: symbolic link to '.' names a folder (only links to files are exported)");
+
+            repo.delete("c/abs").delete("c/gone").delete("c/loop").delete("c/files/tok").commit("only the honest link and x/b left");
+            SourceReader next = new SourceReader(tmp.resolve("cache"));
+            var honest = next.at(next.resolve(new SourceSpec("s", repo.url(), "main")));
+            honest.exportTo(tmp.resolve("chart"), "c");
+            assertThat(tmp.resolve("chart/files/alias.txt")).isSymbolicLink().hasContent("honest");
+            assertThat(tmp.resolve("chart/files/real.txt")).hasContent("honest");
+            assertThat(Files.getPosixFilePermissions(tmp.resolve("chart/files/real.txt")))
+                    .doesNotContain(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            assertThat(tmp.resolve("chart/x")).doesNotExist(); // only the binding's folder is written
+        }
+    }
+
+    @Test
     void refusesAFileOrABindingOverItsSizeLimitBeforeParsingIt() throws Exception {
         long limit = InputLimits.DEFAULTS.maxFileBytes();
         try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {

@@ -33,6 +33,17 @@ public final class GitRepo implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A symbolic link at {@code path} whose text is {@code target}, as {@code ln -s} makes it; {@link #commit} stores it
+     * as Git does (mode 120000, the text as the blob), whatever it names.
+     */
+    public GitRepo link(String path, String target) throws IOException {
+        Path file = dir.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.createSymbolicLink(file, Path.of(target));
+        return this;
+    }
+
     public GitRepo delete(String path) throws IOException {
         Files.delete(dir.resolve(path));
         return this;

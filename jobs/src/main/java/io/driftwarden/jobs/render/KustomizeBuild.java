@@ -14,35 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Renders a kustomization with the real kustomize, as Argo CD does: {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH, or the configured command. Before it runs, every
- * kustomization it would read is checked: remote resources, {@code helmCharts} and plugins are refused with
- * {@code file:line}, and so is a local reference leaving the repository. It runs on an exported copy of the tree, with a
- * timeout and a cleaned environment, through a wrapper kustomization that asks for origin annotations.
+ * kustomization it would read passes {@link KustomizationCheck} (an allowlist of fields; every file it names is in the
+ * repository at the commit; Helm and plugins refused), each refusal with {@code file:line}. It runs on an exported copy
+ * of the tree, with a timeout and a cleaned environment, through a wrapper kustomization that asks for origin annotations.
  */
 final class KustomizeBuild {
 
     static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
     /** The annotation kustomize writes with {@code buildMetadata: [originAnnotations]}; stripped before diff and apply. */
     static final String ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-    private static final Pattern REMOTE = Pattern.compile(
-            "^([a-zA-Z][a-zA-Z0-9+.-]*://|git::|git@|ssh:|(github|gitlab|bitbucket)\\.(com|org)/).*");
-    private static final Set<String> REFERENCES = Set.of("resources", "bases", "components");
-    private static final Map<String, String> REFUSED = Map.of(
-            "helmCharts", "helmCharts are refused: render the chart with a binding whose path holds its Chart.yaml",
-            "helmChartInflationGenerator", "helmChartInflationGenerator is refused: render the chart with a Helm binding",
-            "generators", "plugins (generators) are refused: driftwarden runs kustomize's built-in fields only",
-            "transformers", "plugins (transformers) are refused: driftwarden runs kustomize's built-in fields only",
-            "validators", "plugins (validators) are refused: driftwarden runs kustomize's built-in fields only");
-
     private final List<String> configuredCommand;
     private final Duration timeout;
 
@@ -54,10 +39,20 @@ final class KustomizeBuild {
     /** The rendered YAML of the kustomization at {@code path} of the exported {@code tree}; {@code work} holds scratch files. */
     String build(Path tree, String path, Path work) {
         List<String> problems = new ArrayList<>();
-        checkLocal(tree, tree.resolve(path).normalize(), problems, new HashSet<>());
+        try {
+            Path root = tree.toRealPath();
+            checkLocal(root, root.resolve(path).normalize(), problems, new HashSet<>());
+        } catch (IOException e) {
+            problems.add(kustomizationFile(tree, path) + ":1: cannot read: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new RenderException(problems);
         }
+        return buildUnchecked(tree, path, work);
+    }
+
+    /** Runs kustomize without the policy check: only {@link #build} and the test of the process's own guards call it. */
+    String buildUnchecked(Path tree, String path, Path work) {
         try {
             Path wrapper = Files.createDirectories(work.resolve("wrapper"));
             String target = wrapper.relativize(tree.resolve(path)).toString().replace(File.separatorChar, '/');
@@ -123,7 +118,7 @@ final class KustomizeBuild {
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
-    /** Checks the kustomization in {@code dir} and, through its local references, every one it reads. */
+    /** Checks the kustomization in {@code dir} and, through its local references, every one it reads ({@code tree} is real). */
     private static void checkLocal(Path tree, Path dir, List<String> problems, Set<Path> visited) {
         if (!visited.add(dir)) {
             return;
@@ -143,34 +138,33 @@ final class KustomizeBuild {
             problems.add(name + ":1: cannot read: " + e.getMessage());
             return;
         }
-        if (!(root instanceof MappingNode mapping)) {
-            return;
-        }
-        for (NodeTuple tuple : mapping.getValue()) {
-            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
-            if (REFUSED.containsKey(key)) {
-                problems.add(name + ":" + YamlDocuments.line(tuple.getKeyNode()) + ": " + REFUSED.get(key));
-            } else if (REFERENCES.contains(key) && tuple.getValueNode() instanceof SequenceNode entries) {
-                for (Node entry : entries.getValue()) {
-                    if (entry instanceof ScalarNode reference) {
-                        checkReference(tree, dir, name, reference, problems, visited);
-                    }
-                }
+        KustomizationCheck.Verdict verdict = KustomizationCheck.check(root, name, path -> kind(tree, path));
+        problems.addAll(verdict.problems());
+        for (String folder : verdict.kustomizations()) {
+            Path real = real(tree, folder);
+            if (real != null) {
+                checkLocal(tree, real, problems, visited);
             }
         }
     }
 
-    private static void checkReference(Path tree, Path dir, String file, ScalarNode reference, List<String> problems, Set<Path> visited) {
-        String text = reference.getValue();
-        String at = file + ":" + YamlDocuments.line(reference) + ": ";
-        Path local = dir.resolve(text).normalize();
-        if (REMOTE.matcher(text).matches() && !Files.exists(local)) {
-            problems.add(at + "remote resource '" + text + "' is refused: driftwarden renders only what the repository holds "
-                    + "at the commit (vendor it into the repository)");
-        } else if (Path.of(text).isAbsolute() || !local.startsWith(tree)) {
-            problems.add(at + "'" + text + "' leaves the repository");
-        } else if (Files.isDirectory(local)) {
-            checkLocal(tree, local, problems, visited);
+    /** What {@code path} is in the exported tree, followed as the operating system (and kustomize) follows it. */
+    static KustomizationCheck.Kind kind(Path tree, String path) {
+        Path real = real(tree, path);
+        if (real == null) {
+            return KustomizationCheck.Kind.NONE;
+        }
+        return Files.isDirectory(real) ? KustomizationCheck.Kind.FOLDER
+                : Files.isRegularFile(real) ? KustomizationCheck.Kind.FILE : KustomizationCheck.Kind.NONE;
+    }
+
+    /** The real path {@code path} leads to, or null when it does not exist or ends outside {@code tree}. */
+    private static Path real(Path tree, String path) {
+        try {
+            Path real = tree.resolve(path).toRealPath();
+            return real.startsWith(tree) ? real : null;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 

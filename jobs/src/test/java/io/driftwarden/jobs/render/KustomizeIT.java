@@ -141,7 +141,10 @@ class KustomizeIT {
     @Test
     void aKustomizeErrorFailsOnlyItsBindingWithKustomizesMessage() throws Exception {
         try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
-            repo.write("broken/kustomization.yaml", "resources: [missing.yaml]\n")
+            // a patch whose target does not exist: only kustomize knows (a missing file is refused before it runs)
+            repo.write("broken/kustomization.yaml", "resources: [cm.yaml]\npatches: [{path: patch.yaml}]\n")
+                .write("broken/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken}\ndata: {k: v}\n")
+                .write("broken/patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nothere}\nspec: {replicas: 2}\n")
                 .write("fine/kustomization.yaml", "resources: [cm.yaml]\n")
                 .write("fine/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {k: v}\n")
                 .commit("one broken");
@@ -150,7 +153,7 @@ class KustomizeIT {
             BindingResult broken = world.reconcile(config, "shop");
             BindingResult fine = world.reconcile(config, "other");
 
-            assertThat(broken.error()).contains("broken/kustomization.yaml: ", "kustomize failed (exit", "missing.yaml");
+            assertThat(broken.error()).contains("broken/kustomization.yaml: ", "kustomize failed (exit", "Deployment.v1.apps/nothere");
             assertThat(fine.error()).isNull();
             assertThat(client.configMaps().inNamespace("other").withName("fine").get()).isNotNull();
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +22,19 @@ import org.yaml.snakeyaml.nodes.Node;
  * {@code kubectl kustomize} when no kustomize is on PATH, or the configured command. Before it runs, every
  * kustomization it would read passes {@link KustomizationCheck} (an allowlist of fields; every file it names is in the
  * repository at the commit; Helm and plugins refused), each refusal with {@code file:line}. It runs on an exported copy
- * of the tree, with a timeout and a cleaned environment, through a wrapper kustomization that asks for origin annotations.
+ * of the tree, with a timeout, kustomize's strictest load restrictor, and a cleaned environment whose proxies point at a
+ * closed port, through a wrapper kustomization that asks for origin annotations.
  */
 final class KustomizeBuild {
 
     static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
     /** The annotation kustomize writes with {@code buildMetadata: [originAnnotations]}; stripped before diff and apply. */
     static final String ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+    /** kustomize's own guard, at its strictest: a kustomization reads files only below its own folder. */
+    static final List<String> LOAD_RESTRICTOR = List.of("--load-restrictor", "LoadRestrictionsRootOnly");
+    /** A loopback port nothing listens on: every proxied request kustomize or git makes is refused there. */
+    static final String CLOSED_PROXY = "http://127.0.0.1:1";
+
     private final List<String> configuredCommand;
     private final Duration timeout;
 
@@ -58,9 +65,11 @@ final class KustomizeBuild {
             String target = wrapper.relativize(tree.resolve(path)).toString().replace(File.separatorChar, '/');
             Files.writeString(wrapper.resolve("kustomization.yaml"),
                     "resources:\n- " + target + "\nbuildMetadata: [originAnnotations]\n");
-            List<String> command = new ArrayList<>(command());
+            List<String> tool = command();
+            List<String> command = new ArrayList<>(tool);
+            command.addAll(LOAD_RESTRICTOR); // after the configured arguments: the last value of a flag wins
             command.add(wrapper.toString());
-            return run(command, work, kustomizationFile(tree, path));
+            return run(command, String.join(" ", tool), work, kustomizationFile(tree, path));
         } catch (IOException e) {
             throw new RenderException(List.of(kustomizationFile(tree, path) + ": cannot run kustomize: " + e.getMessage()));
         }
@@ -85,7 +94,7 @@ final class KustomizeBuild {
                 + "in driftwarden.yaml)"));
     }
 
-    private String run(List<String> command, Path work, String kustomization) throws IOException {
+    private String run(List<String> command, String tool, Path work, String kustomization) throws IOException {
         Path home = Files.createDirectories(work.resolve("home"));
         Path out = work.resolve("kustomize.out");
         Path err = work.resolve("kustomize.err");
@@ -97,12 +106,22 @@ final class KustomizeBuild {
         environment.put("PATH", path);
         environment.put("HOME", home.toString());
         environment.put("LANG", "C.UTF-8");
+        // Nothing is fetched: HTTP(S) goes to a closed port (Go bypasses a proxy only for loopback hosts), git reads no
+        // system config, asks for nothing and speaks no transport (ssh ignores proxies), whatever the pre-check missed.
+        for (String proxy : List.of("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")) {
+            environment.put(proxy, CLOSED_PROXY);
+            environment.put(proxy.toLowerCase(Locale.ROOT), CLOSED_PROXY);
+        }
+        environment.put("NO_PROXY", "");
+        environment.put("no_proxy", "");
+        environment.put("GIT_CONFIG_NOSYSTEM", "1");
+        environment.put("GIT_TERMINAL_PROMPT", "0");
+        environment.put("GIT_ALLOW_PROTOCOL", "none");
         Process process = builder.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
-                        + " did not finish in " + timeout.toSeconds() + " s"));
+                throw new RenderException(List.of(kustomization + ": " + tool + " did not finish in " + timeout.toSeconds() + " s"));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -112,8 +131,7 @@ final class KustomizeBuild {
         if (process.exitValue() != 0) {
             String stderr = Files.readString(err, StandardCharsets.UTF_8).strip()
                     .replace(work.resolve("tree").toString() + File.separator, "");
-            throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
-                    + " failed (exit " + process.exitValue() + "): " + stderr));
+            throw new RenderException(List.of(kustomization + ": " + tool + " failed (exit " + process.exitValue() + "): " + stderr));
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }

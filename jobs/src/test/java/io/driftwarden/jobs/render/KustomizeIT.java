@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
@@ -10,7 +11,10 @@ import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,5 +161,44 @@ class KustomizeIT {
             assertThat(fine.error()).isNull();
             assertThat(client.configMaps().inNamespace("other").withName("fine").get()).isNotNull();
         }
+    }
+
+    /**
+     * The process's own guards, with the pre-check bypassed (the package-private seam): what kustomize would fetch if
+     * the policy missed a field. Go sends no loopback request through a proxy, so a loopback server could not show the
+     * proxy is used; a non-loopback host can: with the proxy variables the error is the closed proxy port refusing
+     * ({@code proxyconnect ... 127.0.0.1:1}), without them it would be a DNS failure for {@code example.invalid}. Git over
+     * ssh ignores proxies and is refused by {@code GIT_ALLOW_PROTOCOL}; a configured command asking for
+     * {@code LoadRestrictionsNone} gets the strictest restrictor after it.
+     */
+    @Test
+    void kustomizeItselfReachesNothingWhenThePreCheckIsBypassed() throws Exception {
+        // given kustomizations the pre-check would refuse, written straight into an exported tree
+        Path tree = Files.createDirectories(tmp.resolve("export/tree"));
+        write(tree.resolve("http/kustomization.yaml"), "resources:\n- https://example.invalid/x.yaml\n");
+        write(tree.resolve("generator/kustomization.yaml"), "configMapGenerator:\n- name: g\n  files: [https://example.invalid/x]\n");
+        write(tree.resolve("ssh/kustomization.yaml"), "resources:\n- git@example.invalid:org/repo\n");
+        write(tree.resolve("outside.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\n");
+        write(tree.resolve("up/kustomization.yaml"), "resources: [../outside.yaml]\n");
+        KustomizeBuild kustomize = new KustomizeBuild(List.of(), Duration.ofSeconds(60));
+        KustomizeBuild configured = new KustomizeBuild(
+                List.of("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone"), Duration.ofSeconds(60));
+
+        // when kustomize runs on them
+        // then nothing is fetched and no file outside a kustomization's folder is read
+        assertThatThrownBy(() -> kustomize.buildUnchecked(tree, "http", Files.createDirectories(tmp.resolve("w1"))))
+                .hasMessageContaining("https://example.invalid/x.yaml").hasMessageContaining("proxyconnect tcp: dial tcp 127.0.0.1:1");
+        assertThatThrownBy(() -> kustomize.buildUnchecked(tree, "generator", Files.createDirectories(tmp.resolve("w2"))))
+                .hasMessageContaining("proxyconnect tcp: dial tcp 127.0.0.1:1");
+        assertThatThrownBy(() -> kustomize.buildUnchecked(tree, "ssh", Files.createDirectories(tmp.resolve("w3"))))
+                .hasMessageContaining("transport 'ssh' not allowed");
+        assertThatThrownBy(() -> configured.buildUnchecked(tree, "up", Files.createDirectories(tmp.resolve("w4"))))
+                .hasMessageContaining("up/kustomization.yaml: kubectl kustomize --load-restrictor LoadRestrictionsNone failed")
+                .hasMessageContaining("is not in or below");
+    }
+
+    private static void write(Path file, String content) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
     }
 }

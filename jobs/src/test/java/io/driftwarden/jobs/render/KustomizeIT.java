@@ -3,6 +3,9 @@ package io.driftwarden.jobs.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import io.driftwarden.audit.EventType;
+import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.support.GitRepo;
@@ -11,10 +14,14 @@ import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +168,68 @@ class KustomizeIT {
             assertThat(fine.error()).isNull();
             assertThat(client.configMaps().inNamespace("other").withName("fine").get()).isNotNull();
         }
+    }
+
+    /**
+     * The measured attack: kustomize 5.5 fetches {@code configMapGenerator.files} and {@code patches[].path} URLs, and the
+     * body became ConfigMap data (a tenant reading the cluster network or a metadata endpoint). A loopback server records
+     * every request; the bindings fail at the kustomization's line, before kustomize runs.
+     */
+    @Test
+    void urlsInGeneratorFilesAndPatchPathsAreRefusedBeforeAnythingIsFetched() throws Exception {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            byte[] body = "secret-from-the-cluster-network\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        try (GitRepo repo = world.repo("repo")) {
+            // given two tenant kustomizations naming URLs where kustomize reads files
+            repo.write("shop/kustomization.yaml", """
+                        configMapGenerator:
+                        - name: stolen
+                          files:
+                          - %s/x
+                        """.formatted(url))
+                .write("other/kustomization.yaml", """
+                        resources: [cm.yaml]
+                        patches:
+                        - path: %s/p
+                        """.formatted(url))
+                .write("other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n")
+                .commit("ssrf");
+            DriftwardenConfig config = world.config(World.sources(repo) + World.binding("shop", "shop") + World.binding("other", "other"));
+
+            // when both bindings run
+            BindingResult generator = world.reconcile(config, "shop");
+            String generatorRun = world.lastRunId();
+            BindingResult patch = world.reconcile(config, "other");
+            String patchRun = world.lastRunId();
+
+            // then each failed at its line, nothing reached the server, nothing was written, and each failure is audited
+            String generatorRefusal = "shop/kustomization.yaml:4: remote file '" + url + "/x' in configMapGenerator[0].files is refused";
+            String patchRefusal = "other/kustomization.yaml:3: remote file '" + url + "/p' in patches[0].path is refused";
+            assertThat(generator.error()).contains(generatorRefusal);
+            assertThat(patch.error()).contains(patchRefusal);
+            assertThat(requests).isEmpty();
+            assertThat(world.writes()).isEmpty();
+            assertThat(failures(generatorRun)).singleElement().asString().contains(generatorRefusal);
+            assertThat(failures(patchRun)).singleElement().asString().contains(patchRefusal);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** The errors of a run's FAILED audit rows. */
+    private List<String> failures(String runId) {
+        return world.audit.records(ReportFilter.all()).stream()
+                .filter(r -> r.entry().runId().equals(runId) && r.entry().event() == EventType.FAILED)
+                .map(r -> r.entry().error()).toList();
     }
 
     /**

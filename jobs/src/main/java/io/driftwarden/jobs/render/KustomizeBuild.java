@@ -11,37 +11,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Renders a kustomization with the real kustomize, as Argo CD does: {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH, or the configured command. Before it runs, every
- * kustomization it would read is checked: remote resources, {@code helmCharts} and plugins are refused with
- * {@code file:line}, and so is a local reference leaving the repository. It runs on an exported copy of the tree, with a
- * timeout and a cleaned environment, through a wrapper kustomization that asks for origin annotations.
+ * kustomization it would read passes {@link KustomizationCheck} (an allowlist of fields; every file it names is in the
+ * repository at the commit; Helm and plugins refused), each refusal with {@code file:line}. It runs on an exported copy
+ * of the tree, with a timeout, kustomize's strictest load restrictor, and a cleaned environment whose proxies point at a
+ * closed port, through a wrapper kustomization that asks for origin annotations.
  */
 final class KustomizeBuild {
 
     static final List<String> FILE_NAMES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
     /** The annotation kustomize writes with {@code buildMetadata: [originAnnotations]}; stripped before diff and apply. */
     static final String ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-    private static final Pattern REMOTE = Pattern.compile(
-            "^([a-zA-Z][a-zA-Z0-9+.-]*://|git::|git@|ssh:|(github|gitlab|bitbucket)\\.(com|org)/).*");
-    private static final Set<String> REFERENCES = Set.of("resources", "bases", "components");
-    private static final Map<String, String> REFUSED = Map.of(
-            "helmCharts", "helmCharts are refused: render the chart with a binding whose path holds its Chart.yaml",
-            "helmChartInflationGenerator", "helmChartInflationGenerator is refused: render the chart with a Helm binding",
-            "generators", "plugins (generators) are refused: driftwarden runs kustomize's built-in fields only",
-            "transformers", "plugins (transformers) are refused: driftwarden runs kustomize's built-in fields only",
-            "validators", "plugins (validators) are refused: driftwarden runs kustomize's built-in fields only");
+    /** kustomize's own guard, at its strictest: a kustomization reads files only below its own folder. */
+    static final List<String> LOAD_RESTRICTOR = List.of("--load-restrictor", "LoadRestrictionsRootOnly");
+    /** A loopback port nothing listens on: every proxied request kustomize or git makes is refused there. */
+    static final String CLOSED_PROXY = "http://127.0.0.1:1";
 
     private final List<String> configuredCommand;
     private final Duration timeout;
@@ -54,18 +46,30 @@ final class KustomizeBuild {
     /** The rendered YAML of the kustomization at {@code path} of the exported {@code tree}; {@code work} holds scratch files. */
     String build(Path tree, String path, Path work) {
         List<String> problems = new ArrayList<>();
-        checkLocal(tree, tree.resolve(path).normalize(), problems, new HashSet<>());
+        try {
+            Path root = tree.toRealPath();
+            checkLocal(root, root.resolve(path).normalize(), problems, new HashSet<>());
+        } catch (IOException e) {
+            problems.add(kustomizationFile(tree, path) + ":1: cannot read: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new RenderException(problems);
         }
+        return buildUnchecked(tree, path, work);
+    }
+
+    /** Runs kustomize without the policy check: only {@link #build} and the test of the process's own guards call it. */
+    String buildUnchecked(Path tree, String path, Path work) {
         try {
             Path wrapper = Files.createDirectories(work.resolve("wrapper"));
             String target = wrapper.relativize(tree.resolve(path)).toString().replace(File.separatorChar, '/');
             Files.writeString(wrapper.resolve("kustomization.yaml"),
                     "resources:\n- " + target + "\nbuildMetadata: [originAnnotations]\n");
-            List<String> command = new ArrayList<>(command());
+            List<String> tool = command();
+            List<String> command = new ArrayList<>(tool);
+            command.addAll(LOAD_RESTRICTOR); // after the configured arguments: the last value of a flag wins
             command.add(wrapper.toString());
-            return run(command, work, kustomizationFile(tree, path));
+            return run(command, String.join(" ", tool), work, kustomizationFile(tree, path));
         } catch (IOException e) {
             throw new RenderException(List.of(kustomizationFile(tree, path) + ": cannot run kustomize: " + e.getMessage()));
         }
@@ -90,7 +94,7 @@ final class KustomizeBuild {
                 + "in driftwarden.yaml)"));
     }
 
-    private String run(List<String> command, Path work, String kustomization) throws IOException {
+    private String run(List<String> command, String tool, Path work, String kustomization) throws IOException {
         Path home = Files.createDirectories(work.resolve("home"));
         Path out = work.resolve("kustomize.out");
         Path err = work.resolve("kustomize.err");
@@ -102,12 +106,22 @@ final class KustomizeBuild {
         environment.put("PATH", path);
         environment.put("HOME", home.toString());
         environment.put("LANG", "C.UTF-8");
+        // Nothing is fetched: HTTP(S) goes to a closed port (Go bypasses a proxy only for loopback hosts), git reads no
+        // system config, asks for nothing and speaks no transport (ssh ignores proxies), whatever the pre-check missed.
+        for (String proxy : List.of("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")) {
+            environment.put(proxy, CLOSED_PROXY);
+            environment.put(proxy.toLowerCase(Locale.ROOT), CLOSED_PROXY);
+        }
+        environment.put("NO_PROXY", "");
+        environment.put("no_proxy", "");
+        environment.put("GIT_CONFIG_NOSYSTEM", "1");
+        environment.put("GIT_TERMINAL_PROMPT", "0");
+        environment.put("GIT_ALLOW_PROTOCOL", "none");
         Process process = builder.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
-                        + " did not finish in " + timeout.toSeconds() + " s"));
+                throw new RenderException(List.of(kustomization + ": " + tool + " did not finish in " + timeout.toSeconds() + " s"));
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -117,13 +131,12 @@ final class KustomizeBuild {
         if (process.exitValue() != 0) {
             String stderr = Files.readString(err, StandardCharsets.UTF_8).strip()
                     .replace(work.resolve("tree").toString() + File.separator, "");
-            throw new RenderException(List.of(kustomization + ": " + String.join(" ", command.subList(0, command.size() - 1))
-                    + " failed (exit " + process.exitValue() + "): " + stderr));
+            throw new RenderException(List.of(kustomization + ": " + tool + " failed (exit " + process.exitValue() + "): " + stderr));
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
-    /** Checks the kustomization in {@code dir} and, through its local references, every one it reads. */
+    /** Checks the kustomization in {@code dir} and, through its local references, every one it reads ({@code tree} is real). */
     private static void checkLocal(Path tree, Path dir, List<String> problems, Set<Path> visited) {
         if (!visited.add(dir)) {
             return;
@@ -143,34 +156,33 @@ final class KustomizeBuild {
             problems.add(name + ":1: cannot read: " + e.getMessage());
             return;
         }
-        if (!(root instanceof MappingNode mapping)) {
-            return;
-        }
-        for (NodeTuple tuple : mapping.getValue()) {
-            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
-            if (REFUSED.containsKey(key)) {
-                problems.add(name + ":" + YamlDocuments.line(tuple.getKeyNode()) + ": " + REFUSED.get(key));
-            } else if (REFERENCES.contains(key) && tuple.getValueNode() instanceof SequenceNode entries) {
-                for (Node entry : entries.getValue()) {
-                    if (entry instanceof ScalarNode reference) {
-                        checkReference(tree, dir, name, reference, problems, visited);
-                    }
-                }
+        KustomizationCheck.Verdict verdict = KustomizationCheck.check(root, name, path -> kind(tree, path));
+        problems.addAll(verdict.problems());
+        for (String folder : verdict.kustomizations()) {
+            Path real = real(tree, folder);
+            if (real != null) {
+                checkLocal(tree, real, problems, visited);
             }
         }
     }
 
-    private static void checkReference(Path tree, Path dir, String file, ScalarNode reference, List<String> problems, Set<Path> visited) {
-        String text = reference.getValue();
-        String at = file + ":" + YamlDocuments.line(reference) + ": ";
-        Path local = dir.resolve(text).normalize();
-        if (REMOTE.matcher(text).matches() && !Files.exists(local)) {
-            problems.add(at + "remote resource '" + text + "' is refused: driftwarden renders only what the repository holds "
-                    + "at the commit (vendor it into the repository)");
-        } else if (Path.of(text).isAbsolute() || !local.startsWith(tree)) {
-            problems.add(at + "'" + text + "' leaves the repository");
-        } else if (Files.isDirectory(local)) {
-            checkLocal(tree, local, problems, visited);
+    /** What {@code path} is in the exported tree, followed as the operating system (and kustomize) follows it. */
+    static KustomizationCheck.Kind kind(Path tree, String path) {
+        Path real = real(tree, path);
+        if (real == null) {
+            return KustomizationCheck.Kind.NONE;
+        }
+        return Files.isDirectory(real) ? KustomizationCheck.Kind.FOLDER
+                : Files.isRegularFile(real) ? KustomizationCheck.Kind.FILE : KustomizationCheck.Kind.NONE;
+    }
+
+    /** The real path {@code path} leads to, or null when it does not exist or ends outside {@code tree}. */
+    private static Path real(Path tree, String path) {
+        try {
+            Path real = tree.resolve(path).toRealPath();
+            return real.startsWith(tree) ? real : null;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 

@@ -274,10 +274,10 @@ class ScheduleIT {
 
     @Test
     void slowAndSilentClientsAreCutOffAtTheDeadlineAndNeitherTheProbesNorASignedPushWaitForThem() throws Exception {
-        // given endpoints that give a request 2 s to arrive whole
+        // given endpoints that give a request 2 s to arrive whole and take 8 pushes at once
         DriftwardenConfig config = config("", "webhook: {githubSecretFrom: \"file:" + Files.writeString(tmp.resolve("hook-secret"), SECRET) + "\"}\n");
         Duration deadline = Duration.ofSeconds(2);
-        start(config, Endpoints.Limits.defaults().withRequestDeadline(deadline));
+        start(config, new Endpoints.Limits(deadline, 8));
         String push = """
                 {"ref": "refs/heads/main", "repository": {"clone_url": "%s"}}
                 """.formatted(config.source("repo").url());
@@ -303,6 +303,8 @@ class ScheduleIT {
                 assertThat(answer.statusCode()).as(path).isEqualTo(200);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofSeconds(1));
             }
+            // and a ninth push while the 8 slow bodies are read is turned away at once (an unsigned one: it could start nothing)
+            await().atMost(Duration.ofSeconds(1)).until(() -> post("/hooks/github", push, null).statusCode() == 503);
             // and every slow or silent client is cut off at the deadline: a 408, or the connection closed
             for (SlowClients.CutOff cutOff : attack.cutOffs()) {
                 assertThat(cutOff.answer()).as(cutOff.toString()).satisfiesAnyOf(
@@ -310,7 +312,7 @@ class ScheduleIT {
                 assertThat(cutOff.after()).as(cutOff.toString()).isBetween(deadline.minusMillis(200), deadline.plusMillis(1500));
             }
         }
-        // and a signed push is served as before
+        // and, their places freed, a signed push is served as before
         HttpResponse<String> signed = post("/hooks/github", push, sign(push));
         assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
         assertThat(signed.body()).contains("\"started\":[\"shop\"]");

@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -34,6 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -98,7 +100,9 @@ public final class Endpoints implements AutoCloseable {
         this.limits = limits;
         this.daemon = daemon;
         this.metrics = metrics;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        // as fabric8's Vert.x client sets it up: no file cache (a read-only root file system stays fine), daemon threads
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setUseDaemonThread(true)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setIdleTimeout((int) Math.max(1, limits.requestDeadline().toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
@@ -414,7 +418,7 @@ public final class Endpoints implements AutoCloseable {
     }
 
     private static Runnable once(Runnable action) {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         return () -> {
             if (done.compareAndSet(false, true)) {
                 action.run();

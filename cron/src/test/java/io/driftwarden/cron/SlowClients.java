@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,11 +22,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class SlowClients implements AutoCloseable {
 
-    /** What the server did to one client: the first line it answered ("" if it closed the connection), and when. */
-    record CutOff(int sentBytes, String answer, Duration after) {
+    /**
+     * What the server did to one client: the status lines it answered, whether it then closed the connection, and
+     * when it closed it (or when the client gave up waiting).
+     */
+    record CutOff(int sentBytes, List<String> answers, boolean closed, Duration after) {
         @Override
         public String toString() {
-            return "a client that had sent " + sentBytes + " bytes was answered '" + answer + "' after " + after.toMillis() + " ms";
+            return "a client that had sent " + sentBytes + " bytes was answered " + answers + (closed ? " and closed" : " and not closed")
+                    + " after " + after.toMillis() + " ms";
         }
     }
 
@@ -107,20 +110,27 @@ final class SlowClients implements AutoCloseable {
         }
 
         CutOff awaitAnswer() {
+            List<String> answers = new ArrayList<>();
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             try {
                 InputStream in = socket.getInputStream();
-                for (int b = in.read(); b >= 0 && b != '\r' && b != '\n'; b = in.read()) {
-                    line.write(b);
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    if (b == '\n') {
+                        String text = line.toString(StandardCharsets.US_ASCII).strip();
+                        if (text.startsWith("HTTP/1.")) {
+                            answers.add(text);
+                        }
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
                 }
             } catch (SocketTimeoutException e) {
-                return new CutOff(sentBytes, "no answer within " + readBound.toMillis() + " ms", elapsed());
-            } catch (SocketException e) {
-                // reset by the server: cut off too
+                return new CutOff(sentBytes, answers, false, elapsed());
             } catch (IOException e) {
-                return new CutOff(sentBytes, e.toString(), elapsed());
+                // reset by the server: closed too
             }
-            return new CutOff(sentBytes, line.toString(StandardCharsets.US_ASCII), elapsed());
+            return new CutOff(sentBytes, answers, true, elapsed());
         }
 
         private Duration elapsed() {

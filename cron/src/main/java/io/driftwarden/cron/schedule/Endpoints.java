@@ -185,9 +185,17 @@ public final class Endpoints implements AutoCloseable {
         }
 
         /** The request has arrived whole: the server's own work is not the client's to hurry. */
-        void arrived() {
+        void arrived(HttpServerRequest request) {
+            if (underWay == request) { // not yet answered: a probe is answered before its (empty) end is read
+                underWay = null;
+                stop();
+            }
+        }
+
+        /** An answer is sent: the clock runs again for the next request. */
+        void answered() {
             underWay = null;
-            stop();
+            start();
         }
 
         void stop() {
@@ -212,13 +220,13 @@ public final class Endpoints implements AutoCloseable {
     private void route(HttpServerRequest request) {
         Watch watch = watch(request.connection());
         watch.begun(request);
-        request.response().endHandler(ended -> watch.start());
+        request.response().endHandler(ended -> watch.answered());
         String path = request.path();
         if (path.startsWith("/hooks/")) {
             hook(request, watch, path.substring("/hooks/".length()));
             return;
         }
-        request.endHandler(end -> watch.arrived());
+        request.endHandler(end -> watch.arrived(request));
         switch (path) {
             case "/metrics" -> send(request, new Answer(200, "text/plain; version=0.0.4", metrics.scrape()));
             case "/healthz" -> send(request, Answer.text(200, "ok\n"));
@@ -252,7 +260,7 @@ public final class Endpoints implements AutoCloseable {
         Runnable release = once(hooksInFlight::decrementAndGet);
         request.response().endHandler(ended -> {
             release.run();
-            watch.start();
+            watch.answered();
         });
         request.response().closeHandler(closed -> release.run());
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
@@ -268,7 +276,7 @@ public final class Endpoints implements AutoCloseable {
             }
         });
         request.endHandler(end -> {
-            watch.arrived();
+            watch.arrived(request);
             if (request.response().ended()) {
                 return;
             }

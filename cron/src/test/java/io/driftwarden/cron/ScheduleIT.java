@@ -272,11 +272,89 @@ class ScheduleIT {
         assertThat(get("/readyz").statusCode()).isEqualTo(503);
     }
 
+    @Test
+    void slowAndSilentClientsAreCutOffAtTheDeadlineAndNeitherTheProbesNorASignedPushWaitForThem() throws Exception {
+        // given endpoints that give a request 2 s to arrive whole and take 8 pushes at once
+        DriftwardenConfig config = config("", "webhook: {githubSecretFrom: \"file:" + Files.writeString(tmp.resolve("hook-secret"), SECRET) + "\"}\n");
+        Duration deadline = Duration.ofSeconds(2);
+        start(config, new Endpoints.Limits(deadline, 8));
+        String push = """
+                {"ref": "refs/heads/main", "repository": {"clone_url": "%s"}}
+                """.formatted(config.source("repo").url());
+        String headers = "POST /hooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + push.length() + "\r\n\r\n";
+
+        // when 8 clients send a push's headers then its body a byte a second, 8 send the headers themselves a byte a second,
+        // 16 connect and send nothing
+        try (SlowClients attack = new SlowClients(endpoints.port(), deadline.plusSeconds(3))) {
+            for (int i = 0; i < 8; i++) {
+                attack.open(headers, push);
+                attack.open("", headers + push);
+            }
+            for (int i = 0; i < 16; i++) {
+                attack.open("", "");
+            }
+            // and one asks for /healthz, is answered, and keeps the connection to trickle its next request's headers
+            String probe = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            attack.open(probe, probe);
+            attack.trickle(Duration.ofSeconds(1));
+
+            // then the probes and the metrics answer at once
+            for (String path : List.of("/healthz", "/metrics", "/readyz")) {
+                long start = System.nanoTime();
+                HttpResponse<String> answer = get(path, Duration.ofSeconds(2));
+                assertThat(answer.statusCode()).as(path).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofSeconds(1));
+            }
+            // and a ninth push while the 8 slow bodies are read is turned away at once (an unsigned one: it could start nothing)
+            await().atMost(Duration.ofSeconds(1)).until(() -> post("/hooks/github", push, null).statusCode() == 503);
+            // and every slow or silent client is cut off at the deadline: a 408, or the connection closed
+            List<SlowClients.CutOff> cutOffs = attack.cutOffs();
+            for (SlowClients.CutOff cutOff : cutOffs) {
+                assertThat(cutOff.closed()).as(cutOff.toString()).isTrue();
+                assertThat(cutOff.after()).as(cutOff.toString()).isBetween(deadline.minusMillis(200), deadline.plusMillis(1500));
+            }
+            assertThat(cutOffs.subList(0, 16)).extracting(SlowClients.CutOff::answers).containsOnly(
+                    List.of("HTTP/1.1 408 Request Timeout"), List.of()); // a slow body is told why; slow headers are not a request yet
+            assertThat(cutOffs.subList(16, 32)).extracting(SlowClients.CutOff::answers).containsOnly(List.of());
+            assertThat(cutOffs.get(32).answers()).containsExactly("HTTP/1.1 200 OK");
+        }
+        // and, their places freed, a signed push is served as before
+        HttpResponse<String> signed = post("/hooks/github", push, sign(push));
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
+        assertThat(signed.body()).contains("\"started\":[\"shop\"]");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WhetherItsLengthIsDeclaredOrStreamed() throws Exception {
+        DriftwardenConfig config = config("", "webhook: {githubSecretFrom: \"file:" + Files.writeString(tmp.resolve("hook-secret"), SECRET)
+                + "\", maxBodySize: 1Ki}\n");
+        start(config);
+        String big = "{\"pad\": \"" + "x".repeat(2048) + "\"}";
+
+        HttpResponse<String> declared = post("/hooks/github", big, sign(big));
+        HttpResponse<String> streamed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + endpoints.port() + "/hooks/github")).header("X-Hub-Signature-256", sign(big)).POST(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.body()).isEqualTo("body larger than 1024 bytes\n");
+        assertThat(streamed.statusCode()).isEqualTo(413);
+        assertThat(audit.history(null, 10)).isEmpty();
+    }
+
     private void start(DriftwardenConfig config) throws Exception {
         audit = AuditLog.open(config.audit(), Clock.systemUTC());
         RunMetrics metrics = new RunMetrics();
         daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git")), metrics);
         endpoints = Endpoints.start(new InetSocketAddress("127.0.0.1", 0), daemon, metrics);
+    }
+
+    private void start(DriftwardenConfig config, Endpoints.Limits limits) throws Exception {
+        audit = AuditLog.open(config.audit(), Clock.systemUTC());
+        RunMetrics metrics = new RunMetrics();
+        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git")), metrics);
+        endpoints = Endpoints.start(new InetSocketAddress("127.0.0.1", 0), daemon, metrics, limits);
     }
 
     /** A repository with one ConfigMap, a config with one enforcing binding (with {@code bindingKeys}) and {@code topKeys}. */
@@ -329,6 +407,11 @@ class ScheduleIT {
     private HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoints.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, Duration timeout) throws Exception {
+        return HttpClient.newBuilder().connectTimeout(timeout).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + endpoints.port() + path)).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String sign(String body) throws Exception {

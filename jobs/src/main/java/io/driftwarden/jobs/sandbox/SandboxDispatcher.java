@@ -49,6 +49,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern NAMESPACE_OBJECT = Pattern.compile("/api/v1/namespaces/([^/]+)");
     /** The path of an object in a namespace: group 1 is the namespace. */
     private static final Pattern IN_NAMESPACE = Pattern.compile("/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/[^/]+/[^/]+");
+    /** The path of a namespaced collection or of an object in it: group 1 is the namespace. */
+    private static final Pattern NAMESPACED = Pattern.compile("/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/[^/]+(?:/[^/]+)?");
     private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     /** Warnings for the request being answered, sent back as {@code Warning} headers. */
@@ -112,13 +114,22 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             beforeWrite.accept(logged);
         }
         WARNINGS.get().clear();
-        MockResponse response = answer(request);
+        MockResponse response = answerOrFail(request);
         WARNINGS.get().forEach(warning -> response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\""));
         if (response.header("Content-Type") == null) {
             // clients decode by the response's type; kubectl's typed clients would otherwise assume protobuf
             response.setHeader("Content-Type", "application/json");
         }
         return response;
+    }
+
+    /** Any exception becomes a 500: thrown out of here, the mock server only logs it and the client waits forever. */
+    private MockResponse answerOrFail(RecordedRequest request) {
+        try {
+            return answer(request);
+        } catch (RuntimeException e) {
+            return status(500, "InternalError", "Internal error occurred: " + e);
+        }
     }
 
     private MockResponse answer(RecordedRequest request) {
@@ -166,7 +177,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             return super.handleCreate(request);
         }
         return locked(() -> {
-            ObjectNode body = asServerStores(parse(request.getUtf8Body()), request);
+            ObjectNode body = asServerStores(inRequestNamespace(parse(request.getUtf8Body()), pathOf(request)), request);
             requireNamespace(pathOf(request) + "/" + body.path("metadata").path("name").asString(""));
             ObjectNode created = fieldManagers.update(null, body, type(body), manager(request), "");
             withServerStatus(created);
@@ -190,7 +201,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             if (current == null) {
                 return notFound(pathOf(request));
             }
-            ObjectNode body = asServerStores(parse(request.getUtf8Body()), request);
+            ObjectNode body = asServerStores(inRequestNamespace(parse(request.getUtf8Body()), pathOf(request)), request);
             return store(request, current, fieldManagers.update(current, body, type(body), manager(request), ""), false);
         });
     }
@@ -213,7 +224,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             if (current == null) {
                 return notFound(objectPath);
             }
-            ObjectNode updated = asServerStores(patched(current, request), request);
+            ObjectNode updated = asServerStores(inRequestNamespace(patched(current, request), objectPath), request);
             return store(request, current, fieldManagers.update(current, updated, type(updated), manager(request), ""), false);
         });
     }
@@ -352,7 +363,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     private MockResponse serverSideApply(RecordedRequest request, JsonNode current) {
         // the applier owns what it sent: a key default the server fills in keys its element but is not its field
-        ObjectNode applied = foldStringData(decoded(parse(request.getUtf8Body()), request));
+        ObjectNode applied = foldStringData(decoded(inRequestNamespace(parse(request.getUtf8Body()), pathOf(request)), request));
         boolean force = "true".equals(queryParameter(request.getPath(), "force"));
         ObjectNode result;
         try {
@@ -446,6 +457,28 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                         + "\" is invalid: spec.selector: Invalid value: " + Serialization.asJson(after) + ": field is immutable");
             }
         }
+    }
+
+    /**
+     * The object's namespace as the request's path decides it, as k8s.io/apiserver's
+     * {@code rest.EnsureObjectNamespaceMatchesRequestNamespace} does on create, update and patch (apply included): in a
+     * namespaced path an object naming another namespace is a 400 (one naming none takes the path's, as fabric8's store
+     * does); a cluster-scoped object's namespace is dropped (a Namespace's path names the object itself, not a namespace
+     * it is in).
+     */
+    private static ObjectNode inRequestNamespace(ObjectNode object, String path) {
+        Matcher namespaced = NAMESPACED.matcher(path);
+        JsonNode metadata = object.path("metadata");
+        String given = metadata.path("namespace").asString("");
+        if (!(metadata instanceof ObjectNode meta)) {
+            return object;
+        }
+        if (!namespaced.matches()) {
+            meta.remove("namespace");
+        } else if (!given.isEmpty() && !given.equals(namespaced.group(1))) {
+            throw new BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        return object;
     }
 
     /** An object can only be created in a namespace that exists (404, as the API server's admission answers). */
@@ -626,7 +659,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
-    /** A request body that is not a JSON object. */
+    /** A request the API server refuses as a bad request (400): a body that is not a JSON object, a namespace mismatch. */
     private static final class BadRequest extends RuntimeException {
         BadRequest(String message) {
             super(message);

@@ -12,9 +12,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The verbs the sandbox adds to fabric8's CRUD mock and the field ownership it records. What it cannot prove: how a
@@ -219,6 +225,81 @@ class SandboxIT {
             assertThat(stored.getMetadata().getManagedFields()).filteredOn(e -> "scale".equals(e.getSubresource()))
                     .singleElement().satisfies(e -> assertThat(Serialization.asJson(e.getFieldsV1())).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}"));
         }
+    }
+
+    @Test
+    void aBodyNamingAnotherNamespaceThanThePathIs400ForApplyCreateAndReplace() throws Exception {
+        // What the sandbox cannot prove: that a real server refuses in this order (a real one also runs admission and
+        // validation, whose errors can come first); the message is the one of k8s.io/apiserver's
+        // rest.EnsureObjectNamespaceMatchesRequestNamespace, which create, update and patch (apply included) all call.
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop", "other")) {
+            String path = "/api/v1/namespaces/shop/configmaps";
+            String elsewhere = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"settings\", \"namespace\": \"other\"}}";
+            String here = elsewhere.replace("\"other\"", "\"shop\"");
+
+            List<HttpResponse<String>> refused = new java.util.ArrayList<>();
+            refused.add(send(sandbox, "PATCH", path + "/settings?fieldManager=t", "application/apply-patch+yaml", elsewhere));
+            refused.add(send(sandbox, "POST", path, "application/json", elsewhere));
+            assertThat(send(sandbox, "POST", path, "application/json", here).statusCode()).isEqualTo(201);
+            refused.add(send(sandbox, "PUT", path + "/settings", "application/json", elsewhere));
+            refused.add(send(sandbox, "PATCH", path + "/settings?fieldManager=t", "application/apply-patch+yaml", elsewhere));
+
+            assertThat(refused).allSatisfy(response -> {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+                JsonNode status = Serialization.jsonMapper().readTree(response.body());
+                assertThat(status.path("kind").asString()).isEqualTo("Status");
+                assertThat(status.path("reason").asString()).isEqualTo("BadRequest");
+                assertThat(status.path("message").asString())
+                        .isEqualTo("the namespace of the provided object does not match the namespace sent on the request");
+            });
+            assertThat(send(sandbox, "GET", "/api/v1/namespaces/other/configmaps/settings", null, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aNamespaceInTheBodyOfAClusterScopedObjectIsDroppedAsARealServerDoes() throws Exception {
+        // A real server does not refuse it: EnsureObjectNamespaceMatchesRequestNamespace clears the namespace of a
+        // cluster-scoped object ("cluster-scoped, clear namespace"), on create, update and apply alike.
+        try (Sandbox sandbox = Sandbox.start(0)) {
+            String storageClasses = "/apis/storage.k8s.io/v1/storageclasses";
+            String fast = "{\"apiVersion\": \"storage.k8s.io/v1\", \"kind\": \"StorageClass\", \"metadata\": {\"name\": \"%s\", "
+                    + "\"namespace\": \"shop\"}, \"provisioner\": \"example.com/disk\"}";
+            String crd = """
+                    {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "gadgets.example.com"},
+                     "spec": {"group": "example.com", "scope": "Cluster", "names": {"plural": "gadgets", "singular": "gadget", "kind": "Gadget"},
+                      "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {"type": "object",
+                       "x-kubernetes-preserve-unknown-fields": true}}}]}}
+                    """;
+            String gadget = "{\"apiVersion\": \"example.com/v1\", \"kind\": \"Gadget\", \"metadata\": {\"name\": \"g\", \"namespace\": \"shop\"}}";
+
+            HttpResponse<String> applied = send(sandbox, "PATCH", storageClasses + "/fast?fieldManager=t", "application/apply-patch+yaml",
+                    fast.formatted("fast"));
+            HttpResponse<String> reapplied = send(sandbox, "PATCH", storageClasses + "/fast?fieldManager=t", "application/apply-patch+yaml",
+                    fast.formatted("fast"));
+            HttpResponse<String> created = send(sandbox, "POST", storageClasses, "application/json", fast.formatted("slow"));
+            HttpResponse<String> replaced = send(sandbox, "PUT", storageClasses + "/slow", "application/json", fast.formatted("slow"));
+            assertThat(send(sandbox, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json", crd).statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> custom = send(sandbox, "PATCH", "/apis/example.com/v1/gadgets/g?fieldManager=t", "application/apply-patch+yaml",
+                    gadget);
+
+            assertThat(List.of(applied, reapplied, created, replaced, custom)).extracting(HttpResponse::statusCode).containsExactly(201, 200, 201, 200, 201);
+            for (String object : List.of(storageClasses + "/fast", storageClasses + "/slow", "/apis/example.com/v1/gadgets/g")) {
+                HttpResponse<String> stored = send(sandbox, "GET", object, null, null);
+                assertThat(stored.statusCode()).as(object).isEqualTo(200);
+                assertThat(Serialization.jsonMapper().readTree(stored.body()).path("metadata").path("namespace").asString("")).as(object).isEmpty();
+            }
+        }
+    }
+
+    /** One request with a short timeout: a sandbox that never answers fails the test instead of hanging it. */
+    private static HttpResponse<String> send(Sandbox sandbox, String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.url() + path)).timeout(Duration.ofSeconds(5))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, String> owners(ConfigMap object) {

@@ -75,7 +75,6 @@ public final class Reconciler {
             trust(binding, source, revision, audit);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
             List<DesiredObject> desired = renderer.render(sources.at(revision), binding, cluster.discovery());
-            cluster.declare(desired.stream().map(DesiredObject::manifest).toList());
             List<Inventory.Entry> inventory = auditLog.inventory().of(binding.name());
             Set<ListGroup> groups = new TreeSet<>(ResourceKey.groupsOf(desired));
             groups.addAll(Extras.groupsOf(inventory));
@@ -83,15 +82,14 @@ public final class Reconciler {
             List<Drift> found = differ(desired).diff(desired, live, binding.ignore(), binding.driftManagers()).stream()
                     .map(drift -> governed(binding, drift, live)).toList();
             List<Drift> extras = Extras.find(binding.name(), desired, live, inventory);
-            KindScopes scopes = Schemas.builtin().withCrds(manifests(desired)).orElse(cluster.discovery());
-            Map<ResourceKey, String> refused = Tenancy.refusals(binding, Set.copyOf(config.denyKinds()), scopes, desired, extras, live);
+            Map<ResourceKey, String> refused = gate(binding, cluster, desired, extras, live);
             int rendered = (int) desired.stream().filter(d -> !Renderer.createdForBinding(d)).count();
             Map<ResourceKey, String> kept = PruneGuards.kept(binding, rendered, inventory.size(), extras, refused.keySet(),
                     namespace -> liveReader.namespaceContents(cluster, namespace));
             // a cluster listed by label cannot see unlabelled objects: no unmanaged report there (README, Performance)
             List<ResourceKey> unmanaged = cluster.listByLabel() ? List.of() : Unmanaged.find(desired, live);
             unmanaged.forEach(audit::unmanaged);
-            Applier.Confirmation confirmed = applier.confirm(found, cluster, live);
+            Applier.Confirmation confirmed = applier.confirm(found, cluster, live, refused.keySet()); // nothing is sent for a refused object
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());
             drifts.addAll(extras);
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
@@ -119,6 +117,20 @@ public final class Reconciler {
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0,
                     List.of(), error);
         }
+    }
+
+    /**
+     * The tenancy gate's refusals for every write of {@code desired} and delete of {@code extras}. What the cluster serves
+     * decides a kind's scope; a CustomResourceDefinition in Git counts (for scope, and to reach its kind before discovery
+     * lists it) only when the binding may write it.
+     */
+    private Map<ResourceKey, String> gate(BindingSpec binding, Clusters.Cluster cluster, List<DesiredObject> desired, List<Drift> extras,
+                                          Map<ResourceKey, JsonNode> live) {
+        Set<String> denyKinds = Set.copyOf(config.denyKinds());
+        KindScopes served = Schemas.builtin().orElse(cluster.discovery());
+        List<DesiredObject> definitions = Tenancy.writableDefinitions(binding, denyKinds, served, desired, live);
+        cluster.declare(manifests(definitions));
+        return Tenancy.refusals(binding, denyKinds, served.orElse(Schemas.builtin().withCrds(manifests(definitions))), desired, extras, live);
     }
 
     /**

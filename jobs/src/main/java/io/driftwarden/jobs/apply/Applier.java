@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -256,14 +257,15 @@ public final class Applier {
      * Git sets is real: where the object the server predicts equals the live one on every drifted path (a default
      * of a CRD, a field newer than our schema), there is no drift. Verdicts with live-only paths are never sent (an
      * apply does not remove another manager's fields, so the prediction would hide them); a refused dry-run
-     * leaves the local verdict standing.
+     * leaves the local verdict standing. Nothing is sent for an object in {@code refused} (the tenancy gate's): not even a
+     * dry-run reaches another namespace's admission.
      */
-    public Confirmation confirm(List<Drift> drifts, Clusters.Cluster cluster, Map<ResourceKey, JsonNode> live) {
+    public Confirmation confirm(List<Drift> drifts, Clusters.Cluster cluster, Map<ResourceKey, JsonNode> live, Set<ResourceKey> refused) {
         List<CompletableFuture<Drift>> checks = new ArrayList<>(drifts.size());
         int requests = 0;
         for (Drift drift : drifts) {
             JsonNode current = live.get(drift.key());
-            if (!drift.onlyDiffersFromGit() || current == null) {
+            if (!drift.onlyDiffersFromGit() || current == null || refused.contains(drift.key())) {
                 checks.add(CompletableFuture.completedFuture(drift));
             } else {
                 requests++;

@@ -29,6 +29,11 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Clusters implements AutoCloseable {
 
+    /** Kubernetes' rules for an API group (a DNS-1123 subdomain) and a resource's plural or a version (a DNS-1123 label). */
+    private static final java.util.regex.Pattern DNS_SUBDOMAIN = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     private final OncePerKey<String, Cluster> clusters = new OncePerKey<>();
 
     /**
@@ -143,36 +148,49 @@ public final class Clusters implements AutoCloseable {
         }
 
 
-        /** Remembers the custom kinds the CustomResourceDefinitions among {@code manifests} declare. */
+        /**
+         * Remembers the custom kinds the CustomResourceDefinitions among {@code manifests} declare, so their objects are
+         * reachable in the run that creates them, before the cluster's discovery lists them. Give it only definitions
+         * the binding may write: a definition's group, plural and kind become request paths. One whose group is not a DNS
+         * subdomain or whose plural is not a DNS label (Kubernetes' own rules for them) is skipped.
+         */
         public void declare(Iterable<? extends JsonNode> manifests) {
             for (JsonNode crd : manifests) {
                 if (!crd.path("kind").asString("").equals("CustomResourceDefinition")) {
                     continue;
                 }
                 JsonNode spec = crd.path("spec");
+                String group = spec.path("group").asString("");
+                String plural = spec.path("names").path("plural").asString("");
+                if (!DNS_SUBDOMAIN.matcher(group).matches() || !DNS_LABEL.matcher(plural).matches()) {
+                    continue;
+                }
                 for (JsonNode version : spec.path("versions")) {
                     ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                            .withGroup(spec.path("group").asString("")).withVersion(version.path("name").asString(""))
-                            .withKind(spec.path("names").path("kind").asString("")).withPlural(spec.path("names").path("plural").asString(""))
+                            .withGroup(group).withVersion(version.path("name").asString(""))
+                            .withKind(spec.path("names").path("kind").asString("")).withPlural(plural)
                             .withNamespaced(!spec.path("scope").asString("Namespaced").equals("Cluster")).build();
-                    customKinds.put(spec.path("group").asString("") + "/" + context.getVersion() + "/" + context.getKind(), context);
+                    if (DNS_LABEL.matcher(context.getVersion()).matches()) {
+                        customKinds.put(group + "/" + context.getVersion() + "/" + context.getKind(), context);
+                    }
                 }
             }
         }
 
         /**
-         * The cluster's objects of a kind: built-in kinds by fabric8's model, declared custom kinds by their CRD, any
-         * other through the cluster's discovery. A kind the cluster does not serve is a 404.
+         * The cluster's objects of a kind, routed by what the cluster serves (fabric8's discovery); a kind it does not
+         * serve yet, by the CustomResourceDefinition a binding {@linkplain #declare declared} and wrote. A definition in a
+         * repository never reroutes a kind the cluster serves. A kind neither knows is a 404.
          */
         public MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> resources(
                 String apiVersion, String kind) {
-            ResourceDefinitionContext declared = customKinds.get(apiVersion + "/" + kind);
-            if (declared != null) {
-                return client.genericKubernetesResources(declared);
-            }
             try {
                 return client.genericKubernetesResources(apiVersion, kind);
-            } catch (KubernetesClientException e) {
+            } catch (KubernetesClientException notServed) {
+                ResourceDefinitionContext declared = customKinds.get(apiVersion + "/" + kind);
+                if (declared != null) {
+                    return client.genericKubernetesResources(declared);
+                }
                 throw new KubernetesClientException("the cluster does not serve " + apiVersion + " " + kind, 404, null);
             }
         }

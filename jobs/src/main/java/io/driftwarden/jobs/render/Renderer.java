@@ -80,7 +80,7 @@ public final class Renderer {
 
     /**
      * Renders the binding's path at the source's commit. A kind's scope (whether its objects get the binding's namespace)
-     * comes from Kubernetes' Go types, then the CRDs among the rendered objects, then {@code cluster} (its discovery).
+     * comes from Kubernetes' Go types, then {@code cluster} (its discovery), then the CRDs among the rendered objects.
      */
     public List<DesiredObject> render(ManifestSource source, BindingSpec binding, KindScopes cluster) {
         String path = binding.path();
@@ -198,8 +198,9 @@ public final class Renderer {
     private List<DesiredObject> objects(List<Parsed> parsed, BindingSpec binding, List<String> problems, KindScopes cluster) {
         List<DesiredObject> objects = new ArrayList<>();
         Map<ResourceKey, String> seen = new HashMap<>();
-        KindScopes scopes = Schemas.builtin().withCrds(parsed.stream().map(p -> p.document().tree())
-                .filter(tree -> tree != null && tree.isObject()).toList()).orElse(cluster);
+        // the cluster's word before a definition in Git: a repository cannot re-scope a kind the cluster serves
+        KindScopes scopes = Schemas.builtin().orElse(cluster).orElse(Schemas.builtin().withCrds(parsed.stream().map(p -> p.document().tree())
+                .filter(tree -> tree != null && tree.isObject()).toList()));
         for (Parsed document : parsed) {
             DesiredObject object = toObject(document.document(), document.origin(), binding, problems, scopes);
             if (object == null) {
@@ -286,6 +287,14 @@ public final class Renderer {
             problems.add(origin + ": missing " + String.join(", ", missing));
             return null;
         }
+        String notASegment = pathSegmentProblem(name, "metadata.name");
+        if (notASegment == null && text(meta(manifest).get("namespace")) != null) {
+            notASegment = pathSegmentProblem(text(meta(manifest).get("namespace")), "metadata.namespace");
+        }
+        if (notASegment != null) {
+            problems.add(origin + ": " + notASegment);
+            return null;
+        }
         if (kind.endsWith("List") && manifest.has("items")) {
             problems.add(origin + ": " + kind + " documents are not supported; write one object per document");
             return null;
@@ -307,6 +316,21 @@ public final class Renderer {
         labels.put(MANAGED_BY, "driftwarden");
         labels.put(BINDING_LABEL, binding.name());
         return new DesiredObject(ResourceKey.of(apiVersion, kind, namespace, name), manifest, origin);
+    }
+
+    /**
+     * Why {@code value} cannot name an object in a request path, or null: Kubernetes' own rule
+     * (apimachinery {@code path.IsValidPathSegmentName}: not {@code .} or {@code ..}, no {@code /} or {@code %}).
+     */
+    private static String pathSegmentProblem(String value, String field) {
+        if (value.equals(".") || value.equals("..") || value.contains("/") || value.contains("%")) {
+            return field + " '" + value + "' may not be '.' or '..' or contain '/' or '%' (it names the object in the request path)";
+        }
+        return null;
+    }
+
+    private static JsonNode meta(ObjectNode manifest) {
+        return manifest.path("metadata");
     }
 
     private static String text(JsonNode node) {

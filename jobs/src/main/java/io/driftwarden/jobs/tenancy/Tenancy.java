@@ -7,6 +7,7 @@ import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.schema.KindScopes;
 import io.driftwarden.jobs.schema.KindScopes.Scope;
+import io.driftwarden.jobs.schema.Schemas;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,19 @@ public final class Tenancy {
         return refused;
     }
 
+    /**
+     * The CustomResourceDefinitions among {@code desired} the binding may write. Only these may tell the scope of, or
+     * route requests for, the kinds they define: a definition the gate refuses changes nothing. {@code served} knows the
+     * definitions' own kind (cluster-scoped).
+     */
+    public static List<DesiredObject> writableDefinitions(BindingSpec binding, Set<String> denyKinds, KindScopes served,
+                                                          Collection<DesiredObject> desired, Map<ResourceKey, JsonNode> live) {
+        return desired.stream()
+                .filter(d -> d.key().kind().equals("CustomResourceDefinition") && d.key().group().equals("apiextensions.k8s.io"))
+                .filter(d -> reason(binding, denyKinds, served, Request.write(d, live.get(d.key()))) == null)
+                .toList();
+    }
+
     /** Why the binding may not make {@code request}, or null when it may. */
     public static String reason(BindingSpec binding, Set<String> denyKinds, KindScopes scopes, Request request) {
         ResourceKey key = request.key();
@@ -109,7 +123,7 @@ public final class Tenancy {
     /** A cluster-scoped kind: allowed kinds only (or the own Namespace, kept to driftwarden's labels), and no take-over. */
     private static String clusterScoped(BindingSpec binding, Request request) {
         ResourceKey key = request.key();
-        boolean kindAllowed = binding.allowClusterKinds().contains(key.kind());
+        boolean kindAllowed = allowsClusterKind(binding, key);
         if (!kindAllowed && !isOwnNamespace(binding, key)) {
             return "cluster-scoped " + key.kind() + " is not in binding " + binding.name() + "'s allowClusterKinds "
                     + binding.allowClusterKinds();
@@ -138,11 +152,22 @@ public final class Tenancy {
      * team's Pod Security labels) are theirs, never removed by this binding.
      */
     public static Drift governed(BindingSpec binding, Drift drift) {
-        if (!isOwnNamespace(binding, drift.key()) || binding.allowClusterKinds().contains(NAMESPACE) || drift.liveOnly().isEmpty()) {
+        if (!isOwnNamespace(binding, drift.key()) || allowsClusterKind(binding, drift.key()) || drift.liveOnly().isEmpty()) {
             return drift;
         }
         List<io.driftwarden.jobs.diff.DriftPath> fromGit = drift.details().stream().filter(d -> !d.liveOnly()).toList();
         return fromGit.isEmpty() ? drift.inSync() : new Drift(drift.desired(), drift.type(), fromGit, drift.maskedDiff(), drift.unifiedDiff());
+    }
+
+    /**
+     * Whether the binding's {@code allowClusterKinds} names the kind of {@code key}: a bare kind ({@code StorageClass})
+     * names Kubernetes' own kind of that name only; a custom kind is named with its group ({@code ClusterIssuer.cert-manager.io},
+     * as {@code kubectl} names resources), so no group can borrow an allowed kind's name.
+     */
+    static boolean allowsClusterKind(BindingSpec binding, ResourceKey key) {
+        boolean kubernetesOwn = Schemas.builtin().scope(key.apiVersion(), key.kind()) != Scope.UNKNOWN;
+        return kubernetesOwn && binding.allowClusterKinds().contains(key.kind())
+                || binding.allowClusterKinds().contains(key.kind() + "." + key.group());
     }
 
     /** Whether {@code key} is the binding's own Namespace object. */

@@ -288,6 +288,8 @@ class HelmIT {
                 Files.write(chart.resolve(file), in.readAllBytes());
             }
         }
+        // a template that takes a while whatever the machine (Helm, warm, renders the plain chart in about a millisecond)
+        Files.writeString(chart.resolve("templates/slow.yaml"), "{{- range until 3000000 }}{{- end }}\n");
         BindingSpec binding = world.config("sources: [{name: repo, url: \"file:///nowhere\"}]\nbindings:\n" + World.binding("shop", "web"))
                 .binding("shop");
 

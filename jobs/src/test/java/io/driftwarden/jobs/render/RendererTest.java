@@ -90,6 +90,20 @@ class RendererTest {
     }
 
     @Test
+    void refusesNamesThatWouldWalkOutOfTheRequestPath() {
+        Map<String, String> files = new TreeMap<>(Map.of(
+                "apps/dots.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ..}\n",
+                "apps/slash.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a/../../secrets}\n",
+                "apps/ns.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: '../kube-system'}\n"));
+
+        assertThatThrownBy(() -> renderer.render(files, BINDING)).isInstanceOf(RenderException.class)
+                .satisfies(e -> assertThat(((RenderException) e).problems()).containsExactly(
+                        "apps/dots.yaml:1: metadata.name '..' may not be '.' or '..' or contain '/' or '%' (it names the object in the request path)",
+                        "apps/ns.yaml:1: metadata.namespace '../kube-system' may not be '.' or '..' or contain '/' or '%' (it names the object in the request path)",
+                        "apps/slash.yaml:1: metadata.name 'a/../../secrets' may not be '.' or '..' or contain '/' or '%' (it names the object in the request path)"));
+    }
+
+    @Test
     void refusesTheSameObjectTwice() {
         String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n";
         assertThatThrownBy(() -> renderer.render(new TreeMap<>(Map.of("apps/a.yaml", cm, "apps/b.yaml", cm)), BINDING))

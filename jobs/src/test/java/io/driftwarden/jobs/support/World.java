@@ -86,6 +86,19 @@ public final class World implements AutoCloseable {
         }
     }
 
+    /** Reconciles several bindings one after another in one run (one Reconciler, one set of cluster clients), as a run does. */
+    public List<BindingResult> reconcileInOneRun(DriftwardenConfig config, String... bindings) {
+        String runId = "run-" + (++runs);
+        try (Clusters clusters = new Clusters()) {
+            Reconciler reconciler = new Reconciler(config, new SourceReader(dir.resolve("git-cache"), config.limits()), clusters, audit);
+            List<BindingResult> results = new ArrayList<>();
+            for (String binding : bindings) {
+                results.add(reconciler.reconcile(config.binding(binding), new RunContext(runId, "manual")));
+            }
+            return results;
+        }
+    }
+
     /** The run id {@link #reconcile} used last. */
     public String lastRunId() {
         return "run-" + runs;

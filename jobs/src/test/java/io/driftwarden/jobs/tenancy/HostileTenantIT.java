@@ -12,13 +12,17 @@ import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A tenant with write access to one repository attacks the shared cluster through its binding; each story is one escape
@@ -206,5 +210,107 @@ class HostileTenantIT {
 
             assertThat(emptied.changes()).extracting(c -> c.action() + " " + c.key().subject()).contains("DELETED Namespace/team-x");
         }
+    }
+
+    @Test
+    void aDefinitionInOneTenantsRepositoryNeverReroutesAnotherBindingsKind() throws Exception {
+        try (GitRepo a = world.repo("a"); GitRepo b = world.repo("b"); KubernetesClient client = world.sandbox.client()) {
+            b.write("b/web.yaml", Manifests.deployment("web", 1, "nginx:1")).write("b/db.yaml", STATEFUL_SET)
+             .write("b/one.yaml", Manifests.configMap("one", "k", "v")).write("b/two.yaml", Manifests.configMap("two", "k", "v"))
+             .commit("team-b's application");
+            // refused (team-a may not write CRDs), yet it once routed team-b's Deployments to /statefulsets for the whole run
+            a.write("x/crd.yaml", definition("deployments.apps", "apps", "Namespaced", "Deployment", "statefulsets"))
+             .write("x/cm.yaml", Manifests.configMap("settings", "k", "v"))
+             .commit("an innocent-looking definition");
+            DriftwardenConfig config = world.config("sources:\n  - name: srca\n    url: " + a.url() + "\n  - name: srcb\n    url: " + b.url()
+                    + "\nbindings:\n" + World.binding("team-a", "x").replace("source: repo", "source: srca")
+                    + World.binding("team-b", "b").replace("source: repo", "source: srcb") + "    prune: true\n    maxPrune: 10\n");
+            world.reconcile(config, "team-b");
+            world.sandbox.clearRequests();
+
+            List<BindingResult> run = world.reconcileInOneRun(config, "team-a", "team-b");
+
+            assertThat(run.get(0).changes()).extracting(c -> c.action() + " " + c.key().subject())
+                    .contains("REFUSED CustomResourceDefinition/deployments.apps");
+            assertThat(run.get(1).changes()).extracting(Change::action).doesNotContain(Action.DELETED);
+            assertThat(world.sandbox.requests()).noneMatch(r -> r.path().contains("/apis/apps/v1/namespaces/team-b/statefulsets")
+                    && !r.method().equals("GET"));
+            assertThat(client.apps().statefulSets().inNamespace("team-b").withName("db").get()).isNotNull();
+        }
+    }
+
+    @Test
+    void theClustersWordOnAKindsScopeBeatsADefinitionInGitAndNothingIsSentForARefusedObject() throws Exception {
+        try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
+            client.apiextensions().v1().customResourceDefinitions().resource(Serialization.unmarshal(
+                    definition("clusterissuers.cert-manager.io", "cert-manager.io", "Cluster", "ClusterIssuer", "clusterissuers"),
+                    CustomResourceDefinition.class)).create();
+            client.configMaps().inNamespace("team-b").resource(new ConfigMapBuilder().withNewMetadata().withName("payments")
+                    .endMetadata().addToData("owner", "team-b").build()).create();
+            repo.write("a/crd.yaml", definition("clusterissuers.cert-manager.io", "cert-manager.io", "Namespaced", "ClusterIssuer", "clusterissuers"))
+                .write("a/issuer.yaml", "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: everyone}\nspec: {selfSigned: {}}\n")
+                .write("a/theirs.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: payments, namespace: team-b}\ndata: {owner: a}\n")
+                .commit("a definition that lies about a served kind's scope");
+            world.sandbox.clearRequests();
+
+            BindingResult result = world.reconcile(world.config(World.sources(repo) + World.binding("team-a", "a")), "team-a");
+
+            assertThat(result.changes()).extracting(c -> c.action() + " " + c.key().subject()).contains(
+                    "REFUSED ClusterIssuer/everyone", "REFUSED ConfigMap/team-b/payments", "REFUSED CustomResourceDefinition/clusterissuers.cert-manager.io");
+            assertThat(world.writes()).isEmpty(); // not even a dry-run reaches another namespace's admission
+        }
+    }
+
+    @Test
+    void aDefinitionCannotRouteARequestToAnotherKindOrOutOfItsPath() throws Exception {
+        try (KubernetesClient client = world.sandbox.client(); io.driftwarden.jobs.live.Clusters clusters = new io.driftwarden.jobs.live.Clusters()) {
+            client.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder().withNewMetadata()
+                    .withName("admin").endMetadata().build()).create();
+            var cluster = clusters.connect(world.config(World.sources(world.repo("repo")) + World.binding("team-a", "a")).cluster("sandbox"));
+            cluster.declare(List.of(
+                    Serialization.unmarshal(definition("roles.rbac.authorization.k8s.io", "rbac.authorization.k8s.io", "Cluster", "Role",
+                            "clusterroles"), JsonNode.class),
+                    Serialization.unmarshal(definition("things.evil.io", "evil.io", "Namespaced", "Thing",
+                            "../../../../../api/v1/namespaces/team-b/secrets"), JsonNode.class)));
+            world.sandbox.clearRequests();
+
+            cluster.call(cluster.resources("rbac.authorization.k8s.io/v1", "Role").inNamespace("team-b").withName("admin")::delete);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.resources("evil.io/v1", "Thing"))
+                    .hasMessageContaining("the cluster does not serve evil.io/v1 Thing");
+
+            assertThat(world.sandbox.requests()).filteredOn(r -> r.method().equals("DELETE")).extracting(r -> r.path())
+                    .containsExactly("/apis/rbac.authorization.k8s.io/v1/namespaces/team-b/roles/admin");
+            assertThat(world.sandbox.requests()).noneMatch(r -> r.path().contains(".."));
+            assertThat(client.rbac().clusterRoles().withName("admin").get()).isNotNull();
+        }
+    }
+
+    private static final String STATEFUL_SET = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: postgres:16}]}
+            """;
+
+    private static String definition(String name, String group, String scope, String kind, String plural) {
+        return """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: %s}
+                spec:
+                  group: %s
+                  scope: %s
+                  names: {kind: %s, plural: "%s"}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """.formatted(name, group, scope, kind, plural);
     }
 }

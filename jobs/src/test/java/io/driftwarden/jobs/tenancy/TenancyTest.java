@@ -31,7 +31,7 @@ class TenancyTest {
     private static final Set<String> DENY = Set.of("ClusterRole", "ClusterRoleBinding");
     /** Go types and CRDs as in a run; the cluster's discovery knows cert-manager's ClusterIssuer and a namespaced Widget. */
     private static final KindScopes SCOPES = Schemas.builtin().orElse((apiVersion, kind) -> switch (apiVersion + " " + kind) {
-        case "cert-manager.io/v1 ClusterIssuer" -> KindScopes.Scope.CLUSTER;
+        case "cert-manager.io/v1 ClusterIssuer", "evil.example/v1 CustomResourceDefinition" -> KindScopes.Scope.CLUSTER;
         case "example.com/v1 Widget" -> KindScopes.Scope.NAMESPACED;
         default -> KindScopes.Scope.UNKNOWN;
     });
@@ -43,6 +43,7 @@ class TenancyTest {
         BindingSpec adopting = binding(List.of(), List.of("CustomResourceDefinition"), true);
         BindingSpec namespaces = binding(List.of(), List.of("Namespace"), false);
         BindingSpec storage = binding(List.of(), List.of("StorageClass"), false);
+        BindingSpec issuers = binding(List.of(), List.of("ClusterIssuer.cert-manager.io"), false);
         return Stream.of(
                 // writes
                 row("a ConfigMap in the binding's namespace", teamA, write("v1", "ConfigMap", "team-a", "settings", "{}", null), null),
@@ -66,6 +67,10 @@ class TenancyTest {
                         "cluster-scoped ClusterIssuer is not in binding team-a's allowClusterKinds []"),
                 row("the same custom kind given the binding's namespace", teamA,
                         write("cert-manager.io/v1", "ClusterIssuer", "team-a", "i", "{}", null), "is cluster-scoped and takes no namespace"),
+                row("a custom cluster-scoped kind named with its group", issuers, write("cert-manager.io/v1", "ClusterIssuer", "", "i", "{}", null),
+                        null),
+                row("a custom group's kind borrowing an allowed built-in kind's name", crds,
+                        write("evil.example/v1", "CustomResourceDefinition", "", "x", "{}", null), "is not in binding team-a's allowClusterKinds"),
                 row("a kind nothing can place", teamA, write("evil.example/v1", "Thing", "team-a", "t", "{}", null),
                         "the scope of evil.example/v1 Thing cannot be established"),
                 row("another team's Namespace", teamA, write("v1", "Namespace", "", "team-b", "{}", null),

@@ -1,7 +1,7 @@
 package io.driftwarden.cron;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
-import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.Sandbox;
+import io.driftwarden.sandbox.SandboxRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;

@@ -1,6 +1,6 @@
 package io.driftwarden.cron;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,7 +3,7 @@ package io.driftwarden.cron;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.sandbox.Sandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.render.Renderer;
-import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.SandboxRequest;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

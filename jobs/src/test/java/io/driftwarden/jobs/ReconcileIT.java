@@ -11,7 +11,7 @@ import io.driftwarden.audit.report.CsvReport;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.diff.DriftType;
-import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.SandboxRequest;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.Manifests;
 import io.driftwarden.jobs.support.World;

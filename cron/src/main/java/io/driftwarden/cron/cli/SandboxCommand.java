@@ -1,6 +1,6 @@
 package io.driftwarden.cron.cli;
 
-import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,7 +1,7 @@
 package io.driftwarden.jobs.apply;
 
 import io.driftwarden.jobs.diff.DriftPath;
-import io.driftwarden.jobs.schema.Pointers;
+import io.driftwarden.kube.Pointers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

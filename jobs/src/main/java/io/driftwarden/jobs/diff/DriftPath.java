@@ -1,6 +1,6 @@
 package io.driftwarden.jobs.diff;
 
-import io.driftwarden.jobs.schema.FieldPath;
+import io.driftwarden.kube.FieldPath;
 import tools.jackson.databind.JsonNode;
 
 /**

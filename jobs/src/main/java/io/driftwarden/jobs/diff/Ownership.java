@@ -1,7 +1,7 @@
 package io.driftwarden.jobs.diff;
 
-import io.driftwarden.jobs.schema.FieldPath;
-import io.driftwarden.jobs.schema.FieldTree;
+import io.driftwarden.kube.FieldPath;
+import io.driftwarden.kube.FieldTree;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

@@ -3,7 +3,7 @@ package io.driftwarden.jobs.live;
 import io.driftwarden.config.ClusterSpec;
 import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.resource.ResourceKey;
-import io.driftwarden.jobs.schema.KindScopes;
+import io.driftwarden.kube.KindScopes;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

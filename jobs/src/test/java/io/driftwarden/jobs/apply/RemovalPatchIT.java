@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.driftwarden.jobs.diff.DriftPath;
-import io.driftwarden.jobs.sandbox.Sandbox;
-import io.driftwarden.jobs.schema.FieldPath;
+import io.driftwarden.sandbox.Sandbox;
+import io.driftwarden.kube.FieldPath;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -6,7 +6,7 @@ import io.driftwarden.config.DriftManagers;
 import io.driftwarden.config.IgnoreRule;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
-import io.driftwarden.jobs.schema.Schemas;
+import io.driftwarden.kube.Schemas;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;

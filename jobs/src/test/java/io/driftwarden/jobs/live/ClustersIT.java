@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.ClusterSpec;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
-import io.driftwarden.jobs.sandbox.Sandbox;
+import io.driftwarden.sandbox.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

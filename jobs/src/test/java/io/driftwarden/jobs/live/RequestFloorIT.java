@@ -6,7 +6,7 @@ import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.Reconciler;
 import io.driftwarden.jobs.RunContext;
-import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.SandboxRequest;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.Manifests;

@@ -6,7 +6,7 @@ import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
-import io.driftwarden.jobs.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.SandboxRequest;
 import io.driftwarden.jobs.support.GitRepo;
 import io.driftwarden.jobs.support.Manifests;
 import io.driftwarden.jobs.support.World;

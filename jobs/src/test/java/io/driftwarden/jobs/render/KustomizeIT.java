@@ -9,7 +9,6 @@ import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.support.GitRepo;
-import io.driftwarden.jobs.support.Kubectl;
 import io.driftwarden.jobs.support.World;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -59,7 +58,6 @@ class KustomizeIT {
 
     @BeforeEach
     void start() throws Exception {
-        Kubectl.binary();
         world = new World(tmp);
         world.sandbox.createNamespaces("shop", "other").clearRequests();
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 
 /** The type of a value in a Kubernetes object, as far as comparing and merging it needs. */
 public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, FieldType.ListOf, FieldType.Scalar,
@@ -17,11 +18,22 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
      * A field of a struct: its type, whether the server cannot tell its zero value from absence (not a pointer),
      * whether the server leaves a zero value out of what it returns ({@code omitempty} on a non-pointer), and its
      * strategic merge patch tags ({@code patchStrategy} such as {@code merge} or {@code merge,retainKeys},
-     * {@code patchMergeKey}; empty when the type declares none).
+     * {@code patchMergeKey}; empty when the type declares none), and its default: the value the server fills in when
+     * the field is absent (a {@code +default=} marker in Kubernetes' Go types; null when the data names none).
      */
-    record Field(FieldType type, boolean zeroIsAbsent, boolean zeroIsOmitted, String patchStrategy, String patchMergeKey) {
+    record Field(FieldType type, boolean zeroIsAbsent, boolean zeroIsOmitted, String patchStrategy, String patchMergeKey,
+                 JsonNode defaultValue) {
         public Field(FieldType type, boolean zeroIsAbsent) {
-            this(type, zeroIsAbsent, false, "", "");
+            this(type, zeroIsAbsent, false, "", "", null);
+        }
+
+        public Field(FieldType type, boolean zeroIsAbsent, boolean zeroIsOmitted, String patchStrategy, String patchMergeKey) {
+            this(type, zeroIsAbsent, zeroIsOmitted, patchStrategy, patchMergeKey, null);
+        }
+
+        /** Whether {@code value} is this field's default, so the server would put it back if it were removed. */
+        public boolean isDefault(JsonNode value) {
+            return defaultValue != null && value != null && FieldPath.canonical(defaultValue).equals(FieldPath.canonical(value));
         }
 
         /** Whether a strategic merge patch merges this list (by {@link #patchMergeKey}, or as a set of scalars). */
@@ -30,7 +42,12 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
         }
     }
 
-    /** An object with named fields (a Go struct, or an OpenAPI object with properties). Fields resolve lazily. */
+    /**
+     * An object with named fields (a Go struct, or an OpenAPI object with properties). Fields resolve lazily.
+     * {@link #atomic()} is server-side apply's {@code +structType=atomic} ({@code x-kubernetes-map-type: atomic}): the
+     * value is one owned field, replaced whole by an apply; its members have no owners of their own
+     * ({@code LabelSelector}, {@code ObjectReference}, {@code SecretKeySelector}, {@code RoleRef}, {@code Subject} …).
+     */
     final class Struct implements FieldType {
         private final String name;
         private final boolean atomic;
@@ -73,7 +90,12 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
         }
 
         public Struct asAtomic() {
-            return new Struct(name, true, loader);
+            return withAtomic(true);
+        }
+
+        /** The same struct, atomic or granular as a field's own {@code +structType} marker says (it beats the type's). */
+        public Struct withAtomic(boolean isAtomic) {
+            return isAtomic == atomic ? this : new Struct(name, isAtomic, loader);
         }
 
         @Override
@@ -82,7 +104,11 @@ public sealed interface FieldType permits FieldType.Struct, FieldType.MapOf, Fie
         }
     }
 
-    /** A map with free keys ({@code map[string]string}, {@code additionalProperties}); atomic maps compare whole. */
+    /**
+     * A map with free keys ({@code map[string]string}, {@code additionalProperties}); {@code atomic} is
+     * {@code +mapType=atomic} ({@code x-kubernetes-map-type: atomic}, on the field or on a named map type): one owned
+     * value, compared and replaced whole.
+     */
     record MapOf(FieldType values, boolean atomic) implements FieldType {
     }
 

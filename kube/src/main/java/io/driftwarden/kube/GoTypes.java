@@ -24,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Kubernetes' built-in types read from its Go sources (the bundled {@code k8s-go-types.json}, see its SOURCE.md).
  * A Go type string in a package ({@code []ContainerPort} in {@code core/v1}, {@code *metav1.LabelSelector},
- * {@code map[string]string}) becomes a {@link FieldType}; a field's markers choose the list kind and map type.
+ * {@code map[string]string}) becomes a {@link FieldType}; a field's markers choose the list kind and map type, a type's
+ * own markers ({@code typeMarkers}: {@code +structType=atomic}, {@code +mapType=atomic}) make it atomic wherever it is
+ * used unless a field's marker says otherwise, and a field's {@code default} is what the server fills in.
  */
 final class GoTypes {
 
@@ -38,6 +40,7 @@ final class GoTypes {
     private final JsonNode kinds;
     private final JsonNode types;
     private final JsonNode aliases;
+    private final JsonNode typeMarkers;
     private final Map<String, Struct> structs = new ConcurrentHashMap<>();
 
     private GoTypes(JsonNode root) {
@@ -45,6 +48,7 @@ final class GoTypes {
         this.kinds = root.path("kinds");
         this.types = root.path("types");
         this.aliases = root.path("aliases");
+        this.typeMarkers = root.path("typeMarkers");
     }
 
     static GoTypes bundled() {
@@ -78,6 +82,14 @@ final class GoTypes {
         return target == null ? null : target.asString();
     }
 
+    /**
+     * A marker written on a type's own declaration ({@code structType} or {@code mapType} of {@code meta/v1.LabelSelector}),
+     * or "" when the type has none.
+     */
+    String typeMarker(String id, String marker) {
+        return typeMarkers.path(id).path(marker).asString("");
+    }
+
     /** The Go package of an apiVersion ({@code rbac.authorization.k8s.io/v1} → {@code rbac/v1}), or null. */
     String packageOf(String apiVersion) {
         return packageOfApiVersion.get(apiVersion);
@@ -106,7 +118,8 @@ final class GoTypes {
     }
 
     private Struct struct(String pkg, String name) {
-        return structs.computeIfAbsent(pkg + "." + name, id -> new Struct(id, false, () -> fields(pkg, types.get(id))));
+        return structs.computeIfAbsent(pkg + "." + name,
+                id -> new Struct(id, typeMarker(id, "structType").equals("atomic"), () -> fields(pkg, types.get(id))));
     }
 
     private Map<String, Field> fields(String pkg, JsonNode declared) {
@@ -124,9 +137,22 @@ final class GoTypes {
                     !field.path("pointer").asBoolean(false),
                     !field.path("pointer").asBoolean(false) && field.path("omitempty").asBoolean(false),
                     field.path("patchStrategy").asString(""),
-                    field.path("patchMergeKey").asString("")));
+                    field.path("patchMergeKey").asString(""),
+                    defaultOf(field)));
         }
         return fields;
+    }
+
+    /**
+     * A field's {@code +default=} value, or null: none, or one that names a Go constant ({@code ref(AzureSharedBlobDisk)})
+     * whose value the data does not carry.
+     */
+    private static JsonNode defaultOf(JsonNode field) {
+        JsonNode value = field.get("default");
+        if (value == null || value.isNull() || (value.isString() && value.asString().matches("ref\\(.*\\)"))) {
+            return null;
+        }
+        return value;
     }
 
     /** Applies a field's markers: list type and keys, atomic maps and structs. */
@@ -147,11 +173,13 @@ final class GoTypes {
             }
             return list;
         }
-        if (type instanceof MapOf map && field.path("mapType").asString("").equals("atomic")) {
-            return new MapOf(map.values(), true);
+        String mapType = field.path("mapType").asString("");
+        if (type instanceof MapOf map && !mapType.isEmpty()) {
+            return new MapOf(map.values(), mapType.equals("atomic"));
         }
-        if (type instanceof Struct struct && field.path("structType").asString("").equals("atomic")) {
-            return struct.asAtomic();
+        String structType = field.path("structType").asString("");
+        if (type instanceof Struct struct && !structType.isEmpty()) {
+            return struct.withAtomic(structType.equals("atomic"));
         }
         return type;
     }
@@ -229,7 +257,9 @@ final class GoTypes {
             return struct(pkg, name);
         }
         if (aliases.has(id)) {
-            return type(aliases.get(id).asString(), pkg);
+            FieldType aliased = type(aliases.get(id).asString(), pkg);
+            String mapType = typeMarker(id, "mapType");
+            return aliased instanceof MapOf map && !mapType.isEmpty() ? new MapOf(map.values(), mapType.equals("atomic")) : aliased;
         }
         return Untyped.INSTANCE;
     }

@@ -1,21 +1,17 @@
 package io.driftwarden.kube;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Defaults of list-map key fields, which the server fills in before it matches list elements. Kubernetes' Go types
- * mark them {@code +default="TCP"} on {@code ContainerPort.Protocol}, {@code ServicePort.Protocol} and
- * {@code EndpointPort.Protocol} (k8s.io/api core/v1 types.go); no other key field of a built-in type has a default.
+ * Defaults of list-map key fields, which the server fills in before it matches list elements: the {@code default} of a
+ * field in the types data ({@link FieldType.Field#defaultValue()}, from a {@code +default=} marker). Of the key fields
+ * of built-in types only {@code ContainerPort.protocol} and {@code ServicePort.protocol} have one ({@code "TCP"}).
  */
 public final class Keys {
-
-    private static final Map<String, Map<String, String>> DEFAULTS = Map.of(
-            "core/v1.ContainerPort", Map.of("protocol", "TCP"),
-            "core/v1.ServicePort", Map.of("protocol", "TCP"),
-            "core/v1.EndpointPort", Map.of("protocol", "TCP"));
 
     private Keys() {
     }
@@ -46,8 +42,19 @@ public final class Keys {
         }
     }
 
-    /** The key defaults of elements of this type (empty for most). */
+    /**
+     * The text defaults of the fields of elements of this type (empty for most); callers use those of the key fields.
+     */
     public static Map<String, String> defaults(FieldType element) {
-        return element instanceof FieldType.Struct struct ? DEFAULTS.getOrDefault(struct.name(), Map.of()) : Map.of();
+        if (!(element instanceof FieldType.Struct struct)) {
+            return Map.of();
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        struct.fields().forEach((name, field) -> {
+            if (field.defaultValue() != null && field.defaultValue().isString()) {
+                defaults.put(name, field.defaultValue().asString());
+            }
+        });
+        return defaults;
     }
 }

@@ -14,7 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
  * the definition names a cluster's {@code /openapi/v3} uses ({@code io.k8s.api.apps.v1.Deployment}). Each property
  * carries the Kubernetes extensions clients read: {@code x-kubernetes-list-type}, {@code -list-map-keys},
  * {@code -map-type}, {@code -patch-strategy}, {@code -patch-merge-key}, {@code -int-or-string}; each kind's schema
- * its {@code x-kubernetes-group-version-kind}. The types carry no descriptions, so neither do these schemas.
+ * its {@code x-kubernetes-group-version-kind}. A type whose declaration is marked {@code +structType} or {@code +mapType}
+ * ({@code LabelSelector}, {@code ObjectReference} … are atomic) carries it as {@code x-kubernetes-map-type} on its
+ * definition, as kube-openapi writes it. The types carry no descriptions, so neither do these schemas.
  */
 public final class OpenApiDocuments {
 
@@ -61,6 +63,10 @@ public final class OpenApiDocuments {
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         addFields(properties, pkg, types.declaration(pkg + "." + name), pending);
+        String structType = types.typeMarker(pkg + "." + name, "structType");
+        if (!structType.isEmpty()) {
+            schema.put("x-kubernetes-map-type", structType);
+        }
         return schema;
     }
 
@@ -152,7 +158,15 @@ public final class OpenApiDocuments {
             return schema.put("$ref", "#/components/schemas/" + name);
         }
         String alias = types.alias(id);
-        return alias == null ? schema : schema(alias, target[0], pending);
+        if (alias == null) {
+            return schema;
+        }
+        ObjectNode aliased = schema(alias, target[0], pending);
+        String mapType = types.typeMarker(id, "mapType");
+        if (!mapType.isEmpty() && aliased.has("additionalProperties")) {
+            aliased.put("x-kubernetes-map-type", mapType);
+        }
+        return aliased;
     }
 
     /** The package and name a Go type string names in {@code pkg}: {@code [apps/v1, DeploymentSpec]}, or null. */

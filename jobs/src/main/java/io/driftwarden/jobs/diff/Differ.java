@@ -36,6 +36,10 @@ import tools.jackson.databind.node.StringNode;
  *   managers put it there, or driftwarden applied it and Git no longer has it;</li>
  *   <li>anything else present only live (defaults, controllers, admission) is not drift.</li>
  * </ol>
+ * Ownership is read as a real API server writes it: an atomic struct or map ({@code LabelSelector},
+ * {@code ObjectReference}, {@code SecretKeySelector} … marked {@code +structType=atomic} in the Go types) is one owned
+ * value, so a member Git lacks inside one is drift when a drift manager owns the whole value (and driftwarden does not).
+ * A live-only value equal to its field's {@code +default=} in the Go types is never drift: the server would put it back.
  */
 public final class Differ {
 
@@ -120,7 +124,7 @@ public final class Differ {
             for (Map.Entry<String, JsonNode> field : have.properties()) {
                 String name = field.getKey();
                 if (!want.has(name) && !Set.of("status", "apiVersion", "kind", "metadata").contains(name)) {
-                    liveOnly(FieldPath.root().with(name), field.getValue(), fieldOf(type, name).type());
+                    liveOnly(FieldPath.root().with(name), field.getValue(), fieldOf(type, name));
                 }
             }
             if (!want.has("metadata")) {
@@ -142,7 +146,7 @@ public final class Differ {
             if (have != null && have.isObject()) {
                 for (Map.Entry<String, JsonNode> field : have.properties()) {
                     if (!wanted.contains(field.getKey()) && !FieldTree.SERVER_METADATA.contains(field.getKey())) {
-                        liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()).type());
+                        liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()));
                     }
                 }
             }
@@ -176,6 +180,8 @@ public final class Differ {
             if (type.isAtomic() && checkLiveOnly) {
                 if (!equalAtomic(want, have, type)) {
                     differs(path, want, have);
+                } else {
+                    editedInside(path, want, have, type);
                 }
                 return;
             }
@@ -188,7 +194,7 @@ public final class Differ {
             }
             for (Map.Entry<String, JsonNode> field : have.properties()) {
                 if (!want.has(field.getKey()) && !field.getValue().isNull()) {
-                    liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()).type());
+                    liveOnly(path.with(field.getKey()), field.getValue(), fieldOf(type, field.getKey()));
                 }
             }
         }
@@ -221,7 +227,7 @@ public final class Differ {
             }
             live.forEach((id, item) -> {
                 if (!wanted.contains(id)) {
-                    liveOnly(path.with(id), item, list.element());
+                    liveOnly(path.with(id), item, new Field(list.element(), true));
                 }
             });
         }
@@ -247,11 +253,65 @@ public final class Differ {
             return inner.out.isEmpty();
         }
 
-        /** A value present live and absent from Git: drift when a drift manager (or driftwarden) owns it. */
-        private void liveOnly(FieldPath path, JsonNode value, FieldType type) {
+        /**
+         * An atomic struct or map that holds every field Git gives it: one owned value (a real server's managedFields
+         * name it, never its members), so what else it holds was put there by the owner of the whole value — by hand
+         * when that is a drift manager, unless driftwarden owns it too (then the rest are the server's defaults).
+         * Members equal to their default in the types data are never drift.
+         */
+        private void editedInside(FieldPath path, JsonNode want, JsonNode have, FieldType type) {
+            List<Ownership.Owned> whole = ownership.owners(path).stream().filter(Ownership.Owned::whole).toList();
+            if (whole.stream().anyMatch(o -> o.manager().equals(ownManager))) {
+                return;
+            }
+            whole.stream().map(Ownership.Owned::manager).filter(driftManagers::matches).findFirst()
+                    .ifPresent(manager -> addedInside(path, want, have, type, manager));
+        }
+
+        /** The members of {@code have} that {@code want} lacks, at any depth, each a drift added by {@code manager}. */
+        private void addedInside(FieldPath path, JsonNode want, JsonNode have, FieldType type, String manager) {
+            if (have.isObject() && want.isObject()) {
+                for (Map.Entry<String, JsonNode> member : have.properties()) {
+                    Field field = fieldOf(type, member.getKey());
+                    JsonNode wanted = want.get(member.getKey());
+                    if (wanted == null || wanted.isNull()) {
+                        addedByHand(path.with(member.getKey()), member.getValue(), field, manager);
+                    } else {
+                        addedInside(path.with(member.getKey()), wanted, member.getValue(), field.type(), manager);
+                    }
+                }
+            } else if (have.isArray() && want.isArray() && type instanceof ListOf list && list.kind() != ListKind.ATOMIC) {
+                Map<FieldPath.Element, JsonNode> wanted = new LinkedHashMap<>();
+                want.forEach(item -> wanted.putIfAbsent(identity(item, list), item));
+                for (JsonNode item : have) {
+                    FieldPath.Element id = identity(item, list);
+                    if (!wanted.containsKey(id)) {
+                        addedByHand(path.with(id), item, new Field(list.element(), true), manager);
+                    } else if (list.kind() == ListKind.MAP) {
+                        addedInside(path.with(id), wanted.get(id), item, list.element(), manager);
+                    }
+                }
+            }
+        }
+
+        private void addedByHand(FieldPath path, JsonNode value, Field field, String manager) {
+            if (value != null && !value.isNull() && !(value.isContainer() && value.isEmpty()) && !field.isDefault(value)) {
+                out.add(new DriftPath(path, DriftPath.Reason.ADDED_BY_HAND, manager, masked(path, value), null));
+            }
+        }
+
+        /**
+         * A value present live and absent from Git: drift when a drift manager (or driftwarden) owns it — unless it is
+         * the field's default in the types data, which the server would put back.
+         */
+        private void liveOnly(FieldPath path, JsonNode value, Field field) {
             if (!checkLiveOnly || value == null || value.isNull() || (value.isContainer() && value.isEmpty())) {
                 return; // an empty list or map is no value to a Go type: nothing was added
             }
+            if (field.isDefault(value)) {
+                return;
+            }
+            FieldType type = field.type();
             List<Ownership.Owned> owners = ownership.owners(path).stream()
                     .filter(o -> driftManagers.matches(o.manager()) || o.manager().equals(ownManager)).toList();
             if (owners.isEmpty()) {
@@ -265,9 +325,9 @@ public final class Differ {
                 return;
             }
             if (value.isObject()) {
-                value.properties().forEach(f -> liveOnly(path.with(f.getKey()), f.getValue(), fieldOf(type, f.getKey()).type()));
+                value.properties().forEach(f -> liveOnly(path.with(f.getKey()), f.getValue(), fieldOf(type, f.getKey())));
             } else if (type instanceof ListOf list && list.kind() != ListKind.ATOMIC) {
-                value.forEach(item -> liveOnly(path.with(identity(item, list)), item, list.element()));
+                value.forEach(item -> liveOnly(path.with(identity(item, list)), item, new Field(list.element(), true)));
             }
         }
 

@@ -349,6 +349,101 @@ class DifferTest {
                 .containsExactly("data.b");
     }
 
+    // --- atomic structs and defaults (the Go types' typeMarkers and +default markers) -------------------------------
+
+    /**
+     * The managedFields a real API server writes (structured-merge-diff 4.1.2 run by ../shared/tools/smd-oracle):
+     * driftwarden applied {@code podSelector: {matchLabels: {app: a}}}, then {@code manager} changed the selector by an
+     * Update — it takes the whole atomic selector ({@code f:podSelector: {}}) and driftwarden keeps only the rest.
+     */
+    private static ObjectNode networkPolicy(String matchLabels, String selectorOwner) {
+        ObjectNode policy = json("""
+                {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np","namespace":"n"},
+                 "spec":{"podSelector":{"matchLabels":%s},"policyTypes":["Ingress"]}}""".formatted(matchLabels));
+        if (selectorOwner != null) {
+            ((ObjectNode) policy.get("metadata")).set("managedFields", json("""
+                    {"m":[{"manager":"driftwarden","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:policyTypes":{}}}},
+                      {"manager":"%s","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:podSelector":{}}}}]}"""
+                    .formatted(selectorOwner)).get("m"));
+        }
+        return policy;
+    }
+
+    @ParameterizedTest(name = "edited by {0}")
+    @ValueSource(strings = {"kubectl-edit", "kubectl-patch", "kubectl-client-side-apply"})
+    void findsAKeyAddedByHandInsideAnAtomicSelector(String manager) {
+        // given a NetworkPolicy whose podSelector (an atomic LabelSelector) gained a key by hand
+        ObjectNode git = networkPolicy("{\"app\":\"a\"}", null);
+        ObjectNode live = networkPolicy("{\"app\":\"a\",\"debug\":\"1\"}", manager);
+
+        // when
+        Drift drift = diff(git, live);
+
+        // then the key is drift, added by whoever owns the whole selector now
+        assertThat(drift.paths()).containsExactly("spec.podSelector.matchLabels.debug");
+        assertThat(drift.details().get(0).because()).isEqualTo("added by " + manager);
+        assertThat(drift.liveOnly()).hasSize(1);
+    }
+
+    @Test
+    void leavesWhatAControllerOrTheServerPutInsideAnAtomicStructAlone() {
+        // given the same selector owned whole by a controller
+        ObjectNode git = networkPolicy("{\"app\":\"a\"}", null);
+        assertThat(diff(git, networkPolicy("{\"app\":\"a\",\"debug\":\"1\"}", "policy-controller")).type())
+                .isEqualTo(DriftType.IN_SYNC);
+
+        // and a downward-API fieldRef (atomic ObjectFieldSelector) whose apiVersion the server defaulted, owned by driftwarden
+        ObjectNode gitDeployment = deployment("{\"name\":\"c\",\"image\":\"i\",\"env\":[{\"name\":\"POD\",\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"metadata.name\"}}}]}");
+        ObjectNode liveDeployment = deployment("{\"name\":\"c\",\"image\":\"i\",\"env\":[{\"name\":\"POD\",\"valueFrom\":{\"fieldRef\":{\"apiVersion\":\"v1\",\"fieldPath\":\"metadata.name\"}}}]}");
+        ((ObjectNode) liveDeployment.get("metadata")).set("managedFields", json("""
+                {"m":[{"manager":"driftwarden","operation":"Apply","fieldsV1":{"f:spec":{"f:template":{"f:spec":{"f:containers":
+                    {"k:{\\"name\\":\\"c\\"}":{".":{},"f:image":{},"f:name":{},"f:env":{"k:{\\"name\\":\\"POD\\"}":
+                    {".":{},"f:name":{},"f:valueFrom":{"f:fieldRef":{}}}}}}}}}}}]}""").get("m"));
+
+        assertThat(diff(gitDeployment, liveDeployment).type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void comparesAnAtomicStructWholeWhenGitChangesOneOfItsMembers() {
+        ObjectNode git = networkPolicy("{\"app\":\"b\"}", null);
+        ObjectNode live = networkPolicy("{\"app\":\"a\",\"debug\":\"1\"}", "kubectl-edit");
+
+        Drift drift = diff(git, live);
+
+        assertThat(drift.paths()).containsExactly("spec.podSelector");
+        assertThat(drift.details().get(0).because()).isEqualTo("differs from Git");
+    }
+
+    @Test
+    void findsASubjectAddedByHandToARoleBindingButNotAMemberOfOneOfGitsSubjects() {
+        // subjects is an atomic list of atomic Subjects: a subject added by hand changes the list
+        ObjectNode git = json("""
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"rb","namespace":"n"},
+                 "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},
+                 "subjects":[{"kind":"ServiceAccount","name":"app","namespace":"n"}]}""");
+        ObjectNode live = git.deepCopy();
+        ((ArrayNode) live.get("subjects")).addObject().put("kind", "User").put("name", "mallory").put("apiGroup", "rbac.authorization.k8s.io");
+
+        assertThat(diff(git, live).paths()).containsExactly("subjects");
+        assertThat(diff(git, git.deepCopy()).type()).isEqualTo(DriftType.IN_SYNC);
+    }
+
+    @Test
+    void reportsNoDriftForAnExplicitDefaultRemovedFromGit() throws IOException {
+        // given the smd-deploy pair, where driftwarden's earlier apply also set the port's protocol: TCP (a +default)
+        ObjectNode git = load("smd-deploy-config.yaml");
+        ObjectNode live = load("smd-deploy-live.yaml");
+        ObjectNode port = (ObjectNode) live.at("/metadata/managedFields/0/fieldsV1/f:spec/f:template/f:spec/f:containers")
+                .get("k:{\"name\":\"nginx\"}").get("f:ports").get("k:{\"containerPort\":80,\"protocol\":\"TCP\"}");
+        port.putObject("f:protocol");
+
+        // then TCP, which the server would put back, is not drift
+        assertThat(diff(git, live).type()).as(diff(git, live).maskedDiff()).isEqualTo(DriftType.IN_SYNC);
+        // but a UDP port left behind is
+        ((ObjectNode) live.at("/spec/template/spec/containers/0/ports/0")).put("protocol", "UDP");
+        assertThat(diff(git, live).paths()).isNotEmpty();
+    }
+
     // --- normalizers ---------------------------------------------------------------------------------------------
 
     @Test

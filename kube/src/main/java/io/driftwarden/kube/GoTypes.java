@@ -38,6 +38,7 @@ final class GoTypes {
     private final JsonNode kinds;
     private final JsonNode types;
     private final JsonNode aliases;
+    private final JsonNode typeMarkers;
     private final Map<String, Struct> structs = new ConcurrentHashMap<>();
 
     private GoTypes(JsonNode root) {
@@ -45,6 +46,7 @@ final class GoTypes {
         this.kinds = root.path("kinds");
         this.types = root.path("types");
         this.aliases = root.path("aliases");
+        this.typeMarkers = root.path("typeMarkers");
     }
 
     static GoTypes bundled() {
@@ -76,6 +78,11 @@ final class GoTypes {
     String alias(String id) {
         JsonNode target = aliases.get(id);
         return target == null ? null : target.asString();
+    }
+
+    /** Whether the declared type ({@code meta/v1.LabelSelector}) is marked {@code +structType=atomic} on the type itself. */
+    boolean atomicStruct(String id) {
+        return typeMarkers.path(id).path("structType").asString("").equals("atomic");
     }
 
     /** The Go package of an apiVersion ({@code rbac.authorization.k8s.io/v1} → {@code rbac/v1}), or null. */

@@ -100,6 +100,14 @@ public final class Schemas implements KindScopes {
         return new OpenApiDocuments(goTypes);
     }
 
+    /**
+     * Whether a value of this type is owned and replaced as one piece: {@link FieldType#isAtomic()}, or a built-in struct
+     * whose type is marked {@code +structType=atomic} ({@code LabelSelector}, {@code ObjectReference}, {@code RoleRef} …).
+     */
+    public boolean isAtomic(FieldType type) {
+        return type.isAtomic() || type instanceof Struct struct && goTypes.atomicStruct(struct.name());
+    }
+
     /** Whether the kind is known to these schemas (built in or from a CRD). */
     public boolean knows(String apiVersion, String kind) {
         return goTypes.kind(apiVersion, kind) != null || custom.containsKey(apiVersion + "." + kind);

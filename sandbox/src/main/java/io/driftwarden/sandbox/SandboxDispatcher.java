@@ -370,7 +370,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             result = fieldManagers.apply(current, applied, type(applied), queryParameter(request.getPath(), "fieldManager"), force);
             Keys.fillDefaults(result, type(result));
         } catch (FieldManagers.ConflictException conflict) {
-            return status(409, "Conflict", conflict.getMessage());
+            return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(Map.of("apiVersion", "v1", "kind", "Status",
+                    "status", "Failure", "reason", "Conflict", "message", conflict.getMessage(), "code", 409,
+                    "details", Map.of("causes", conflict.causes()))));
         }
         if (current == null) {
             requireNamespace(pathOf(request));

@@ -88,7 +88,7 @@ final class FieldManagers {
         List<Entry> entries = Entry.read(current);
         FieldTree appliedSet = setOf(applied, type);
         ObjectNode merged = (ObjectNode) ApplyMerge.merge(current, applied, type);
-        removeNulls(merged, applied, type);
+        setNulls(merged, applied, type);
         Entry own = Entry.find(entries, manager, "Apply", "");
         if (own != null) {
             prune(merged, own.fields, appliedSet, entries, own, type);
@@ -156,6 +156,9 @@ final class FieldManagers {
         FieldTree set = new FieldTree();
         if (object != null && object.isObject()) {
             for (Map.Entry<String, JsonNode> field : topLevel(object)) {
+                if (field.getKey().equals("metadata") && field.getValue().isEmpty()) {
+                    continue;
+                }
                 collect(field.getValue(), childType(type, field.getKey()), FieldPath.root().with(field.getKey()), set);
             }
         }
@@ -188,7 +191,7 @@ final class FieldManagers {
             return;
         }
         if (value.isObject() && !(type instanceof ListOf)) {
-            if (type instanceof FieldType.Scalar) {
+            if (type instanceof FieldType.Scalar || value.isEmpty()) {
                 set.insert(at);
                 return;
             }
@@ -309,12 +312,16 @@ final class FieldManagers {
     private static JsonNode withZeroStructs(JsonNode value, FieldType type) {
         if (value instanceof ObjectNode object && type instanceof Struct struct && !atomic(type)) {
             for (Map.Entry<String, Field> field : struct.fields().entrySet()) {
-                if (field.getKey().equals("status") || field.getKey().equals("metadata")) {
+                if (field.getKey().equals("status")) {
                     continue;
                 }
                 JsonNode child = object.get(field.getKey());
-                if (child == null && field.getValue().zeroIsAbsent() && field.getValue().type() instanceof Struct) {
+                Field declared = field.getValue();
+                if (child == null && declared.zeroIsAbsent() && declared.type() instanceof Struct) {
                     child = object.putObject(field.getKey());
+                } else if (child == null && declared.zeroIsAbsent() && !declared.zeroIsOmitted()
+                        && (declared.type() instanceof ListOf || declared.type() instanceof MapOf)) {
+                    object.putNull(field.getKey());
                 }
                 if (child != null) {
                     withZeroStructs(child, field.getValue().type());
@@ -353,7 +360,7 @@ final class FieldManagers {
                 if (field.zeroIsOmitted() && zero && !(field.type() instanceof Struct)
                         && field.type() != FieldType.Scalar.QUANTITY && field.type() != FieldType.Scalar.INT_OR_STRING) {
                     fields.remove();
-                } else if (v.isNull() && field.zeroIsAbsent() && !(field.type() instanceof FieldType.Untyped)) {
+                } else if (v.isNull() && !(field.type() instanceof FieldType.Untyped)) {
                     fields.remove();
                 } else {
                     dropOmitted(v, field.type());
@@ -368,31 +375,25 @@ final class FieldManagers {
 
     // ---- apply's removals ----
 
-    /** A {@code null} in an applied configuration clears the field (the applier still owns it). */
-    private static void removeNulls(ObjectNode merged, JsonNode applied, FieldType type) {
-        List<String> pointers = new ArrayList<>();
-        nulls(applied, type, FieldPath.root(), merged, pointers);
-        Pointers.removeAll(merged, pointers);
-    }
-
-    private static void nulls(JsonNode applied, FieldType type, FieldPath at, JsonNode merged, List<String> out) {
-        if (applied == null || atomic(type)) {
+    /**
+     * A {@code null} in an applied configuration replaces the field's value with null, as SMD's merge does: it counts
+     * as a change (a conflict with the field's owner), and the stored object leaves the field out.
+     */
+    private static void setNulls(JsonNode merged, JsonNode applied, FieldType type) {
+        if (applied == null || merged == null || atomic(type)) {
             return;
         }
-        if (applied.isObject() && !(type instanceof ListOf)) {
+        if (applied.isObject() && merged instanceof ObjectNode target && !(type instanceof ListOf)) {
             for (Map.Entry<String, JsonNode> e : applied.properties()) {
-                FieldPath child = at.with(e.getKey());
                 if (e.getValue().isNull()) {
-                    String pointer = child.pointer(merged);
-                    if (pointer != null) {
-                        out.add(pointer);
-                    }
+                    target.putNull(e.getKey());
                 } else {
-                    nulls(e.getValue(), childType(type, e.getKey()), child, merged, out);
+                    setNulls(target.get(e.getKey()), e.getValue(), childType(type, e.getKey()));
                 }
             }
-        } else if (applied.isArray() && type instanceof ListOf list && list.kind() == ListKind.MAP) {
-            applied.forEach(e -> nulls(e, list.element(), at.with(identity(e, list)), merged, out));
+        } else if (applied.isArray() && merged.isArray() && type instanceof ListOf list && list.kind() == ListKind.MAP) {
+            Map<FieldPath.Element, JsonNode> targets = elements(merged, list);
+            applied.forEach(e -> setNulls(targets.get(identity(e, list)), e, list.element()));
         }
     }
 

@@ -551,7 +551,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (!Schemas.builtin().knows(apiVersion, kind)) {
             return object;
         }
+        List<JsonNode> claimTemplates = new ArrayList<>();
+        object.path("spec").path("volumeClaimTemplates").forEach(t -> claimTemplates.add(t.deepCopy()));
         List<String> unknown = UnknownFields.prune(object, Schemas.builtin().kind(apiVersion, kind));
+        keepTypeMeta(object.path("spec").path("volumeClaimTemplates"), claimTemplates, unknown);
         String validation = queryParameter(request.getPath(), "fieldValidation");
         if (unknown.isEmpty() || validation.equals("Ignore")) {
             return object;
@@ -562,6 +565,24 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         WARNINGS.get().addAll(messages);
         return object;
+    }
+
+    /**
+     * A StatefulSet's {@code volumeClaimTemplates} are whole PersistentVolumeClaims, whose Go type embeds TypeMeta: their
+     * {@code apiVersion} and {@code kind} are declared fields there (the Go types data leaves TypeMeta out of kinds), so
+     * they are put back and not reported as unknown.
+     */
+    private static void keepTypeMeta(JsonNode templates, List<JsonNode> before, List<String> unknown) {
+        for (int i = 0; i < templates.size() && i < before.size(); i++) {
+            if (templates.get(i) instanceof ObjectNode template) {
+                for (String field : List.of("apiVersion", "kind")) {
+                    if (before.get(i).has(field)) {
+                        template.set(field, before.get(i).get(field));
+                        unknown.remove("spec.volumeClaimTemplates[" + i + "]." + field);
+                    }
+                }
+            }
+        }
     }
 
     private static ObjectNode foldStringData(ObjectNode object) {

@@ -110,6 +110,8 @@ def ours():
         kind="Service", api="v1")
     add("env-from-secret-atomic", "valueFrom.secretKeyRef is an atomic SecretKeySelector",
         [apply(deploy(containers=[app(env=[{"name": "P", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "p"}}}])]))])
+    add("empty-map-and-struct-in-apply", "an empty map or struct in an applied configuration is owned as one field",
+        [apply(deploy(annotations={}, containers=[app(resources={}, securityContext={})]))])
     return s
 
 

@@ -179,7 +179,15 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         return locked(() -> {
             ObjectNode body = asServerStores(inRequestNamespace(parse(request.getUtf8Body()), pathOf(request)), request);
             requireNamespace(pathOf(request) + "/" + body.path("metadata").path("name").asString(""));
-            ObjectNode created = fieldManagers.update(null, body, type(body), manager(request), "");
+            if (body.path("kind").asString("").equals("Namespace") && body.path("metadata") instanceof ObjectNode metadata) {
+                // kube-apiserver's namespace strategy (PrepareForCreate, 1.21+) labels every namespace with its name
+                (metadata.get("labels") instanceof ObjectNode labels ? labels : metadata.putObject("labels"))
+                        .put("kubernetes.io/metadata.name", metadata.path("name").asString(""));
+            }
+            JsonNode seeded = body.path("metadata").get("managedFields");
+            ObjectNode created = seeded != null && seeded.isArray() && !seeded.isEmpty() && !seeded.get(0).isEmpty()
+                    ? body // seeding: kept as given (a real server would also record the create's own change over them)
+                    : fieldManagers.update(null, body, type(body), manager(request), "");
             withServerStatus(created);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(created));

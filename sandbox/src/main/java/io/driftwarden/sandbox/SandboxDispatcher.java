@@ -179,7 +179,15 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         return locked(() -> {
             ObjectNode body = asServerStores(inRequestNamespace(parse(request.getUtf8Body()), pathOf(request)), request);
             requireNamespace(pathOf(request) + "/" + body.path("metadata").path("name").asString(""));
-            ObjectNode created = fieldManagers.update(null, body, type(body), manager(request), "");
+            if (body.path("kind").asString("").equals("Namespace") && body.path("metadata") instanceof ObjectNode metadata) {
+                // kube-apiserver's namespace strategy (PrepareForCreate, 1.21+) labels every namespace with its name
+                (metadata.get("labels") instanceof ObjectNode labels ? labels : metadata.putObject("labels"))
+                        .put("kubernetes.io/metadata.name", metadata.path("name").asString(""));
+            }
+            JsonNode seeded = body.path("metadata").get("managedFields");
+            ObjectNode created = seeded != null && seeded.isArray() && !seeded.isEmpty() && !seeded.get(0).isEmpty()
+                    ? body // seeding: kept as given (a real server would also record the create's own change over them)
+                    : fieldManagers.update(null, body, type(body), manager(request), "");
             withServerStatus(created);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(created));
@@ -370,7 +378,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             result = fieldManagers.apply(current, applied, type(applied), queryParameter(request.getPath(), "fieldManager"), force);
             Keys.fillDefaults(result, type(result));
         } catch (FieldManagers.ConflictException conflict) {
-            return status(409, "Conflict", conflict.getMessage());
+            return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(Map.of("apiVersion", "v1", "kind", "Status",
+                    "status", "Failure", "reason", "Conflict", "message", conflict.getMessage(), "code", 409,
+                    "details", Map.of("causes", conflict.causes()))));
         }
         if (current == null) {
             requireNamespace(pathOf(request));
@@ -549,7 +559,10 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (!Schemas.builtin().knows(apiVersion, kind)) {
             return object;
         }
+        List<JsonNode> claimTemplates = new ArrayList<>();
+        object.path("spec").path("volumeClaimTemplates").forEach(t -> claimTemplates.add(t.deepCopy()));
         List<String> unknown = UnknownFields.prune(object, Schemas.builtin().kind(apiVersion, kind));
+        keepTypeMeta(object.path("spec").path("volumeClaimTemplates"), claimTemplates, unknown);
         String validation = queryParameter(request.getPath(), "fieldValidation");
         if (unknown.isEmpty() || validation.equals("Ignore")) {
             return object;
@@ -560,6 +573,24 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         }
         WARNINGS.get().addAll(messages);
         return object;
+    }
+
+    /**
+     * A StatefulSet's {@code volumeClaimTemplates} are whole PersistentVolumeClaims, whose Go type embeds TypeMeta: their
+     * {@code apiVersion} and {@code kind} are declared fields there (the Go types data leaves TypeMeta out of kinds), so
+     * they are put back and not reported as unknown.
+     */
+    private static void keepTypeMeta(JsonNode templates, List<JsonNode> before, List<String> unknown) {
+        for (int i = 0; i < templates.size() && i < before.size(); i++) {
+            if (templates.get(i) instanceof ObjectNode template) {
+                for (String field : List.of("apiVersion", "kind")) {
+                    if (before.get(i).has(field)) {
+                        template.set(field, before.get(i).get(field));
+                        unknown.remove("spec.volumeClaimTemplates[" + i + "]." + field);
+                    }
+                }
+            }
+        }
     }
 
     private static ObjectNode foldStringData(ObjectNode object) {

@@ -50,6 +50,8 @@ public final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PRUNED = "pruned";
+    /** Threads of one process (the daemon's bindings) queue here: a file lock is per process, and a second one throws. */
+    private static final Object IN_PROCESS = new Object();
 
     private Checkpoints() {
     }
@@ -84,34 +86,41 @@ public final class Checkpoints {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw"); FileLock lock = out.getChannel().lock()) {
-                String last = lastLine(out);
-                Checkpoint previous = null;
-                if (last != null) {
-                    try {
-                        previous = Checkpoint.parse(last);
-                    } catch (IllegalArgumentException e) {
-                        throw new AuditException("the last line of " + file + " is not a checkpoint (" + e.getMessage()
-                                + "): not chaining onto it; audit verify --checkpoints says what is wrong");
-                    }
-                }
-                ChainState state = state(audit.dataSource());
-                if (!always && previous != null && previous.seq() == state.head().seq() && previous.hash().equals(state.head().hash())
-                        && previous.anchorSeq() == state.anchor().seq() && previous.anchorHash().equals(state.anchor().hash())) {
-                    return null;
-                }
-                Checkpoint unsigned = new Checkpoint(state.head().seq(), state.head().hash(), state.anchor().seq(), state.anchor().hash(),
-                        clock.instant().truncatedTo(ChronoUnit.MILLIS), runId, reason,
-                        last == null ? ChainHash.GENESIS : Checkpoint.digest(last), null);
-                Checkpoint checkpoint = unsigned.signed(sign(key, unsigned.payload()));
-                out.seek(out.length());
-                out.write((checkpoint.line() + "\n").getBytes(StandardCharsets.UTF_8));
-                out.getFD().sync();
-                LOG.info("checkpoint {}", checkpoint.line());
-                return checkpoint;
+            synchronized (IN_PROCESS) {
+                return append(file, key, audit, runId, reason, clock, always);
             }
         } catch (IOException e) {
             throw new AuditException("cannot write a checkpoint to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Checkpoint append(Path file, PrivateKey key, AuditLog audit, String runId, String reason, Clock clock, boolean always)
+            throws IOException {
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw"); FileLock lock = out.getChannel().lock()) {
+            String last = lastLine(out);
+            Checkpoint previous = null;
+            if (last != null) {
+                try {
+                    previous = Checkpoint.parse(last);
+                } catch (IllegalArgumentException e) {
+                    throw new AuditException("the last line of " + file + " is not a checkpoint (" + e.getMessage()
+                            + "): not chaining onto it; audit verify --checkpoints says what is wrong");
+                }
+            }
+            ChainState state = state(audit.dataSource());
+            if (!always && previous != null && previous.seq() == state.head().seq() && previous.hash().equals(state.head().hash())
+                    && previous.anchorSeq() == state.anchor().seq() && previous.anchorHash().equals(state.anchor().hash())) {
+                return null;
+            }
+            Checkpoint unsigned = new Checkpoint(state.head().seq(), state.head().hash(), state.anchor().seq(), state.anchor().hash(),
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), runId, reason,
+                    last == null ? ChainHash.GENESIS : Checkpoint.digest(last), null);
+            Checkpoint checkpoint = unsigned.signed(sign(key, unsigned.payload()));
+            out.seek(out.length());
+            out.write((checkpoint.line() + "\n").getBytes(StandardCharsets.UTF_8));
+            out.getFD().sync();
+            LOG.info("checkpoint {}", checkpoint.line());
+            return checkpoint;
         }
     }
 

@@ -165,6 +165,31 @@ class CheckpointsIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void runsFinishingAtOnceInOneProcessChainTheirCheckpointsInOrder() throws Exception {
+        try (Store store = store("h2")) {
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String runId = "parallel-" + i;
+                runs.add(threads.submit(() -> {
+                    store.log.append(entry("shop", "ConfigMap", runId, EventType.DETECTED));
+                    return Checkpoints.afterRun(store.settings, store.log, runId, store.clock);
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+            threads.shutdown();
+
+            Checkpoints.Result checkpoints = Checkpoints.verify(store.file, store.publicKey, store.pool, List.of());
+
+            assertThat(checkpoints.problem()).isNull();
+            assertThat(checkpoints.notes()).isEmpty();
+            assertThat(Files.readAllLines(store.file)).hasSizeBetween(3, 18).last().asString().contains("\"seq\":22,");
+        }
+    }
+
     private static Tampering tampering(String... statements) {
         return store -> store.sql(statements);
     }

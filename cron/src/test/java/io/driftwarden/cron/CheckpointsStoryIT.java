@@ -99,6 +99,62 @@ class CheckpointsStoryIT {
         assertThat(forged.out()).contains("checkpoints BROKEN: checkpoint line 1 (run ", "has a bad signature");
     }
 
+    @Test
+    void aPruneIsSignedAndTheStoreCannotThenBeEmptiedUnnoticed() throws Exception {
+        // given a signed run
+        CliE2E.repo(tmp.resolve("repo"), "app/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n");
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path publicKey = Files.writeString(tmp.resolve("public.pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Path config = Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                audit:
+                  url: "jdbc:h2:file:%s"
+                  checkpoints: {file: checkpoints.jsonl, signingKeyFrom: "env:DRIFTWARDEN_TEST_NO_SUCH_VARIABLE"}
+                sources: [{name: repo, url: "%s"}]
+                clusters: [{name: sandbox, kubeconfig: "%s"}]
+                bindings: [{name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: audit}]
+                """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), stage.sandbox().writeKubeconfig(tmp.resolve("kubeconfig"))));
+        // a key that cannot be read stops the run before anything is contacted, and a prune before any row is deleted
+        InProcess.Outcome noKey = InProcess.cli("run", "--config", config.toString());
+        assertThat(noKey.exit()).as(noKey.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noKey.err()).contains(config + ":3: audit.checkpoints.signingKeyFrom: environment variable "
+                + "DRIFTWARDEN_TEST_NO_SUCH_VARIABLE is not set");
+        Files.writeString(tmp.resolve("signing.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(config, Files.readString(config).replace("env:DRIFTWARDEN_TEST_NO_SUCH_VARIABLE", "file:signing.pem"));
+        assertThat(InProcess.cli("run", "--config", config.toString()).exit()).isEqualTo(ExitCodes.DRIFT);
+        Path archive = tmp.resolve("archive.jsonl.gz");
+        String[] verify = {"audit", "verify", "--config", config.toString(), "--checkpoints", tmp.resolve("checkpoints.jsonl").toString(),
+            "--public-key", publicKey.toString()};
+
+        // when every row is pruned
+        InProcess.Outcome pruned = InProcess.cli("audit", "prune", "--config", config.toString(), "--older-than", "0s", "--archive",
+                archive.toString());
+
+        // then the prune is signed, verify is green, and the archive proves the run's checkpoint row by row
+        assertThat(pruned.exit()).as(pruned.all()).isZero();
+        assertThat(pruned.out()).contains("\"reason\":\"prune\"");
+        assertThat(InProcess.cli(verify).exit()).isZero();
+        String[] withArchive = java.util.stream.Stream.concat(java.util.Arrays.stream(verify), java.util.stream.Stream.of("--archive",
+                archive.toString())).toArray(String[]::new);
+        InProcess.Outcome proven = InProcess.cli(withArchive);
+        assertThat(proven.exit()).as(proven.all()).isZero();
+        assertThat(proven.out()).contains("checkpoints intact: 2 signed checkpoints agree with the store").doesNotContain("note:");
+
+        // when the anchor, the head and the runs are wiped as if the store were new
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("audit"), "sa", "");
+             Statement sql = db.createStatement()) {
+            sql.executeUpdate("DELETE FROM audit_anchor");
+            sql.executeUpdate("DELETE FROM audit_run");
+            sql.executeUpdate("UPDATE audit_chain_head SET last_seq = 0, last_hash = '" + "0".repeat(64) + "'");
+        }
+
+        // then plain verify sees an empty, intact store; the checkpoints do not
+        assertThat(InProcess.cli("audit", "verify", "--config", config.toString()).out()).startsWith("chain intact: 0 rows");
+        InProcess.Outcome caught = InProcess.cli(verify);
+        assertThat(caught.exit()).as(caught.all()).isEqualTo(ExitCodes.FAILED);
+        assertThat(caught.out()).contains("checkpoints BROKEN: checkpoint line 1 (run ", "is contradicted: row seq ",
+                "is no longer in the store");
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

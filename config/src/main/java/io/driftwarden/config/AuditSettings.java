@@ -1,7 +1,15 @@
 package io.driftwarden.config;
 
-/** Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials. */
-public record AuditSettings(String url, String username, SecretRef password) {
+/**
+ * Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials; and where the
+ * chain's signed checkpoints go ({@code null}: none are written).
+ */
+public record AuditSettings(String url, String username, SecretRef password, CheckpointSettings checkpoints) {
+
+    /** A store without checkpoints. */
+    public AuditSettings(String url, String username, SecretRef password) {
+        this(url, username, password, null);
+    }
 
     /**
      * The default store: an H2 file under {@code ./.driftwarden/}, where {@code demo} also writes. With

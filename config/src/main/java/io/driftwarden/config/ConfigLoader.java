@@ -40,7 +40,8 @@ public final class ConfigLoader {
     private static final Set<String> LIMIT_KEYS = Set.of("maxFileSize", "maxBindingSize", "yamlMaxDepth", "yamlMaxAliases");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
-    private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom");
+    private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom", "checkpoints");
+    private static final Set<String> CHECKPOINT_KEYS = Set.of("file", "signingKeyFrom");
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
     private static final Set<String> AUTH_KEYS = Set.of("username", "passwordFrom", "tokenFrom", "caFile", "sshKeyFrom", "knownHosts");
     private static final Set<String> VERIFY_KEYS = Set.of("keyring");
@@ -95,7 +96,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(file + ":1: expected a mapping with sources, clusters and bindings"));
         }
         Section top = reader.section(mapping, "config", TOP_KEYS);
-        AuditSettings audit = top.has("audit") ? readAudit(top.section("audit", AUDIT_KEYS)) : AuditSettings.defaults();
+        AuditSettings audit = top.has("audit") ? readAudit(top.section("audit", AUDIT_KEYS), file.toAbsolutePath().getParent()) : AuditSettings.defaults();
         Path baseDir = file.toAbsolutePath().getParent();
 
         List<SourceSpec> sources = new ArrayList<>();
@@ -372,9 +373,28 @@ public final class ConfigLoader {
         }
     }
 
-    private static AuditSettings readAudit(Section audit) {
+    private static AuditSettings readAudit(Section audit, Path baseDir) {
         return new AuditSettings(audit.optional("url", AuditSettings.DEFAULT_URL), audit.optional("username", "sa"),
-                secretRef(audit, "passwordFrom", "audit."));
+                secretRef(audit, "passwordFrom", "audit."),
+                audit.has("checkpoints") ? checkpoints(audit.section("checkpoints", CHECKPOINT_KEYS), baseDir) : null);
+    }
+
+    /** {@code audit.checkpoints}: both keys required; the file and a {@code file:} key relative to the config's folder. */
+    private static CheckpointSettings checkpoints(Section checkpoints, Path baseDir) {
+        String file = checkpoints.required("file");
+        SecretRef key = secretRef(checkpoints, "signingKeyFrom", "audit.checkpoints.");
+        if (key == null && !checkpoints.has("signingKeyFrom")) {
+            checkpoints.reader.problem(checkpoints.line(null), "audit.checkpoints: missing required key 'signingKeyFrom' (env:NAME or "
+                    + "file:PATH of an Ed25519 private key, PEM)");
+        }
+        if (file == null || key == null) {
+            return null;
+        }
+        if (key.scheme().equals("file")) {
+            key = new SecretRef("file", baseDir.resolve(key.target()).normalize().toString(), key.origin());
+        }
+        return new CheckpointSettings(baseDir.resolve(file).normalize(), key,
+                checkpoints.reader.file + ":" + checkpoints.line(null));
     }
 
     private static Mode mode(Section binding, Reader reader) {

@@ -48,6 +48,14 @@ public final class EnvironmentCheck {
                 problems.add(password.origin() + ": audit.passwordFrom: " + e.getMessage());
             }
         }
+        CheckpointSettings checkpoints = config.audit().checkpoints();
+        if (checkpoints != null) {
+            try {
+                checkpoints.signingKey().resolve();
+            } catch (RuntimeException e) {
+                problems.add(checkpoints.signingKey().origin() + ": audit.checkpoints.signingKeyFrom: " + e.getMessage());
+            }
+        }
         return problems;
     }
 

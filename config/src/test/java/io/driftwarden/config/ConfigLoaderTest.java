@@ -287,4 +287,47 @@ class ConfigLoaderTest {
         assertThat(config.audit().password()).isEqualTo(new SecretRef("env", "AUDIT_DB_PASSWORD"));
         assertThat(config.audit().toString()).doesNotContain("password=null").contains("env:AUDIT_DB_PASSWORD");
     }
+
+    @Test
+    void readsCheckpointSettingsRelativeToTheConfigWithTheKeyByReference() {
+        DriftwardenConfig config = ConfigLoader.parse("""
+                audit:
+                  checkpoints:
+                    file: audit/checkpoints.jsonl
+                    signingKeyFrom: file:keys/checkpoint.pem
+                sources: []
+                clusters: []
+                bindings: []
+                """, FILE);
+
+        CheckpointSettings checkpoints = config.audit().checkpoints();
+        assertThat(checkpoints.file()).isEqualTo(Path.of("/etc/driftwarden/audit/checkpoints.jsonl"));
+        assertThat(checkpoints.signingKey()).isEqualTo(new SecretRef("file", "/etc/driftwarden/keys/checkpoint.pem"));
+        assertThat(checkpoints.signingKey().origin()).isEqualTo(FILE + ":4");
+    }
+
+    @Test
+    void refusesCheckpointsWithoutAKeyReferenceOrWithAnInlineKeyOrUnknownKeys() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                audit:
+                  checkpoints:
+                    file: checkpoints.jsonl
+                    signingKeyFrom: "-----BEGIN PRIVATE KEY-----"
+                    git: { source: platform }
+                sources: []
+                clusters: []
+                bindings: []
+                """, FILE)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                FILE + ":5: unknown key 'git' in checkpoints (known: file, signingKeyFrom)",
+                FILE + ":4: audit.checkpoints.signingKeyFrom: expected env:NAME or file:PATH, got '-----BEGIN PRIVATE KEY-----'"));
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                audit:
+                  checkpoints:
+                    file: checkpoints.jsonl
+                sources: []
+                clusters: []
+                bindings: []
+                """, FILE)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                FILE + ":3: audit.checkpoints: missing required key 'signingKeyFrom' (env:NAME or file:PATH of an Ed25519 private key, PEM)"));
+    }
 }

@@ -36,6 +36,9 @@ public final class RunPrinter {
             result.changes().stream().filter(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED)
                     .forEach(c -> err.println("error: binding " + result.binding() + ": " + c.detail()));
         }
+        if (outcome.checkpointError() != null) {
+            err.println("error: " + outcome.checkpointError());
+        }
         err.flush();
         if (format == Format.json) {
             out.println(json(outcome));
@@ -66,6 +69,9 @@ public final class RunPrinter {
                 results.stream().filter(r -> r.error() != null).count(), results.stream().mapToLong(BindingResult::driftCount).sum(),
                 results.stream().mapToLong(BindingResult::correctedCount).sum(), results.stream().mapToLong(BindingResult::failedCount).sum(),
                 results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count());
+        if (outcome.checkpoint() != null) {
+            out.printf("checkpoint: head seq %d, hash %s, signed%n", outcome.checkpoint().seq(), outcome.checkpoint().hash());
+        }
         out.printf("exit %d%n", outcome.exitCode());
     }
 
@@ -135,6 +141,12 @@ public final class RunPrinter {
                 }
             }
             result.unmanaged().forEach(key -> binding.withArray("unmanaged").add(key.subject()));
+        }
+        if (outcome.checkpoint() != null) {
+            root.set("checkpoint", outcome.checkpoint().json());
+        }
+        if (outcome.checkpointError() != null) {
+            root.put("checkpointError", outcome.checkpointError());
         }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }

@@ -1,7 +1,10 @@
 package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditEntry;
+import io.driftwarden.audit.AuditException;
 import io.driftwarden.audit.AuditLog;
+import io.driftwarden.audit.Checkpoint;
+import io.driftwarden.audit.Checkpoints;
 import io.driftwarden.audit.EventType;
 import io.driftwarden.audit.RunSummary;
 import io.driftwarden.config.BindingSpec;
@@ -70,7 +73,7 @@ public final class Runs {
                     runner -> runner.run(config, bindings, context, audit, sources, clusters));
         }
         closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
-        return record(runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
+        return record(config, runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
     }
 
     /** What a closed sync window did to a binding's run, or that the run ignored it. */
@@ -90,15 +93,26 @@ public final class Runs {
         List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
                 runner -> runner.restart(config, runId, audit, gitCache));
         long earlier = audit.history(null, 1000).stream().filter(r -> r.runId().startsWith(runId + ".restart-")).count();
-        return record(runId + ".restart-" + (earlier + 1), "manual", "restart", started, results, audit);
+        return record(config, runId + ".restart-" + (earlier + 1), "manual", "restart", started, results, audit);
     }
 
-    private RunOutcome record(String runId, String trigger, String mode, Instant started, List<BindingResult> results, AuditLog audit) {
+    /**
+     * Records the run's closing row, then signs the chain it left (when {@code audit.checkpoints} is configured and the
+     * chain moved): a checkpoint that cannot be written makes the run exit 1, its results stand.
+     */
+    private RunOutcome record(DriftwardenConfig config, String runId, String trigger, String mode, Instant started,
+                              List<BindingResult> results, AuditLog audit) {
         int exitCode = ExitCodes.of(results);
         audit.recordRun(new RunSummary(runId, trigger, mode, started, clock.instant(), exitCode, results.size(),
                 (int) results.stream().mapToLong(BindingResult::driftCount).sum(),
                 (int) results.stream().mapToLong(BindingResult::correctedCount).sum(),
                 (int) results.stream().mapToLong(BindingResult::failedCount).sum()));
-        return new RunOutcome(runId, trigger, mode, results, exitCode);
+        try {
+            Checkpoint checkpoint = Checkpoints.afterRun(config.audit().checkpoints(), audit, runId, clock);
+            return new RunOutcome(runId, trigger, mode, results, exitCode, checkpoint, null);
+        } catch (AuditException | IllegalStateException | java.io.UncheckedIOException e) {
+            return new RunOutcome(runId, trigger, mode, results, exitCode == ExitCodes.USAGE ? exitCode : ExitCodes.FAILED, null,
+                    "no checkpoint was written after run " + runId + ": " + e.getMessage());
+        }
     }
 }

@@ -34,7 +34,7 @@ public final class AuditLog implements AutoCloseable {
     static final int MAX_TEXT = 1_000_000;
 
     /** The version of the newest migration ({@code db/migration}, {@code db/vendor/*}); a test keeps it true. */
-    static final int SCHEMA_VERSION = 9;
+    static final int SCHEMA_VERSION = 10;
 
     private static final String COLUMNS = "run_id, event_time, run_trigger, binding_name, source_url, commit_sha, cluster,"
             + " namespace, api_group, api_version, kind, name, event, drift_type, action, changed_paths, masked_diff,"
@@ -207,13 +207,16 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * What a binding's earlier runs left open: its {@code INTENT} rows without an outcome ({@code CORRECTED} or
-     * {@code FAILED} of the same run and object after it) in runs that wrote nothing since {@code quietSince} (a run
-     * still writing is not stopped), and how far the binding's rows are then checked. Only rows after the binding's
+     * {@code FAILED} of the same run and object after it) in runs that are over — by their lease ({@link Leases}: finished
+     * or abandoned; a run whose lease says RUNNING is not over), or, for runs without one, that wrote nothing since
+     * {@code quietSince} (a run still writing is not stopped) — and how far the binding's rows are then checked. Only rows after the binding's
      * watermark ({@link #intentsCheckedUpTo}) are read, so the cost follows what was written since, not the whole trail.
      */
     public Unfinished unfinishedIntents(String binding, Instant quietSince) {
-        String sql = "SELECT seq, " + COLUMNS + ", CASE WHEN EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id"
-                + " AND l.event_time >= ?) THEN 0 ELSE 1 END AS quiet"
+        String sql = "SELECT seq, " + COLUMNS + ", CASE"
+                + " WHEN EXISTS (SELECT 1 FROM run_lease r WHERE r.run_id = i.run_id AND r.state <> 'RUNNING') THEN 1"
+                + " WHEN EXISTS (SELECT 1 FROM run_lease r WHERE r.run_id = i.run_id) THEN 0"
+                + " WHEN EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id AND l.event_time >= ?) THEN 0 ELSE 1 END AS quiet"
                 + " FROM audit_event i WHERE i.binding_name = ? AND i.event = 'INTENT' AND i.seq > ? AND i.seq <= ?"
                 + " AND NOT EXISTS (SELECT 1 FROM audit_event o WHERE o.run_id = i.run_id AND o.binding_name = i.binding_name"
                 + " AND o.event IN ('CORRECTED', 'FAILED') AND o.seq > i.seq AND o.kind = i.kind AND o.name = i.name"
@@ -308,6 +311,11 @@ public final class AuditLog implements AutoCloseable {
     /** Walks the chain; see {@link ChainVerifier}. */
     public ChainVerifier.Result verify() {
         return ChainVerifier.verify(dataSource);
+    }
+
+    /** The run lifecycle's heartbeats and binding leases (beside the trail, not part of its chain). */
+    public Leases leases() {
+        return new Leases(dataSource);
     }
 
     /** What each binding applied (state kept beside the trail, not part of its chain). */

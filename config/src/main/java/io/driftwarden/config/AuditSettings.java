@@ -1,7 +1,18 @@
 package io.driftwarden.config;
 
-/** Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials. */
-public record AuditSettings(String url, String username, SecretRef password) {
+/**
+ * Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials; and how long a
+ * run's lease lasts without a heartbeat ({@code leaseTimeout}): a run silent for longer has died, and a binding lease
+ * older than that is free.
+ */
+public record AuditSettings(String url, String username, SecretRef password, java.time.Duration leaseTimeout) {
+
+    /** The lease timeout when the config names none: a run renews its leases every third of it. */
+    public static final java.time.Duration DEFAULT_LEASE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+    public AuditSettings(String url, String username, SecretRef password) {
+        this(url, username, password, DEFAULT_LEASE_TIMEOUT);
+    }
 
     /**
      * The default store: an H2 file under {@code ./.driftwarden/}, where {@code demo} also writes. With

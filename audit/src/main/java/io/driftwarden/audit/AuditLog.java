@@ -34,14 +34,23 @@ public final class AuditLog implements AutoCloseable {
     static final int MAX_TEXT = 1_000_000;
 
     /** The version of the newest migration ({@code db/migration}, {@code db/vendor/*}); a test keeps it true. */
-    static final int SCHEMA_VERSION = 9;
+    static final int SCHEMA_VERSION = 10;
 
     private static final String COLUMNS = "run_id, event_time, run_trigger, binding_name, source_url, commit_sha, cluster,"
             + " namespace, api_group, api_version, kind, name, event, drift_type, action, changed_paths, masked_diff,"
             + " error, prev_hash, hash";
 
+    /**
+     * How long a write waits for a connection; once one write has found the store not answering, writes of this process
+     * fail at once for {@link #DOWN_FOR}, so a run whose store stopped fails within seconds, not a wait per object.
+     */
+    static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(5);
+    static final java.time.Duration DOWN_FOR = java.time.Duration.ofSeconds(30);
+
     private final DataSource dataSource;
     private final Clock clock;
+    private volatile long downUntil = System.nanoTime();
+    private volatile String downBecause;
     private final AutoCloseable owned;
 
     private AuditLog(DataSource dataSource, Clock clock, AutoCloseable owned) {
@@ -57,6 +66,12 @@ public final class AuditLog implements AutoCloseable {
         hikari.setUsername(settings.username());
         hikari.setPassword(settings.resolvePassword());
         hikari.setMaximumPoolSize(12);
+        // a store that stops answering fails a write within seconds, not Hikari's 30 s per write (see #append)
+        hikari.setConnectionTimeout(STORE_TIMEOUT.toMillis());
+        hikari.setValidationTimeout(Math.min(STORE_TIMEOUT.toMillis() / 2, 2_000));
+        if (settings.url().startsWith("jdbc:postgresql:")) {
+            hikari.addDataSourceProperty("connectTimeout", String.valueOf(STORE_TIMEOUT.toSeconds()));
+        }
         hikari.setPoolName("driftwarden-audit");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
@@ -207,13 +222,16 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * What a binding's earlier runs left open: its {@code INTENT} rows without an outcome ({@code CORRECTED} or
-     * {@code FAILED} of the same run and object after it) in runs that wrote nothing since {@code quietSince} (a run
-     * still writing is not stopped), and how far the binding's rows are then checked. Only rows after the binding's
+     * {@code FAILED} of the same run and object after it) in runs that are over — by their lease ({@link Leases}: finished
+     * or abandoned; a run whose lease says RUNNING is not over), or, for runs without one, that wrote nothing since
+     * {@code quietSince} (a run still writing is not stopped) — and how far the binding's rows are then checked. Only rows after the binding's
      * watermark ({@link #intentsCheckedUpTo}) are read, so the cost follows what was written since, not the whole trail.
      */
     public Unfinished unfinishedIntents(String binding, Instant quietSince) {
-        String sql = "SELECT seq, " + COLUMNS + ", CASE WHEN EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id"
-                + " AND l.event_time >= ?) THEN 0 ELSE 1 END AS quiet"
+        String sql = "SELECT seq, " + COLUMNS + ", CASE"
+                + " WHEN EXISTS (SELECT 1 FROM run_lease r WHERE r.run_id = i.run_id AND r.state <> 'RUNNING') THEN 1"
+                + " WHEN EXISTS (SELECT 1 FROM run_lease r WHERE r.run_id = i.run_id) THEN 0"
+                + " WHEN EXISTS (SELECT 1 FROM audit_event l WHERE l.run_id = i.run_id AND l.event_time >= ?) THEN 0 ELSE 1 END AS quiet"
                 + " FROM audit_event i WHERE i.binding_name = ? AND i.event = 'INTENT' AND i.seq > ? AND i.seq <= ?"
                 + " AND NOT EXISTS (SELECT 1 FROM audit_event o WHERE o.run_id = i.run_id AND o.binding_name = i.binding_name"
                 + " AND o.event IN ('CORRECTED', 'FAILED') AND o.seq > i.seq AND o.kind = i.kind AND o.name = i.name"
@@ -310,6 +328,11 @@ public final class AuditLog implements AutoCloseable {
         return ChainVerifier.verify(dataSource);
     }
 
+    /** The run lifecycle's heartbeats and binding leases (beside the trail, not part of its chain). */
+    public Leases leases() {
+        return new Leases(dataSource);
+    }
+
     /** What each binding applied (state kept beside the trail, not part of its chain). */
     public Inventory inventory() {
         return new Inventory(dataSource);
@@ -322,7 +345,7 @@ public final class AuditLog implements AutoCloseable {
      */
     public AuditRecord append(AuditEntry entry) {
         AuditEntry bounded = bounded(entry);
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = writeConnection()) {
             connection.setAutoCommit(false);
             try {
                 String prevHash = lockHead(connection);
@@ -342,7 +365,7 @@ public final class AuditLog implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new AuditException("cannot append audit row for " + entry.binding() + ": " + e.getMessage(), e);
+            throw new AuditException("cannot append audit row for " + entry.binding() + ": " + unreachable(e), e);
         }
     }
 
@@ -351,7 +374,7 @@ public final class AuditLog implements AutoCloseable {
      * when all are committed.
      */
     public List<AuditRecord> appendAll(List<AuditEntry> entries) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = writeConnection()) {
             connection.setAutoCommit(false);
             try {
                 String prevHash = lockHead(connection);
@@ -380,7 +403,7 @@ public final class AuditLog implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new AuditException("cannot append " + entries.size() + " audit rows: " + e.getMessage(), e);
+            throw new AuditException("cannot append " + entries.size() + " audit rows: " + unreachable(e), e);
         }
     }
 
@@ -467,6 +490,26 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() throws Exception {
         owned.close();
+    }
+
+    /** A connection for a write, or at once the failure that showed the store down less than {@link #DOWN_FOR} ago. */
+    private Connection writeConnection() throws SQLException {
+        if (downBecause != null && System.nanoTime() - downUntil < 0) {
+            throw new java.sql.SQLTransientConnectionException("the audit store stopped answering (" + downBecause + "); not waiting again",
+                    "08001");
+        }
+        return dataSource.getConnection();
+    }
+
+    /** The message of {@code e}; a failure to reach the store marks it down for {@link #DOWN_FOR}. */
+    private String unreachable(SQLException e) {
+        boolean connection = e instanceof java.sql.SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        if (connection && !e.getMessage().contains("not waiting again")) {
+            downBecause = e.getMessage();
+            downUntil = System.nanoTime() + DOWN_FOR.toNanos();
+        }
+        return e.getMessage();
     }
 
     /** Locks the chain head for this transaction and returns its hash (the next row's {@code prev_hash}). */

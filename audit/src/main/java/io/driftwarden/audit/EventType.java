@@ -23,5 +23,10 @@ public enum EventType {
      * A sync window was closed for the binding: its drift was only detected; or it was closed and the run ignored it
      * ({@code run --ignore-windows}). The window and what happened are in {@code error}.
      */
-    WINDOW
+    WINDOW,
+    /**
+     * Work the run did not do, with why in {@code error}: a binding another run holds the lease of (the holder is
+     * named), or, after SIGTERM, a binding or an object the stopping run did not start.
+     */
+    SKIPPED
 }

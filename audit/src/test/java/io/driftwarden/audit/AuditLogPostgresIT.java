@@ -58,4 +58,30 @@ class AuditLogPostgresIT {
             }
         }
     }
+
+    @Test
+    void aStoreThatStopsAnsweringFailsWritesWithinSecondsNotAPoolTimeoutEach() throws Exception {
+        // given a store that answered, then stopped
+        EmbeddedPostgres stopped = EmbeddedPostgres.start();
+        var settings = new io.driftwarden.config.AuditSettings("jdbc:postgresql://localhost:" + stopped.getPort() + "/postgres", "postgres", null);
+        try (AuditLog log = AuditLog.open(settings, Clock.systemUTC())) {
+            log.append(entry("shop", "ConfigMap", "a", EventType.INTENT));
+            stopped.close();
+
+            // when twenty objects' rows are written
+            long started = System.nanoTime();
+            int failed = 0;
+            for (int i = 0; i < 20; i++) {
+                try {
+                    log.append(entry("shop", "ConfigMap", "o" + i, EventType.INTENT));
+                } catch (AuditException e) {
+                    failed++;
+                }
+            }
+
+            // then each fails, and all of them within one store timeout (and a little)
+            assertThat(failed).isEqualTo(20);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(AuditLog.STORE_TIMEOUT.plusSeconds(5));
+        }
+    }
 }

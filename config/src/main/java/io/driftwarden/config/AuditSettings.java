@@ -1,14 +1,19 @@
 package io.driftwarden.config;
 
 /**
- * Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials; and where the
- * chain's signed checkpoints go ({@code null}: none are written).
+ * Where audit rows go: a JDBC URL (H2 file by default, PostgreSQL in production) and its credentials; how long a
+ * run's lease lasts without a heartbeat ({@code leaseTimeout}: a run silent for longer has died, and a binding lease
+ * older than that is free); and where the chain's signed checkpoints go ({@code null}: none are written).
  */
-public record AuditSettings(String url, String username, SecretRef password, CheckpointSettings checkpoints) {
+public record AuditSettings(String url, String username, SecretRef password, java.time.Duration leaseTimeout,
+                            CheckpointSettings checkpoints) {
 
-    /** A store without checkpoints. */
+    /** The lease timeout when the config names none: a run renews its leases every third of it. */
+    public static final java.time.Duration DEFAULT_LEASE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+    /** A store with the default lease timeout and without checkpoints. */
     public AuditSettings(String url, String username, SecretRef password) {
-        this(url, username, password, null);
+        this(url, username, password, DEFAULT_LEASE_TIMEOUT, null);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> LIMIT_KEYS = Set.of("maxFileSize", "maxBindingSize", "yamlMaxDepth", "yamlMaxAliases");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
     private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
-    private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom", "checkpoints");
+    private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom", "leaseTimeout", "checkpoints");
     private static final Set<String> CHECKPOINT_KEYS = Set.of("file", "signingKeyFrom");
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
     private static final Set<String> AUTH_KEYS = Set.of("username", "passwordFrom", "tokenFrom", "caFile", "sshKeyFrom", "knownHosts");
@@ -375,7 +375,7 @@ public final class ConfigLoader {
 
     private static AuditSettings readAudit(Section audit, Path baseDir) {
         return new AuditSettings(audit.optional("url", AuditSettings.DEFAULT_URL), audit.optional("username", "sa"),
-                secretRef(audit, "passwordFrom", "audit."),
+                secretRef(audit, "passwordFrom", "audit."), audit.duration("leaseTimeout", AuditSettings.DEFAULT_LEASE_TIMEOUT),
                 audit.has("checkpoints") ? checkpoints(audit.section("checkpoints", CHECKPOINT_KEYS), baseDir) : null);
     }
 

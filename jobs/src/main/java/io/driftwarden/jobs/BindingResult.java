@@ -10,10 +10,21 @@ import java.util.List;
 /**
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
  * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
- * could not be reconciled at all.
+ * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease.
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
-                            List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {
+                            List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error,
+                            String skipped) {
+
+    public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, null);
+    }
+
+    /** Not reconciled by this run because another run is reconciling it ({@code why} names the holder). */
+    public static BindingResult skipped(String binding, String cluster, String namespace, String why) {
+        return new BindingResult(binding, cluster, namespace, null, List.of(), List.of(), 0, List.of(), null, why);
+    }
 
     public BindingResult {
         drifts = List.copyOf(drifts);

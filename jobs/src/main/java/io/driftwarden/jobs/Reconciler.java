@@ -12,6 +12,7 @@ import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.apply.Recovery;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
 import io.driftwarden.jobs.prune.Extras;
@@ -64,10 +65,33 @@ public final class Reconciler {
         this.auditLog = auditLog;
     }
 
-    /** Reconciles {@code binding}; any failure is returned (and audited), never thrown. */
+    /**
+     * Reconciles {@code binding} while holding its lease; any failure is returned (and audited), never thrown. A binding
+     * another run holds, or reached after the run was asked to stop, is recorded {@code SKIPPED} with why and not started.
+     */
     public BindingResult reconcile(BindingSpec binding, RunContext run) {
         SourceSpec source = config.source(binding.source());
         BindingAudit audit = new BindingAudit(auditLog, run.runId(), run.trigger(), binding.name(), binding.cluster(), source.url());
+        if (run.stop().reason() != null) {
+            String why = RunStop.notStarted(run.stop().reason());
+            audit.bindingSkipped(binding.namespace(), why);
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), null, List.of(), List.of(), 0, List.of(),
+                    "binding " + binding.name() + ": " + why);
+        }
+        var holder = run.leases().acquire(binding.name());
+        if (holder.isPresent()) {
+            String why = "binding " + binding.name() + " is being reconciled by " + holder.get();
+            audit.bindingSkipped(binding.namespace(), why);
+            return BindingResult.skipped(binding.name(), binding.cluster(), binding.namespace(), why);
+        }
+        try {
+            return reconcileHeld(binding, run, source, audit);
+        } finally {
+            run.leases().release(binding.name());
+        }
+    }
+
+    private BindingResult reconcileHeld(BindingSpec binding, RunContext run, SourceSpec source, BindingAudit audit) {
         SourceRevision revision = null;
         try {
             revision = sources.resolve(source);
@@ -94,15 +118,17 @@ public final class Reconciler {
             drifts.addAll(extras);
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
             Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
-            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused);
+            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
                 auditLog.inventory().replace(binding.name(), Extras.inventoryAfter(binding.name(), desired, extras, live, changes, refused.keySet()),
                         new Inventory.Commit(revision.url(), revision.commit()));
             }
+            long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
-                    changes, confirmed.dryRuns(), unmanaged, null);
+                    changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
+                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()));
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {

@@ -1,5 +1,16 @@
 package io.driftwarden.jobs;
 
-/** What every binding of one run shares: its id and what triggered it (cron, manual, webhook, cronjob). */
-public record RunContext(String runId, String trigger) {
+import io.driftwarden.jobs.lifecycle.BindingLeases;
+import io.driftwarden.jobs.lifecycle.RunStop;
+
+/**
+ * What every binding of one run shares: its id, what triggered it (cron, manual, webhook, cronjob), whether it was
+ * asked to stop (SIGTERM), and the leases that keep one binding to one run at a time.
+ */
+public record RunContext(String runId, String trigger, RunStop stop, BindingLeases leases) {
+
+    /** A run that is never stopped and takes no leases (tests, single-process stores). */
+    public RunContext(String runId, String trigger) {
+        this(runId, trigger, RunStop.never(), BindingLeases.none());
+    }
 }

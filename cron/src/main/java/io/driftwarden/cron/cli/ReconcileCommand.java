@@ -6,6 +6,7 @@ import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
 import io.driftwarden.config.Mode;
 import io.driftwarden.cron.metrics.RunMetrics;
+import io.driftwarden.jobs.lifecycle.RunStop;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,11 @@ abstract class ReconcileCommand implements Callable<Integer> {
             throw new ConfigException(environment); // before anything is contacted: never another cluster than named
         }
         RunOutcome outcome;
-        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
+        RunStop stop = new RunStop();
+        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             long started = System.nanoTime();
-            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit);
+            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache())
+                    .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit, stop);
             if (metricsFile != null) {
                 RunMetrics metrics = new RunMetrics();
                 metrics.record(outcome, java.time.Duration.ofNanos(System.nanoTime() - started), audit.inventory().sizes());
@@ -70,17 +73,18 @@ abstract class ReconcileCommand implements Callable<Integer> {
         return outcome.exitCode();
     }
 
-    /** Restarts a failed run (its failed bindings only) and prints the outcome. */
-    protected Integer restart(String runId) throws Exception {
+    /** Restarts a failed or abandoned run (the bindings it did not finish) and prints the outcome. */
+    protected Integer restart(String runId, boolean ignoreWindows) throws Exception {
         DriftwardenConfig loaded = config.load();
         List<String> environment = EnvironmentCheck.problems(loaded, loaded.bindings());
         if (!environment.isEmpty()) {
             throw new ConfigException(environment);
         }
         RunOutcome outcome;
-        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC())) {
+        RunStop stop = new RunStop();
+        try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             try {
-                outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit);
+                outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit, ignoreWindows, stop);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -13,7 +13,8 @@ public class RunCommand extends ReconcileCommand {
     String mode;
 
     @Option(names = "--restart", paramLabel = "RUN_ID",
-            description = "Restart this failed run: only its failed bindings run again, in its mode, reading Git anew.")
+            description = "Restart this failed run, or one whose process died (its lease is older than audit.leaseTimeout): the bindings"
+                    + " it did not finish run again as run RUN_ID.restart-N, in the mode it was asked for, with today's sync windows, reading Git anew.")
     String restart;
 
     @Option(names = "--metrics-file", paramLabel = "FILE",
@@ -29,7 +30,7 @@ public class RunCommand extends ReconcileCommand {
             if (mode != null || !bindings.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--restart takes the run's own bindings and mode; drop --binding and --mode");
             }
-            return restart(restart);
+            return restart(restart, ignoreWindows);
         }
         return execute(parseMode(), DiffStyle.none, ignoreWindows, metricsFile);
     }

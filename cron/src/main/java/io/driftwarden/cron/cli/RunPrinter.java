@@ -57,6 +57,10 @@ public final class RunPrinter {
                 out.println("  FAILED: " + result.error().lines().findFirst().orElse("") + " (details on stderr)");
                 continue;
             }
+            if (result.skipped() != null) {
+                out.println("  SKIPPED: " + result.skipped());
+                continue;
+            }
             table(result, "  ");
             result.unmanaged().forEach(key -> out.printf("  UNMANAGED  %s%n", key.subject()));
             long inSync = result.drifts().size() - result.driftCount();
@@ -111,6 +115,9 @@ public final class RunPrinter {
             binding.put("sourceUrl", result.revision() == null ? null : result.revision().url());
             binding.put("commit", result.revision() == null ? null : result.revision().commit());
             binding.put("error", result.error());
+            if (result.skipped() != null) {
+                binding.put("skipped", result.skipped());
+            }
             binding.put("dryRuns", result.dryRuns());
             Map<String, Change> changes = result.changes().stream().collect(Collectors.toMap(c -> c.key().subject(), Function.identity()));
             ArrayNode objects = binding.putArray("objects");

@@ -2,6 +2,7 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditException;
+import io.driftwarden.audit.Leases;
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.Checkpoint;
 import io.driftwarden.audit.Checkpoints;
@@ -15,23 +16,24 @@ import io.driftwarden.cron.DriftwardenApplication;
 import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.RunContext;
+import io.driftwarden.jobs.batch.ReconcileJobRunner;
+import io.driftwarden.jobs.lifecycle.RunLease;
+import io.driftwarden.jobs.lifecycle.RunLifecycle;
+import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.source.SourceReader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 
-/** Runs the reconcile job once for a validated config and records the run's closing audit row. */
+/** Runs the reconcile job once for a validated config, through the run lifecycle, and records the run's closing audit row. */
 public final class Runs {
 
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Runs.class);
 
     private final Clock clock;
     private final Path gitCache;
@@ -48,7 +50,18 @@ public final class Runs {
 
     /** Bindings named in the request must exist; the caller has checked that (it is a usage error). */
     public RunOutcome run(DriftwardenConfig config, RunRequest request, AuditLog audit) {
+        return run(config, request, audit, RunStop.never());
+    }
+
+    /**
+     * One run, through its lifecycle ({@link RunLifecycle}): runs whose process died are marked abandoned first; the run
+     * takes its id and lease, each binding its binding lease, in the mode the request and the sync windows in force now
+     * give it; {@code stop} (SIGTERM) ends it early. The run ends in {@link #record}.
+     */
+    public RunOutcome run(DriftwardenConfig config, RunRequest request, AuditLog audit, RunStop stop) {
         Instant started = clock.instant();
+        RunLifecycle lifecycle = new RunLifecycle(audit, config.audit().leaseTimeout(), clock);
+        closeAbandoned(lifecycle.abandonStale(), audit);
         Map<String, String> closed = new LinkedHashMap<>();
         List<BindingSpec> bindings = config.bindings().stream()
                 .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
@@ -62,18 +75,22 @@ public final class Runs {
                     return request.ignoreWindows() ? b : b.withMode(Mode.AUDIT);
                 })
                 .toList();
-        String runId = RUN_ID_TIME.format(started) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
-        RunContext context = new RunContext(runId, request.trigger());
-        // Git fetches and cluster clients get going on other threads while the job's context starts
-        SourceReader sources = new SourceReader(gitCache, config.limits())
-                .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());
-        List<BindingResult> results;
-        try (Clusters clusters = new Clusters().prepare(bindings.stream().map(b -> config.cluster(b.cluster())).distinct().toList())) {
-            results = DriftwardenApplication.withJobRunner(audit.dataSource(),
-                    runner -> runner.run(config, bindings, context, audit, sources, clusters));
+        try (RunLease lease = lifecycle.begin(started, request.restartOf(), request.trigger(),
+                request.mode() == null ? null : request.mode().name(), bindings.stream().map(BindingSpec::name).toList())) {
+            String runId = lease.runId();
+            RunContext context = new RunContext(runId, request.trigger(), stop, lease);
+            // Git fetches and cluster clients get going on other threads while the job's context starts
+            SourceReader sources = new SourceReader(gitCache, config.limits())
+                    .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());
+            List<BindingResult> results;
+            try (Clusters clusters = new Clusters().prepare(bindings.stream().map(b -> config.cluster(b.cluster())).distinct().toList())) {
+                results = DriftwardenApplication.withJobRunner(audit.dataSource(),
+                        runner -> runner.run(config, bindings, context, audit, sources, clusters));
+            }
+            closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
+            String mode = request.mode() == null ? "per-binding" : request.mode().label();
+            return record(config, runId, request.trigger(), mode, started, results, stop.reason() != null, audit);
         }
-        closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
-        return record(config, runId, request.trigger(), request.mode() == null ? "per-binding" : request.mode().label(), started, results, audit);
     }
 
     /** What a closed sync window did to a binding's run, or that the run ignored it. */
@@ -85,24 +102,65 @@ public final class Runs {
     }
 
     /**
-     * Restarts a failed run: the bindings whose partitions failed run again (see ReconcileJobRunner#restart); the
-     * restart is recorded as its own {@code audit_run} row, {@code RUN_ID.restart-N}.
+     * Restarts run {@code runId} — one that failed, or whose process died (its lease went stale: it is marked abandoned
+     * here) — as a new run {@code ROOT.restart-N} of the bindings it did not finish, in the mode it was asked for and
+     * with the sync windows in force now. Refused (IllegalArgumentException) for a run still running, one that has
+     * nothing left to do, and one restarted already (restart the newest restart instead).
      */
-    public RunOutcome restart(DriftwardenConfig config, String runId, AuditLog audit) {
-        Instant started = clock.instant();
-        List<BindingResult> results = DriftwardenApplication.withJobRunner(audit.dataSource(),
-                runner -> runner.restart(config, runId, audit, gitCache));
-        long earlier = audit.history(null, 1000).stream().filter(r -> r.runId().startsWith(runId + ".restart-")).count();
-        return record(config, runId + ".restart-" + (earlier + 1), "manual", "restart", started, results, audit);
+    public RunOutcome restart(DriftwardenConfig config, String runId, AuditLog audit, boolean ignoreWindows, RunStop stop) {
+        RunLifecycle lifecycle = new RunLifecycle(audit, config.audit().leaseTimeout(), clock);
+        Optional<Leases.Run> lease = lifecycle.restartable(runId);
+        lease.filter(l -> l.state() == Leases.State.ABANDONED).ifPresent(l -> closeAbandoned(List.of(l), audit));
+        Optional<String> restartedAs = audit.leases().restartedAs(runId);
+        if (restartedAs.isPresent()) {
+            throw new IllegalArgumentException("run " + runId + " was restarted already, as " + restartedAs.get() + ": restart that one");
+        }
+        ReconcileJobRunner.Recorded recorded = DriftwardenApplication.withJobRunner(audit.dataSource(), runner -> runner.recorded(runId))
+                .orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the job repository"));
+        if (lease.isEmpty() && !recorded.endedUnfinished()) {
+            throw new IllegalArgumentException("run " + runId + " ended " + recorded.status() + ": there is nothing to restart");
+        }
+        List<String> unfinished = recorded.unfinishedBindings().stream()
+                .filter(name -> config.bindings().stream().anyMatch(b -> b.name().equals(name))).toList();
+        if (unfinished.isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " finished every binding it still has in the config: there is nothing to restart");
+        }
+        String modeName = lease.isPresent() ? lease.get().mode() : (recorded.mode().equals("per-binding") ? null : recorded.mode());
+        Mode mode = modeName == null ? null : Mode.valueOf(modeName);
+        String trigger = lease.map(Leases.Run::trigger).orElse(recorded.trigger());
+        return run(config, new RunRequest(unfinished, mode, trigger, ignoreWindows, runId), audit, stop);
     }
 
     /**
-     * Records the run's closing row, then signs the chain it left (when {@code audit.checkpoints} is configured and the
-     * chain moved): a checkpoint that cannot be written makes the run exit 1, its results stand.
+     * Closes the runs found abandoned: the job repository marks their executions ABANDONED, and each gets its closing
+     * {@code audit_run} row (mode {@code abandoned}, exit 1), so {@code history} lists it.
+     */
+    private void closeAbandoned(List<Leases.Run> abandoned, AuditLog audit) {
+        for (Leases.Run run : abandoned) {
+            LOG.warn("run {} ({}) stopped renewing its lease at {}: marked abandoned; `driftwarden run --restart {}` runs what it did not finish",
+                    run.runId(), run.holder(), run.heartbeatAt(), run.runId());
+            DriftwardenApplication.withJobRunner(audit.dataSource(), runner -> {
+                runner.abandon(run.runId());
+                return null;
+            });
+            try {
+                audit.recordRun(new RunSummary(run.runId(), run.trigger(), "abandoned", run.startedAt(), run.heartbeatAt(), ExitCodes.FAILED,
+                        run.bindings().size(), 0, 0, 0));
+            } catch (AuditException e) {
+                LOG.debug("run {} has its closing row already: {}", run.runId(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Where every run ends (run, plan, the daemon's firings, restarts): its closing {@code audit_run} row with the chain
+     * head it left, then the signed checkpoint of that chain (when {@code audit.checkpoints} is configured and the chain
+     * moved). A run asked to stop (SIGTERM) exits 1; a checkpoint that cannot be written makes the run exit 1, its
+     * results stand.
      */
     private RunOutcome record(DriftwardenConfig config, String runId, String trigger, String mode, Instant started,
-                              List<BindingResult> results, AuditLog audit) {
-        int exitCode = ExitCodes.of(results);
+                              List<BindingResult> results, boolean stopped, AuditLog audit) {
+        int exitCode = stopped ? ExitCodes.FAILED : ExitCodes.of(results);
         audit.recordRun(new RunSummary(runId, trigger, mode, started, clock.instant(), exitCode, results.size(),
                 (int) results.stream().mapToLong(BindingResult::driftCount).sum(),
                 (int) results.stream().mapToLong(BindingResult::correctedCount).sum(),

@@ -6,6 +6,7 @@ import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftType;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.live.Clusters;
+import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Requests;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -49,6 +50,16 @@ public final class Applier {
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
                               Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras, Map<ResourceKey, String> refused) {
+        return apply(drifts, mode, cluster, audit, live, keptExtras, refused, RunStop.never());
+    }
+
+    /**
+     * The same, and once {@code stop} is requested no further write is started: each drifted object left is recorded
+     * {@code SKIPPED} with the reason (the write in flight completes and gets its outcome row first).
+     */
+    public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
+                              Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras, Map<ResourceKey, String> refused,
+                              RunStop stop) {
         List<Drift> ordered = new ArrayList<>(drifts.stream().filter(d -> d.type() != DriftType.EXTRA).toList());
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
@@ -66,6 +77,8 @@ public final class Applier {
             } else if (refused.containsKey(drift.key())) {
                 audit.refused(drift, refused.get(drift.key()));
                 changes.add(new Change(drift.key(), Action.REFUSED, refused.get(drift.key())));
+            } else if (stop.reason() != null) {
+                changes.add(notStarted(drift, drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED, stop.reason(), audit));
             } else {
                 Change change = correct(drift, cluster, audit, live.get(drift.key()));
                 changes.add(change);
@@ -74,8 +87,15 @@ public final class Applier {
                 }
             }
         }
-        changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras, refused));
+        changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras, refused, stop));
         return changes;
+    }
+
+    /** A write not started because the run was asked to stop: a {@code SKIPPED} row with the reason. */
+    private static Change notStarted(Drift drift, Action action, String reason, BindingAudit audit) {
+        String detail = RunStop.notStarted(reason);
+        audit.skipped(drift, action, detail);
+        return new Change(drift.key(), Action.SKIPPED, detail);
     }
 
     /**
@@ -84,7 +104,7 @@ public final class Applier {
      * and outcome rows.
      */
     private static List<Change> prune(List<Drift> extras, Clusters.Cluster cluster, BindingAudit audit, Map<ResourceKey, String> kept,
-                                      Map<ResourceKey, String> refused) {
+                                      Map<ResourceKey, String> refused, RunStop stop) {
         List<Drift> ordered = new ArrayList<>(extras);
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).reversed().thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
@@ -102,6 +122,10 @@ public final class Applier {
             }
             if (cluster.unreachable() != null) {
                 changes.add(notSent(extra, Action.DELETED, cluster, audit));
+                continue;
+            }
+            if (stop.reason() != null) {
+                changes.add(notStarted(extra, Action.DELETED, stop.reason(), audit));
                 continue;
             }
             try {

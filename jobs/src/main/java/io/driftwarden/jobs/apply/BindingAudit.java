@@ -87,6 +87,18 @@ public final class BindingAudit {
                 "recorded by run " + runId + ": " + note));
     }
 
+    /** An object this run did not start (it was asked to stop), with the reason. */
+    public void skipped(Drift drift, Action action, String reason) {
+        append(drift.key(), EventType.SKIPPED, drift, action, reason);
+    }
+
+    /** The binding as a whole was not reconciled by this run (another run holds it; the run was stopped), with why. */
+    public synchronized void bindingSkipped(String namespace, String reason) {
+        flush();
+        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.SKIPPED, null, Action.SKIPPED.name(), null, null, reason));
+    }
+
     /** The binding as a whole could not be reconciled (source, render, or live read failed). */
     public synchronized void bindingFailed(String namespace, String error) {
         flush();

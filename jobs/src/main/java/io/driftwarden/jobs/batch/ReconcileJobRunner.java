@@ -8,7 +8,6 @@ import io.driftwarden.jobs.Reconciler;
 import io.driftwarden.jobs.RunContext;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.source.SourceReader;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
@@ -18,6 +17,7 @@ import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 
 /** Starts the {@code reconcile} job for a set of bindings and returns each binding's result. */
 public final class ReconcileJobRunner {
@@ -65,39 +65,69 @@ public final class ReconcileJobRunner {
     }
 
     /**
-     * Restarts run {@code runId} as recorded in the job repository: only the bindings whose partitions failed run
-     * again, in the mode and with the trigger the run had (from its job parameters), reading Git anew. Returns their
-     * results; none when the run did not fail.
+     * What the job repository holds of run {@code runId}: how its execution ended (STARTED for a run whose process died),
+     * the mode and trigger it ran with, and its bindings whose partitions did not complete (failed, or never reached).
      */
-    public List<BindingResult> restart(DriftwardenConfig config, String runId, AuditLog auditLog, Path gitCache) {
-        JobExecution last = jobRepository.getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
-                new JobParametersBuilder().addString(ReconcileJobConfiguration.RUN_ID, runId).toJobParameters());
+    public java.util.Optional<Recorded> recorded(String runId) {
+        JobExecution last = last(runId);
         if (last == null) {
-            throw new IllegalArgumentException("no run " + runId + " in the job repository");
+            return java.util.Optional.empty();
         }
-        if (last.getStatus() != BatchStatus.FAILED && last.getStatus() != BatchStatus.STOPPED) {
-            throw new IllegalArgumentException("run " + runId + " ended " + last.getStatus() + ": there is nothing to restart");
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (StepExecution step : last.getStepExecutions()) {
+            String prefix = "reconcileBinding:";
+            if (step.getStepName().startsWith(prefix) && step.getStatus() == BatchStatus.COMPLETED) {
+                done.add(step.getStepName().substring(prefix.length()));
+            }
         }
         var parameters = last.getJobParameters();
-        String mode = parameters.getString(ReconcileJobConfiguration.MODE);
-        List<BindingSpec> bindings = new ArrayList<>();
-        for (String name : parameters.getString(ReconcileJobConfiguration.BINDINGS).split(",")) {
-            BindingSpec binding = config.binding(name);
-            bindings.add(mode.equals("per-binding") ? binding : binding.withMode(io.driftwarden.config.Mode.valueOf(mode)));
+        List<String> unfinished = java.util.Arrays.stream(parameters.getString(ReconcileJobConfiguration.BINDINGS).split(","))
+                .filter(b -> !b.isEmpty() && !done.contains(b)).toList();
+        return java.util.Optional.of(new Recorded(last.getStatus().name(), parameters.getString(ReconcileJobConfiguration.MODE),
+                parameters.getString(ReconcileJobConfiguration.TRIGGER), unfinished));
+    }
+
+    /**
+     * A run as the job repository recorded it: its status (a Spring Batch {@code BatchStatus} name), {@code mode}
+     * {@code per-binding} or a {@code Mode} name, and the bindings it did not finish.
+     */
+    public record Recorded(String status, String mode, String trigger, List<String> unfinishedBindings) {
+
+        /** The run ended failed or stopped (the only ends a run without a lease may be restarted from). */
+        public boolean endedUnfinished() {
+            return status.equals(BatchStatus.FAILED.name()) || status.equals(BatchStatus.STOPPED.name());
         }
-        RunContext context = new RunContext(runId, parameters.getString(ReconcileJobConfiguration.TRIGGER));
-        try (Clusters clusters = new Clusters()) {
-            Reconciler reconciler = new Reconciler(config, new SourceReader(gitCache, config.limits()), clusters, auditLog);
-            RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
-            try {
-                jobOperator.restart(last);
-                return new ArrayList<>(run.results());
-            } finally {
-                runs.remove(runId);
+    }
+
+    /**
+     * Marks run {@code runId}'s execution ABANDONED when it is still recorded as running (its process died; the caller
+     * knows from the run's lease), with its running partitions, so the job repository tells the truth about it.
+     */
+    public void abandon(String runId) {
+        JobExecution last = last(runId);
+        if (last == null || !last.getStatus().isRunning()) {
+            return;
+        }
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        for (StepExecution step : last.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.ABANDONED);
+                step.setExitStatus(org.springframework.batch.core.ExitStatus.FAILED.addExitDescription("the process running it died"));
+                step.setEndTime(now);
+                jobRepository.update(step);
             }
-        } catch (JobExecutionException e) {
-            throw new IllegalStateException("cannot restart run " + runId + ": " + e.getMessage(), e);
         }
+        last.setStatus(BatchStatus.ABANDONED);
+        last.setExitStatus(org.springframework.batch.core.ExitStatus.FAILED.addExitDescription("the process running it died"));
+        last.setEndTime(now);
+        jobRepository.update(last);
+    }
+
+    /** The run's last execution with its step executions loaded, or null. */
+    private JobExecution last(String runId) {
+        JobExecution last = jobRepository.getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
+                new JobParametersBuilder().addString(ReconcileJobConfiguration.RUN_ID, runId).toJobParameters());
+        return last == null ? null : jobRepository.getJobExecution(last.getId());
     }
 
     /** The mode every binding runs in, or {@code per-binding}. */

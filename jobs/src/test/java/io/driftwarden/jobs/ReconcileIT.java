@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline end to end on real parts: Git repositories in a temp dir read over file://, the sandbox API server,
- * and the H2 file audit store. The sandbox cannot prove field ownership, defaults, admission or controllers: it
- * stores exactly what is written, so these tests prove the request pattern, the audit ordering and the masking.
+ * and the H2 file audit store. The sandbox cannot prove field ownership, admission or controllers, and models only
+ * the defaults it names (sandbox Defaults): these tests prove the request pattern, the audit ordering and the masking.
  */
 class ReconcileIT {
 
@@ -190,12 +190,15 @@ class ReconcileIT {
             // when
             BindingResult result = world.reconcile(config, "shop");
 
-            // then both hand changes are found, with who made them, and removed by one guarded JSON patch
+            // then both hand changes are found, with who made them, confirmed by the patch's dry-run (the server does not put
+            // them back) and removed by one guarded JSON patch
             assertThat(result.drifts().get(0).details()).extracting(d -> d.path().render() + " " + d.because())
                     .containsExactlyInAnyOrder("metadata.labels.oncall added by kubectl-edit",
                             // the patch added the whole list, so kubectl-edit owns the list itself (as structured-merge-diff records it)
                             "spec.template.spec.containers[name=web].env added by kubectl-edit");
-            assertThat(world.writes()).extracting(SandboxRequest::contentType).containsExactly("application/json-patch+json");
+            assertThat(result.dryRuns()).isEqualTo(1);
+            assertThat(world.writes()).extracting(w -> w.contentType() + (w.path().contains("dryRun=All") ? " dry-run" : ""))
+                    .containsExactly("application/json-patch+json dry-run", "application/json-patch+json");
             var after = api.get();
             assertThat(after.getMetadata().getLabels()).doesNotContainKey("oncall");
             assertThat(after.getMetadata().getAnnotations()).containsEntry("example.com/seen", "yes");

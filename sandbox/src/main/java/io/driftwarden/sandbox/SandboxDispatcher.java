@@ -377,6 +377,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         try {
             result = fieldManagers.apply(current, applied, type(applied), queryParameter(request.getPath(), "fieldManager"), force);
             Keys.fillDefaults(result, type(result));
+            Defaults.apply(result, type(result)); // after the merge: the applier does not own what the server defaults
         } catch (FieldManagers.ConflictException conflict) {
             return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(Map.of("apiVersion", "v1", "kind", "Status",
                     "status", "Failure", "reason", "Conflict", "message", conflict.getMessage(), "code", 409,
@@ -540,11 +541,12 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     /**
      * What the API server does to every object it stores, as far as the sandbox goes: defaulted list keys filled in
-     * ({@code protocol: TCP}), a Secret's stringData written into data (base64) and not stored.
+     * ({@code protocol: TCP}), the defaults of {@link Defaults}, a Secret's stringData written into data (base64) and not stored.
      */
     private ObjectNode asServerStores(ObjectNode object, RecordedRequest request) {
         decoded(object, request);
         Keys.fillDefaults(object, type(object));
+        Defaults.apply(object, type(object)); // before the field manager: a create's manager owns the defaults, as on a real server
         return foldStringData(object);
     }
 

@@ -146,9 +146,10 @@ class KubectlIT {
 
         String path = "/apis/apps/v1/namespaces/shop/deployments/api";
         JsonNode containers = stored(path).at("/spec/template/spec/containers");
+        // with the defaults the server gave them (SetDefaults_Container, Defaults)
         assertThat(containers).isEqualTo(json("""
-                [{"name": "api", "image": "api:2", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]},
-                 {"name": "proxy", "image": "envoy:1"}]"""));
+                [{"name": "api", "image": "api:2", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}], "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"},
+                 {"name": "proxy", "image": "envoy:1", "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}]"""));
         assertThat(owned(path, "kubectl-edit")).contains("f:containers", "api", "f:image");
     }
 
@@ -180,8 +181,8 @@ class KubectlIT {
         String path = "/apis/apps/v1/namespaces/shop/deployments/api";
         JsonNode api = stored(path);
         assertThat(api.at("/spec/template/spec/containers")).isEqualTo(json("""
-                [{"name": "api", "image": "api:3", "env": [{"name": "A", "value": "1"}, {"name": "D", "value": "4"}]},
-                 {"name": "proxy", "image": "envoy:1"}]"""));
+                [{"name": "api", "image": "api:3", "env": [{"name": "A", "value": "1"}, {"name": "D", "value": "4"}], "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"},
+                 {"name": "proxy", "image": "envoy:1", "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}]"""));
         assertThat(api.at("/metadata/labels")).isEqualTo(json("{\"app\": \"api\", \"tier\": \"backend\"}"));
         assertThat(managers(path)).contains("kubectl-set/Update", "kubectl-label/Update", "my-controller/Update");
         assertThat(owned(path, "my-controller")).contains("f:example.com/owner").doesNotContain("f:tier");

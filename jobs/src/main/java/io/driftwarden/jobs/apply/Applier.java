@@ -3,6 +3,7 @@ package io.driftwarden.jobs.apply;
 import io.driftwarden.config.Mode;
 import io.driftwarden.jobs.concurrent.Futures;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.diff.DriftType;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.live.Clusters;
@@ -203,7 +204,7 @@ public final class Applier {
             }
             ArrayNode removal = drift.liveOnly().isEmpty() ? null : RemovalPatch.of(drift.liveOnly(), current);
             if (removal != null) {
-                cluster.call(() -> jsonPatch(drift.key(), removal, cluster));
+                cluster.call(() -> jsonPatch(drift.key(), removal, cluster, false));
             }
         } catch (RuntimeException e) {
             String error = drift.key().subject() + " apply failed: " + explain(drift, e, live);
@@ -277,36 +278,99 @@ public final class Applier {
     }
 
     /**
-     * Asks the server, by a server-side apply dry-run ({@code dryRun=All}), whether each drift found only on fields
-     * Git sets is real: where the object the server predicts equals the live one on every drifted path (a default
-     * of a CRD, a field newer than our schema), there is no drift. Verdicts with live-only paths are never sent (an
-     * apply does not remove another manager's fields, so the prediction would hide them); a refused dry-run
-     * leaves the local verdict standing. Nothing is sent for an object in {@code refused} (the tenancy gate's): not even a
-     * dry-run reaches another namespace's admission.
+     * Asks the server, by dry-runs ({@code dryRun=All}), whether each drift found locally is real. Live-only paths
+     * (rule 2: put there by a drift manager, or left Git) are sent as the guarded JSON Patch that would remove them: a
+     * path the server's answer holds with its live value (it defaulted it again — {@code dnsPolicy: ClusterFirst} owned by
+     * {@code kubectl-create}) is no drift. A drift found only on fields Git sets (rule 1) is sent as a server-side apply:
+     * where the object the server predicts equals the live one on every drifted path (a default of a CRD, a field newer
+     * than our schema), there is no drift; a drift whose live-only paths all cleared is then checked so too. A refused
+     * dry-run leaves the local verdict standing. Only flagged objects cost requests: a steady state sends none. Nothing is
+     * sent for an object in {@code refused} (the tenancy gate's): not even a dry-run reaches another namespace's admission.
      */
     public Confirmation confirm(List<Drift> drifts, Clusters.Cluster cluster, Map<ResourceKey, JsonNode> live, Set<ResourceKey> refused) {
-        List<CompletableFuture<Drift>> checks = new ArrayList<>(drifts.size());
-        int requests = 0;
+        List<CompletableFuture<Checked>> checks = new ArrayList<>(drifts.size());
         for (Drift drift : drifts) {
             JsonNode current = live.get(drift.key());
-            if (!drift.onlyDiffersFromGit() || current == null || refused.contains(drift.key())) {
-                checks.add(CompletableFuture.completedFuture(drift));
+            boolean askable = drift.type() == DriftType.MODIFIED && (!drift.liveOnly().isEmpty() || drift.onlyDiffersFromGit());
+            if (!askable || current == null || refused.contains(drift.key())) {
+                checks.add(CompletableFuture.completedFuture(new Checked(drift, 0)));
             } else {
-                requests++;
                 checks.add(Requests.inParallel(() -> confirm(drift, current, cluster))); // a binding's dry-runs go out together
             }
         }
         List<Drift> confirmed = new ArrayList<>(drifts.size());
+        int requests = 0;
         int cleared = 0;
         for (int i = 0; i < drifts.size(); i++) {
-            confirmed.add(Futures.join(checks.get(i)));
-            cleared += confirmed.get(i) != drifts.get(i) ? 1 : 0;
+            Checked checked = Futures.join(checks.get(i));
+            confirmed.add(checked.drift());
+            requests += checked.dryRuns();
+            cleared += checked.drift().drifted() != drifts.get(i).drifted() ? 1 : 0;
         }
         return new Confirmation(confirmed, requests, cleared);
     }
 
+    /** A drift after its dry-runs, and how many were sent for it. */
+    private record Checked(Drift drift, int dryRuns) {
+    }
+
+    private static Checked confirm(Drift drift, JsonNode current, Clusters.Cluster cluster) {
+        int dryRuns = 0;
+        Drift left = drift;
+        if (!drift.liveOnly().isEmpty()) {
+            ArrayNode removal = RemovalPatch.of(drift.liveOnly(), current);
+            if (removal != null) {
+                dryRuns++;
+                left = confirmRemovals(drift, removal, current, cluster);
+            }
+        }
+        if (left.drifted() && left.onlyDiffersFromGit()) {
+            dryRuns++;
+            left = confirmApply(left, current, cluster);
+        }
+        return new Checked(left, dryRuns);
+    }
+
+    /**
+     * The drift without the live-only paths the server puts back with the same value when the removal patch is dry-run
+     * (its defaults); in sync when nothing is left.
+     */
+    private static Drift confirmRemovals(Drift drift, ArrayNode removal, JsonNode current, Clusters.Cluster cluster) {
+        JsonNode predicted;
+        try {
+            predicted = Serialization.jsonMapper().valueToTree(cluster.call(() -> jsonPatch(drift.key(), removal, cluster, true)));
+        } catch (RuntimeException refused) {
+            return drift;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < drift.details().size(); i++) {
+            DriftPath path = drift.details().get(i);
+            JsonNode before = path.path().valueIn(current);
+            boolean defaulted = path.liveOnly() && before != null && before.equals(path.path().valueIn(predicted));
+            if (!defaulted) {
+                kept.add(i);
+            }
+        }
+        return without(drift, kept);
+    }
+
+    /** The drift with only the details at {@code kept}; its per-path lines likewise (whole when they cannot be told apart). */
+    private static Drift without(Drift drift, List<Integer> kept) {
+        if (kept.size() == drift.details().size()) {
+            return drift;
+        }
+        if (kept.isEmpty()) {
+            return drift.inSync();
+        }
+        List<DriftPath> details = kept.stream().map(drift.details()::get).toList();
+        String[] lines = drift.maskedDiff().split("\n", -1);
+        String masked = lines.length == drift.details().size()
+                ? String.join("\n", kept.stream().map(i -> lines[i]).toList()) : drift.maskedDiff();
+        return new Drift(drift.desired(), drift.type(), details, masked, drift.unifiedDiff());
+    }
+
     /** The drift, or its in-sync self when the server's dry-run of the apply predicts what the cluster already holds. */
-    private static Drift confirm(Drift drift, JsonNode current, Clusters.Cluster cluster) {
+    private static Drift confirmApply(Drift drift, JsonNode current, Clusters.Cluster cluster) {
         JsonNode predicted;
         try {
             predicted = Serialization.jsonMapper().valueToTree(cluster.call(() -> serverSideApply(drift, cluster, true)));
@@ -317,7 +381,7 @@ public final class Applier {
         return same ? drift.inSync() : drift;
     }
 
-    /** Drifts after the server's dry-run, how many dry-runs were asked, and how many drifts they cleared. */
+    /** Drifts after the server's dry-runs, how many dry-runs were asked, and how many drifts they cleared. */
     public record Confirmation(List<Drift> drifts, int dryRuns, int cleared) {
     }
 
@@ -330,11 +394,14 @@ public final class Applier {
         return (dryRun ? target.dryRun() : target).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 
-    private static GenericKubernetesResource jsonPatch(ResourceKey key, ArrayNode patch, Clusters.Cluster cluster) {
+    private static GenericKubernetesResource jsonPatch(ResourceKey key, ArrayNode patch, Clusters.Cluster cluster, boolean dryRun) {
         var resources = cluster.resources(key.apiVersion(), key.kind());
         var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
-        PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
-        return target.patch(context, Serialization.asJson(patch));
+        PatchContext.Builder context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER);
+        if (dryRun) {
+            context.withDryRun(List.of("All"));
+        }
+        return target.patch(context.build(), Serialization.asJson(patch));
     }
 
     private static int kindRank(String kind) {

@@ -21,7 +21,8 @@ public final class HtmlReport {
             h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
             .scroll{overflow-x:auto;max-width:100%}
             table{border-collapse:collapse;font-size:.8rem;width:100%}
-            th,td{border:1px solid #d0d7de;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+            th,td{border:1px solid #d0d7de;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+            td.wrap,code.sha,pre{overflow-wrap:anywhere}td.diff{min-width:18rem}td.err{min-width:12rem}
             th{background:#f6f8fa}td.num{text-align:right;white-space:nowrap}td.time{white-space:nowrap}
             code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.75rem}
             code.sha{word-break:break-all}
@@ -52,12 +53,12 @@ public final class HtmlReport {
                 + "<th>diff</th><th>error</th></tr></thead>\n<tbody>\n");
         rows.each(record -> {
             AuditEntry e = record.entry();
-            out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td>"
+            out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td class=\"wrap\">"
                     + escape(e.runId()) + "<br><span class=\"muted\">" + escape(e.trigger()) + "</span></td><td>" + escape(e.cluster())
-                    + "<br>" + escape(e.binding()) + "</td><td>" + escape(e.sourceUrl()) + "<br>" + sha(e.commit()) + "</td><td>"
-                    + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
-                    + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td><pre>" + escape(e.maskedDiff())
-                    + "</pre></td><td><pre>" + escape(e.error()) + "</pre></td></tr>\n");
+                    + "<br>" + escape(e.binding()) + "</td><td class=\"wrap\">" + escape(e.sourceUrl()) + "<br>" + sha(e.commit())
+                    + "</td><td class=\"wrap\">" + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
+                    + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td class=\"diff\"><pre>" + escape(e.maskedDiff())
+                    + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td></tr>\n");
         });
         out.write("</tbody>\n</table></div>\n</body>\n</html>\n");
     }
@@ -104,7 +105,7 @@ public final class HtmlReport {
         for (Summary.DriftLine d : summary.drifts()) {
             String outcome = d.outcome().key();
             out.write("<tr><td class=\"time\">" + time(d.firstSeen()) + "<br><span class=\"muted\">row " + d.firstSeq() + "</span></td><td>"
-                    + escape(d.cluster()) + "<br>" + escape(d.binding()) + "</td><td>" + escape(d.subject()) + "</td><td><code>"
+                    + escape(d.cluster()) + "<br>" + escape(d.binding()) + "</td><td class=\"wrap\">" + escape(d.subject()) + "</td><td class=\"wrap\"><code>"
                     + (d.path().isEmpty() ? "</code><span class=\"muted\">whole object</span><code>" : escape(d.path()))
                     + "</code></td><td>" + escape(d.driftType()) + "</td><td>" + (d.changedBy() == null ? "<span class=\"muted\">not recorded</span>"
                     : escape(d.changedBy())) + "</td><td>" + escape(d.done()) + "</td><td class=\"num\">" + d.runs() + "</td><td class=\""

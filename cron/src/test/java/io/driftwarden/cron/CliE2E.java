@@ -30,16 +30,24 @@ class CliE2E {
     Path tmp;
 
     @Test
-    void demoExitsZeroAndItsCorrectionsAreInTheDefaultReport() throws Exception {
+    void demoExitsZeroLeavesTheDefaultStoreEmptyAndItsCorrectionsAreInItsOwnStore() throws Exception {
         Cli.Result demo = Cli.run(tmp, "demo");
 
         assertThat(demo.exit()).as(demo.all()).isZero();
         assertThat(demo.out()).contains("Deployment/guestbook/frontend", "CONFIGURED", "spec.replicas",
-                "Service/guestbook/frontend", "3) Third run: nothing to do", "0 writes", ".driftwarden/demo-report.csv");
+                "Service/guestbook/frontend", "3) Third run: nothing to do", "0 writes", ".driftwarden/demo/report.csv",
+                ".driftwarden/demo/report.html", "./driftwarden report --config .driftwarden/demo/driftwarden.yaml --format html");
         assertThat(demo.all()).doesNotContain("demo-Passw0rd-from-git", base64("demo-Passw0rd-from-git"),
                 "changed-by-hand", base64("changed-by-hand"));
+        assertThat(tmp.resolve(".driftwarden/audit.mv.db")).as("the default store").doesNotExist();
+        assertThat(tmp.resolve(".driftwarden/demo/audit.mv.db")).exists();
+        assertThat(Files.readString(tmp.resolve(".driftwarden/demo/report.html"))).contains("drifts found", "Deployment/guestbook/frontend");
 
-        Cli.Result report = Cli.run(tmp, "report", "--format", "csv");
+        Cli.Result own = Cli.run(tmp, "report", "--format", "csv");
+        assertThat(own.exit()).as(own.all()).isZero();
+        assertThat(csv(own.out())).as("a user's first report holds none of the demo's rows").isEmpty();
+
+        Cli.Result report = Cli.run(tmp, inDemoStore("report", "--format", "csv"));
 
         assertThat(report.exit()).as(report.all()).isZero();
         List<CSVRecord> rows = csv(report.out());
@@ -48,16 +56,29 @@ class CliE2E {
         assertThat(rows).allSatisfy(r -> assertThat(r.get("commit")).matches("[0-9a-f]{40}"));
         assertThat(report.out()).doesNotContain("demo-Passw0rd-from-git", base64("demo-Passw0rd-from-git"));
 
-        Cli.Result html = Cli.run(tmp, "report", "--format", "html", "--output", "report.html");
+        Cli.Result html = Cli.run(tmp, inDemoStore("report", "--format", "html", "--output", "report.html"));
         assertThat(html.exit()).as(html.all()).isZero();
         assertThat(Files.readString(tmp.resolve("report.html"))).contains("Summary per cluster and binding", "<svg",
                 "Deployment/guestbook/frontend", "CORRECTED").doesNotContain("demo-Passw0rd-from-git");
-        Cli.Result verify = Cli.run(tmp, "audit", "verify");
+        Cli.Result json = Cli.run(tmp, inDemoStore("report", "--format", "json"));
+        assertThat(json.exit()).as(json.all()).isZero();
+        var summary = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out()).get("summary").get(0);
+        assertThat(summary.get("driftsFound").asLong()).as(json.out())
+                .isEqualTo(summary.get("corrected").asLong() + summary.get("failed").asLong() + summary.get("left").asLong());
+        Cli.Result verify = Cli.run(tmp, inDemoStore("audit", "verify"));
         assertThat(verify.exit()).as(verify.all()).isZero();
         assertThat(verify.out()).startsWith("chain intact: 18 rows");
-        Cli.Result history = Cli.run(tmp, "history");
+        Cli.Result history = Cli.run(tmp, inDemoStore("history"));
         assertThat(history.exit()).as(history.all()).isZero();
         assertThat(history.out()).contains("guestbook", "corrected 5");
+    }
+
+    /** {@code COMMAND --config .driftwarden/demo/driftwarden.yaml}: the command the demo prints to read its store. */
+    private static String[] inDemoStore(String... command) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + 2);
+        all[command.length] = "--config";
+        all[command.length + 1] = ".driftwarden/demo/driftwarden.yaml";
+        return all;
     }
 
     @Test

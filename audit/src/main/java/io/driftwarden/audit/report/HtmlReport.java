@@ -4,23 +4,33 @@ import io.driftwarden.audit.AuditEntry;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 
 /**
- * One self-contained HTML page (no script, no network): the summary per cluster and binding, the drifts found per
- * day as an inline SVG bar chart, and every row as a table (diffs already masked as stored). Rows are streamed.
+ * One self-contained HTML page (no script, no network): the {@link Measure measures} per cluster and binding with what
+ * each counts, the drifts first found per day as an inline SVG bar chart, one line per drift (its rows told together),
+ * and every row below (diffs already masked as stored). Rows are streamed. Each table scrolls on its own when a window
+ * is too narrow; cells wrap, so at 1400 px nothing does.
  */
 public final class HtmlReport {
 
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1b1f24}
             h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
-            table{border-collapse:collapse;font-size:.85rem;width:100%}
-            th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-            th{background:#f6f8fa}td.num{text-align:right}
-            pre{margin:0;white-space:pre-wrap;font-size:.8rem}
-            .CORRECTED{color:#1a7f37}.FAILED{color:#cf222e;font-weight:600}.DETECTED{color:#9a6700}.UNMANAGED{color:#6e7781}
+            .scroll{overflow-x:auto;max-width:100%}
+            table{border-collapse:collapse;font-size:.8rem;width:100%}
+            th,td{border:1px solid #d0d7de;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+            td.wrap,code.sha,pre{overflow-wrap:anywhere}td.diff{min-width:18rem}td.err{min-width:12rem}
+            th{background:#f6f8fa}td.num{text-align:right;white-space:nowrap}td.time{white-space:nowrap}
+            code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.75rem}
+            code.sha{word-break:break-all}
+            pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+            .muted{color:#57606a}
+            dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.85rem}dt{font-weight:600}dd{margin:0}
+            .CORRECTED,.corrected{color:#1a7f37}.FAILED,.failed{color:#cf222e;font-weight:600}.DETECTED,.left{color:#9a6700}
+            .UNMANAGED{color:#6e7781}
             .bar{fill:#0969da}.axis{stroke:#8c959f}.label{font-size:10px;fill:#57606a}
             """;
 
@@ -31,35 +41,78 @@ public final class HtmlReport {
     public static void write(Summary summary, Rows rows, String range, Writer out) throws IOException {
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>driftwarden audit report</title>\n");
         out.write("<style>\n" + STYLE + "</style>\n</head>\n<body>\n<h1>driftwarden audit report</h1>\n");
-        out.write("<p>" + escape(range) + ": " + summary.rows() + " rows. Secret values are masked (***) as stored.</p>\n");
+        out.write("<p>" + escape(range) + ": " + summary.rows() + " rows, " + summary.drifts().size()
+                + " drifts. Secret values are masked (***) as stored. Times are UTC; durations in seconds.</p>\n");
         summaryTable(summary, out);
-        out.write("<h2>Drifts found per day</h2>\n");
+        definitions(out);
+        out.write("<h2>Drifts first found per day</h2>\n");
         chart(summary.driftsPerDay(), out);
-        out.write("<h2>Rows</h2>\n<table>\n<thead><tr><th>seq</th><th>time</th><th>run</th><th>binding</th><th>object</th>"
-                + "<th>event</th><th>drift</th><th>action</th><th>diff</th><th>error</th><th>commit</th></tr></thead>\n<tbody>\n");
+        driftTable(summary, out);
+        out.write("<h2>Rows</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>seq</th><th>time</th><th>run<br>trigger</th>"
+                + "<th>cluster<br>binding</th><th>source<br>commit</th><th>object</th><th>event</th><th>drift</th><th>action</th>"
+                + "<th>diff</th><th>error</th></tr></thead>\n<tbody>\n");
         rows.each(record -> {
             AuditEntry e = record.entry();
-            out.write("<tr><td class=\"num\">" + record.seq() + "</td><td>" + record.time() + "</td><td>" + escape(e.runId())
-                    + "</td><td>" + escape(e.binding()) + "</td><td>" + escape(record.subject()) + "</td><td class=\"" + e.event().name()
-                    + "\">" + e.event().name() + "</td><td>" + escape(e.driftType()) + "</td><td>" + escape(e.action())
-                    + "</td><td><pre>" + escape(e.maskedDiff()) + "</pre></td><td><pre>" + escape(e.error()) + "</pre></td><td>"
-                    + escape(e.commit() == null ? null : e.commit().substring(0, Math.min(12, e.commit().length()))) + "</td></tr>\n");
+            out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td class=\"wrap\">"
+                    + escape(e.runId()) + "<br><span class=\"muted\">" + escape(e.trigger()) + "</span></td><td>" + escape(e.cluster())
+                    + "<br>" + escape(e.binding()) + "</td><td class=\"wrap\">" + escape(e.sourceUrl()) + "<br>" + sha(e.commit())
+                    + "</td><td class=\"wrap\">" + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
+                    + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td class=\"diff\"><pre>" + escape(e.maskedDiff())
+                    + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td></tr>\n");
         });
-        out.write("</tbody>\n</table>\n</body>\n</html>\n");
+        out.write("</tbody>\n</table></div>\n</body>\n</html>\n");
     }
 
     private static void summaryTable(Summary summary, Writer out) throws IOException {
-        out.write("<h2>Summary per cluster and binding</h2>\n<table>\n<thead><tr><th>cluster</th><th>binding</th>"
-                + "<th>objects managed</th><th>in sync at last run</th><th>drifts found</th><th>corrected</th><th>failed</th>"
-                + "<th>unmanaged</th><th>mean time to correct</th><th>last successful run</th></tr></thead>\n<tbody>\n");
+        out.write("<h2>Summary per cluster and binding</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>cluster</th><th>binding</th>"
+                + "<th>objects managed</th><th>in sync at last run</th>");
+        for (Measure measure : Measure.values()) {
+            out.write("<th title=\"" + escape(measure.definition()) + "\">" + escape(measure.label()) + "</th>");
+        }
+        out.write("<th title=\"" + escape(Measure.TIME_TO_CORRECT) + "\">mean time to correct (s)</th><th>last successful run</th>"
+                + "</tr></thead>\n<tbody>\n");
         for (Summary.BindingSummary b : summary.bindings()) {
             out.write("<tr><td>" + escape(b.cluster()) + "</td><td>" + escape(b.binding()) + "</td><td class=\"num\">" + b.objectsManaged()
-                    + "</td><td class=\"num\">" + (b.inSyncPercent() == null ? "–" : b.inSyncPercent() + " %") + "</td><td class=\"num\">"
-                    + b.driftsFound() + "</td><td class=\"num\">" + b.corrected() + "</td><td class=\"num\">" + b.failed()
-                    + "</td><td class=\"num\">" + b.unmanaged() + "</td><td>" + human(b.meanTimeToCorrect()) + "</td><td>"
-                    + (b.lastSuccessfulRun() == null ? "–" : b.lastSuccessfulRun().toString()) + "</td></tr>\n");
+                    + "</td><td class=\"num\">" + (b.inSyncPercent() == null ? "–" : b.inSyncPercent() + " %") + "</td>");
+            for (Measure measure : Measure.values()) {
+                out.write("<td class=\"num\">" + b.count(measure) + "</td>");
+            }
+            out.write("<td class=\"num\">" + seconds(b.meanTimeToCorrect()) + "</td><td class=\"time\">" + time(b.lastSuccessfulRun())
+                    + "</td></tr>\n");
         }
-        out.write("</tbody>\n</table>\n");
+        out.write("</tbody>\n</table></div>\n");
+    }
+
+    private static void definitions(Writer out) throws IOException {
+        out.write("<h2>What the numbers count</h2>\n<p>A drift is one object path (or a whole object, for MISSING and EXTRA) that "
+                + "differs from Git, from the first row that reports it until its CORRECTED row, across runs: it is counted once, "
+                + "however many rows and runs tell its story. drifts found = corrected + failed + left in place.</p>\n<dl>\n");
+        for (Measure measure : Measure.values()) {
+            out.write("<dt>" + escape(measure.label()) + "</dt><dd>" + escape(measure.definition()) + "</dd>\n");
+        }
+        out.write("<dt>mean time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT) + "</dd>\n</dl>\n");
+    }
+
+    private static void driftTable(Summary summary, Writer out) throws IOException {
+        out.write("<h2>Drifts</h2>\n");
+        if (summary.drifts().isEmpty()) {
+            out.write("<p>No drift in this range.</p>\n");
+            return;
+        }
+        out.write("<div class=\"scroll\"><table>\n<thead><tr><th>first found</th><th>cluster<br>binding</th><th>object</th>"
+                + "<th>path</th><th>drift</th><th>changed by</th><th>what was done</th><th>runs</th><th>outcome</th>"
+                + "<th>time to correct (s)</th><th>error</th><th>commit</th></tr></thead>\n<tbody>\n");
+        for (Summary.DriftLine d : summary.drifts()) {
+            String outcome = d.outcome().key();
+            out.write("<tr><td class=\"time\">" + time(d.firstSeen()) + "<br><span class=\"muted\">row " + d.firstSeq() + "</span></td><td>"
+                    + escape(d.cluster()) + "<br>" + escape(d.binding()) + "</td><td class=\"wrap\">" + escape(d.subject()) + "</td><td class=\"wrap\"><code>"
+                    + (d.path().isEmpty() ? "</code><span class=\"muted\">whole object</span><code>" : escape(d.path()))
+                    + "</code></td><td>" + escape(d.driftType()) + "</td><td>" + (d.changedBy() == null ? "<span class=\"muted\">not recorded</span>"
+                    : escape(d.changedBy())) + "</td><td>" + escape(d.done()) + "</td><td class=\"num\">" + d.runs() + "</td><td class=\""
+                    + outcome + "\">" + escape(d.outcome().label()) + "</td><td class=\"num\">" + seconds(d.timeToCorrect()) + "</td><td><pre>"
+                    + escape(d.error()) + "</pre></td><td>" + sha(d.commit()) + "</td></tr>\n");
+        }
+        out.write("</tbody>\n</table></div>\n");
     }
 
     /** A bar per day, scaled to the busiest day. */
@@ -72,8 +125,8 @@ public final class HtmlReport {
         int height = 160;
         int width = 40 + perDay.size() * (barWidth + 8);
         long max = perDay.values().stream().mapToLong(Long::longValue).max().orElse(1);
-        out.write("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\"" + (height + 40)
-                + "\" role=\"img\" aria-label=\"drifts found per day\">\n");
+        out.write("<div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\"" + (height + 40)
+                + "\" role=\"img\" aria-label=\"drifts first found per day\">\n");
         out.write("<line class=\"axis\" x1=\"30\" y1=\"" + height + "\" x2=\"" + width + "\" y2=\"" + height + "\"/>\n");
         int x = 40;
         for (Map.Entry<LocalDate, Long> day : perDay.entrySet()) {
@@ -86,18 +139,20 @@ public final class HtmlReport {
                     + day.getKey().toString().substring(5) + "</text>\n");
             x += barWidth + 8;
         }
-        out.write("</svg>\n");
+        out.write("</svg></div>\n");
     }
 
-    private static String human(Duration duration) {
-        if (duration == null) {
-            return "–";
-        }
-        long seconds = duration.toSeconds();
-        if (seconds < 120) {
-            return seconds + " s";
-        }
-        return seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
+    /** The full commit SHA, wrapping in its cell; empty when unknown. */
+    private static String sha(String commit) {
+        return commit == null ? "<span class=\"muted\">unknown</span>" : "<code class=\"sha\">" + escape(commit) + "</code>";
+    }
+
+    private static String seconds(Duration duration) {
+        return duration == null ? "–" : Summary.seconds(duration).toPlainString();
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? "–" : instant.toString();
     }
 
     static String escape(String text) {

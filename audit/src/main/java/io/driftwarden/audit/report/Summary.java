@@ -2,6 +2,7 @@ package io.driftwarden.audit.report;
 
 import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditRecord;
+import io.driftwarden.audit.EventType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,48 +17,174 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What a range of audit rows says per cluster and binding, built in one pass: drifts found ({@code DETECTED} and
- * {@code INTENT} rows), corrected, failed, unmanaged objects seen, the mean time from an object's first detection to
- * its correction, the last run with no failure, and — against the binding's inventory — how much was in sync at its
- * last run in the range. Also the drifts found per day, for the chart.
+ * What a range of audit rows says, built in one pass: each drift once (see {@link Measure} for what a drift is and
+ * what each number counts), the {@link Measure measures} per cluster and binding, the mean time to correct, the last
+ * run with no failure, how much was in sync at the binding's last run in the range (against its inventory), and the
+ * drifts first found per day. Memory grows with the drifts and bindings in the range, not with its rows.
  */
-public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, Long> driftsPerDay) {
+public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, Long> driftsPerDay, List<DriftLine> drifts) {
 
     /** One binding on one cluster. {@code inSyncPercent}, {@code meanTimeToCorrect} and {@code lastSuccessfulRun} may be null. */
     public record BindingSummary(String cluster, String binding, int objectsManaged, Integer inSyncPercent, long driftsFound,
-                                 long corrected, long failed, int unmanaged, Duration meanTimeToCorrect, Instant lastSuccessfulRun) {
+                                 long corrected, long failed, long left, long bindingFailures, long unmanaged,
+                                 Duration meanTimeToCorrect, Instant lastSuccessfulRun) {
+
+        /** The value of {@code measure}: how every writer reads the numbers, so they agree. */
+        public long count(Measure measure) {
+            return switch (measure) {
+                case FOUND -> driftsFound;
+                case CORRECTED -> corrected;
+                case FAILED -> failed;
+                case LEFT -> left;
+                case BINDING_FAILURES -> bindingFailures;
+                case UNMANAGED -> unmanaged;
+            };
+        }
+    }
+
+    /**
+     * One drift and its story: where it was, the path ({@code ""} for a whole object: {@code MISSING}, {@code EXTRA}),
+     * when it was first and last reported and in how many runs, who put the live value there when the diff says so
+     * ({@code added by kubectl-set}; null when the trail does not record it), what was done ({@code DETECTED ×2 → INTENT
+     * CONFIGURED → CORRECTED}), how it ended (one of {@link Measure#OUTCOMES}) and, when corrected, when and how long
+     * after its first row. {@code error} is the last failure's, {@code commit} the last row's.
+     */
+    public record DriftLine(String cluster, String binding, String subject, String path, String driftType, long firstSeq,
+                            Instant firstSeen, Instant lastSeen, int runs, String changedBy, String done, Measure outcome,
+                            Instant correctedAt, Duration timeToCorrect, String error, String commit) {
+    }
+
+    /** A duration as the reports show it: seconds, to the millisecond ({@code 1.853}, {@code 7384}). */
+    public static java.math.BigDecimal seconds(Duration duration) {
+        java.math.BigDecimal seconds = java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros();
+        return seconds.scale() < 0 ? seconds.setScale(0) : seconds;
     }
 
     /** Reads {@code rows} once; {@code managed} is the size of each binding's inventory now. */
     public static Summary of(Rows rows, Map<String, Integer> managed) throws IOException {
         Map<String, Acc> bindings = new TreeMap<>();
         Map<LocalDate, Long> perDay = new TreeMap<>();
+        List<Story> stories = new ArrayList<>();
         long[] count = {0};
         rows.each(record -> {
             count[0]++;
             AuditEntry e = record.entry();
-            Acc acc = bindings.computeIfAbsent(String.valueOf(e.cluster()) + "\u0000" + e.binding(), k -> new Acc(e.cluster(), e.binding()));
-            acc.accept(record);
-            if (e.event().name().equals("DETECTED") || e.event().name().equals("INTENT")) {
+            Acc acc = bindings.computeIfAbsent(e.cluster() + "\u0000" + e.binding(), k -> new Acc(e.cluster(), e.binding()));
+            for (Story found : acc.accept(record)) {
+                stories.add(found);
                 perDay.merge(LocalDate.ofInstant(record.time(), ZoneOffset.UTC), 1L, Long::sum);
             }
         });
         List<BindingSummary> summaries = new ArrayList<>();
         bindings.values().forEach(acc -> summaries.add(acc.finish(managed.getOrDefault(acc.binding, 0))));
-        return new Summary(count[0], summaries, perDay);
+        return new Summary(count[0], summaries, perDay, stories.stream().map(Story::line).toList());
+    }
+
+    /** The rows of one drift so far. */
+    private static final class Story {
+        final String cluster;
+        final String binding;
+        final String subject;
+        final String path;
+        final long firstSeq;
+        final Instant firstSeen;
+        String driftType;
+        Instant lastSeen;
+        String lastRun;
+        int runs;
+        String changedBy;
+        final List<String> steps = new ArrayList<>();
+        final List<Integer> repeats = new ArrayList<>();
+        boolean failed;
+        Instant correctedAt;
+        String error;
+        String commit;
+
+        Story(AuditRecord first, String path) {
+            AuditEntry e = first.entry();
+            this.cluster = e.cluster();
+            this.binding = e.binding();
+            this.subject = first.subject();
+            this.path = path;
+            this.firstSeq = first.seq();
+            this.firstSeen = first.time();
+        }
+
+        void tell(AuditRecord record) {
+            AuditEntry e = record.entry();
+            if (!e.runId().equals(lastRun)) {
+                runs++;
+                lastRun = e.runId();
+            }
+            lastSeen = record.time();
+            if (e.driftType() != null) {
+                driftType = e.driftType();
+            }
+            if (e.commit() != null) {
+                commit = e.commit();
+            }
+            if (changedBy == null) {
+                changedBy = changedBy(e.maskedDiff(), path);
+            }
+            String step = e.event() == EventType.INTENT && e.action() != null ? "INTENT " + e.action() : e.event().name();
+            int last = steps.size() - 1;
+            if (last >= 0 && steps.get(last).equals(step)) {
+                repeats.set(last, repeats.get(last) + 1);
+            } else {
+                steps.add(step);
+                repeats.add(1);
+            }
+            switch (e.event()) {
+                case FAILED -> {
+                    failed = true;
+                    error = e.error();
+                }
+                case CORRECTED -> correctedAt = record.time();
+                default -> {
+                }
+            }
+        }
+
+        Measure outcome() {
+            return correctedAt != null ? Measure.CORRECTED : failed ? Measure.FAILED : Measure.LEFT;
+        }
+
+        Duration timeToCorrect() {
+            return correctedAt == null ? null : Duration.between(firstSeen, correctedAt);
+        }
+
+        DriftLine line() {
+            StringBuilder done = new StringBuilder();
+            for (int i = 0; i < steps.size(); i++) {
+                done.append(i == 0 ? "" : " → ").append(steps.get(i)).append(repeats.get(i) > 1 ? " ×" + repeats.get(i) : "");
+            }
+            return new DriftLine(cluster, binding, subject, path, driftType, firstSeq, firstSeen, lastSeen, runs, changedBy,
+                    done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit);
+        }
+
+        /** The manager a diff line names for {@code path} ({@code ~ a.b: 1 -> absent (added by kubectl-set)}), or null. */
+        static String changedBy(String diff, String path) {
+            if (diff == null || path.isEmpty()) {
+                return null;
+            }
+            for (String line : diff.split("\n")) {
+                int by = line.lastIndexOf("(added by ");
+                if (line.length() > 2 && line.startsWith(path + ":", 2) && by > 0 && line.endsWith(")")) {
+                    return line.substring(by + "(added by ".length(), line.length() - 1);
+                }
+            }
+            return null;
+        }
     }
 
     /** The running counts of one binding. */
     private static final class Acc {
         final String cluster;
         final String binding;
-        long drifts;
-        long corrected;
-        long failed;
+        final Map<String, Story> open = new HashMap<>();
+        final List<Story> stories = new ArrayList<>();
         final Set<String> unmanaged = new HashSet<>();
-        final Map<String, Instant> openDetections = new HashMap<>();
-        long correctionMillis;
-        long timedCorrections;
+        long bindingFailures;
         String run;
         boolean runFailed;
         Instant runTime;
@@ -69,7 +196,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             this.binding = binding;
         }
 
-        void accept(AuditRecord record) {
+        /** Takes one row; returns the drifts it is the first row of. */
+        List<Story> accept(AuditRecord record) {
             AuditEntry e = record.entry();
             if (!e.runId().equals(run)) {
                 closeRun();
@@ -79,35 +207,57 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             }
             runTime = record.time();
             String subject = record.subject();
+            boolean aboutAnObject = e.kind() != null;
             switch (e.event()) {
-                case DETECTED:
-                    drifts++;
-                    leftInRun.add(subject);
-                    openDetections.putIfAbsent(subject, record.time());
-                    break;
-                case INTENT:
-                    drifts++;
-                    openDetections.putIfAbsent(subject, record.time());
-                    break;
-                case CORRECTED:
-                    corrected++;
-                    Instant detected = openDetections.remove(subject);
-                    if (detected != null) {
-                        correctionMillis += Duration.between(detected, record.time()).toMillis();
-                        timedCorrections++;
+                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED -> {
+                    if (e.event() == EventType.FAILED) {
+                        runFailed = true;
+                        if (!aboutAnObject) {
+                            bindingFailures++;
+                        }
                     }
-                    break;
-                case FAILED:
-                    failed++;
-                    runFailed = true;
-                    leftInRun.add(subject);
-                    break;
-                case UNMANAGED:
-                    unmanaged.add(subject);
-                    break;
-                default:
-                    break;
+                    if (!aboutAnObject) {
+                        return List.of();
+                    }
+                    if (e.event() == EventType.DETECTED || e.event() == EventType.REFUSED || e.event() == EventType.FAILED) {
+                        leftInRun.add(subject);
+                    } else if (e.event() == EventType.CORRECTED) {
+                        leftInRun.remove(subject);
+                    }
+                    return tell(record);
+                }
+                case UNMANAGED -> unmanaged.add(subject);
+                default -> {
+                }
             }
+            return List.of();
+        }
+
+        /** Each path of the row is one drift: continued when it is open, else found now. */
+        private List<Story> tell(AuditRecord record) {
+            List<Story> found = new ArrayList<>();
+            for (String path : paths(record.entry().changedPaths())) {
+                String key = record.subject() + "\u0000" + path;
+                Story story = open.get(key);
+                if (story == null) {
+                    story = new Story(record, path);
+                    open.put(key, story);
+                    stories.add(story);
+                    found.add(story);
+                }
+                story.tell(record);
+                if (story.correctedAt != null) {
+                    open.remove(key);
+                }
+            }
+            return found;
+        }
+
+        private static List<String> paths(String changedPaths) {
+            if (changedPaths == null || changedPaths.isBlank()) {
+                return List.of("");
+            }
+            return changedPaths.lines().map(String::strip).filter(p -> !p.isEmpty()).distinct().toList();
         }
 
         private void closeRun() {
@@ -118,9 +268,24 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
 
         BindingSummary finish(int managed) {
             closeRun();
+            long corrected = 0;
+            long failed = 0;
+            long left = 0;
+            long correctionMillis = 0;
+            for (Story story : stories) {
+                switch (story.outcome()) {
+                    case CORRECTED -> {
+                        corrected++;
+                        correctionMillis += story.timeToCorrect().toMillis();
+                    }
+                    case FAILED -> failed++;
+                    default -> left++;
+                }
+            }
             Integer inSync = managed == 0 ? null : (int) Math.round(100.0 * Math.max(0, managed - leftInRun.size()) / managed);
-            Duration mean = timedCorrections == 0 ? null : Duration.ofMillis(correctionMillis / timedCorrections);
-            return new BindingSummary(cluster, binding, managed, inSync, drifts, corrected, failed, unmanaged.size(), mean, lastSuccess);
+            Duration mean = corrected == 0 ? null : Duration.ofMillis(correctionMillis / corrected);
+            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, left, bindingFailures,
+                    unmanaged.size(), mean, lastSuccess);
         }
     }
 }

@@ -27,6 +27,16 @@ public final class ConfigOption {
         return load().audit();
     }
 
+    /** Whether {@code --config} was given. */
+    public boolean given() {
+        return config != null;
+    }
+
+    /** The file {@code --config} names, or null. */
+    public Path path() {
+        return config;
+    }
+
     private Path file() {
         return config != null ? config : Path.of("driftwarden.yaml");
     }

@@ -4,6 +4,9 @@ import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.audit.report.CsvReport;
+import io.driftwarden.audit.report.HtmlReport;
+import io.driftwarden.audit.report.Rows;
+import io.driftwarden.audit.report.Summary;
 import io.driftwarden.config.AuditSettings;
 import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
@@ -36,21 +39,35 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code driftwarden demo}: sandbox + example repo + drift + correction + report, exit 0 when all went as shown. */
+/**
+ * {@code driftwarden demo}: sandbox + example repo + drift + correction + report, exit 0 when all went as shown. Its rows
+ * go to its own store ({@code ./.driftwarden/demo/}, named by {@code ./.driftwarden/demo/driftwarden.yaml} for the
+ * other commands' {@code --config}), so a user's first report of their own runs holds none of the demo's.
+ */
 @Command(name = "demo", description = "Show the whole story against an in-process sandbox: create, drift by hand, correct, report.",
         mixinStandardHelpOptions = true)
 public class DemoCommand implements Callable<Integer> {
 
     static final List<String> EXAMPLES = List.of("namespace.yaml", "deployment.yaml", "service.yaml", "configmap.yaml", "secret.yaml");
     static final String NAMESPACE = "guestbook";
-    static final Path REPORT = Path.of(".driftwarden", "demo-report.csv");
+    /** The demo's own audit store, config and reports: never the default store a user's own runs write to. */
+    static final Path HOME = Path.of(".driftwarden", "demo");
+    static final Path REPORT = HOME.resolve("report.csv");
+    static final Path HTML_REPORT = HOME.resolve("report.html");
+    /** A config naming only the demo's store, so every command reads it with {@code --config}. */
+    static final Path STORE_CONFIG = HOME.resolve("driftwarden.yaml");
     /** Five hand edits touch four objects: the Deployment is scaled and given another image. */
     static final int HAND_EDITED_OBJECTS = 4;
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Write the demo's audit rows to the audit store of FILE "
+            + "(default: its own store under ./.driftwarden/demo/, never the default store ./.driftwarden/audit).")
+    Path storeConfig;
 
     @Override
     public Integer call() throws Exception {
@@ -60,14 +77,15 @@ public class DemoCommand implements Callable<Integer> {
         try (Sandbox sandbox = Sandbox.start(0)) {
             String commit = commitExamples(work.resolve("repo"));
             DriftwardenConfig config = writeConfig(work, sandbox);
+            AuditSettings store = store();
             Runs runs = new Runs(Clock.systemUTC(), work.resolve("git-cache"));
             out.println("driftwarden demo: a sandbox API server, a Git repository, three runs");
             out.println();
             out.println("  Git repository   " + config.sources().get(0).url() + " (commit " + commit.substring(0, 12) + ")");
             out.println("  Sandbox cluster  " + sandbox.url() + " (in memory; no defaults, controllers or admission)");
-            out.println("  Audit store      " + AuditSettings.DEFAULT_URL);
+            out.println("  Audit store      " + store.url() + (storeConfig == null ? " (the demo's own, not the default store)" : ""));
             out.println();
-            try (AuditLog audit = AuditLog.open(config.audit(), Clock.systemUTC())) {
+            try (AuditLog audit = AuditLog.open(store, Clock.systemUTC())) {
                 RunRequest request = new RunRequest(List.of(), null, "manual");
 
                 RunOutcome first = runs.run(config, request, audit);
@@ -90,16 +108,43 @@ public class DemoCommand implements Callable<Integer> {
                 out.printf("3) Third run: nothing to do: %d objects in sync, %d LIST requests, %d writes.%n",
                         thirdResult.drifts().size() - thirdResult.driftCount(), lists, writes);
 
-                int rows = writeReport(audit, started);
+                int rows = writeReports(audit, started);
+                String configOption = "--config " + (storeConfig == null ? STORE_CONFIG : storeConfig);
                 out.println();
-                out.println("Report: " + REPORT + " (" + rows + " audit rows from this demo)");
-                out.println("See the whole trail:  ./driftwarden report --format csv");
+                out.println("Reports: " + HTML_REPORT + " and " + REPORT + " (" + rows + " audit rows from this demo)");
+                out.println(storeConfig == null
+                        ? "The demo's trail is in its own store (plain `report` and `history` read ./.driftwarden/audit, your own runs'):"
+                        : "The demo's trail is in the audit store of " + storeConfig + ":");
+                out.println("  ./driftwarden report " + configOption + " --format html --output demo-report.html");
+                out.println("  ./driftwarden history " + configOption);
+                out.println("  ./driftwarden audit verify " + configOption);
                 out.flush();
                 return verdict(spec.commandLine().getErr(), first, second, third, writes);
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The store of {@code --config}, or the demo's own (writing the config that names it, for the other commands). */
+    private AuditSettings store() throws IOException {
+        if (storeConfig != null) {
+            return ConfigLoader.load(storeConfig, io.driftwarden.cron.schedule.QuartzCron.CHECK).audit();
+        }
+        Path home = HOME.toAbsolutePath();
+        Files.createDirectories(home);
+        String url = "jdbc:h2:file:" + home.resolve("audit") + ";AUTO_SERVER=TRUE";
+        Files.writeString(STORE_CONFIG, """
+                # Written by `driftwarden demo`: the demo's own audit store, apart from the default one
+                # (./.driftwarden/audit) that your own runs write to. Read it with
+                #   ./driftwarden report --config %s --format html --output demo-report.html
+                audit:
+                  url: "%s"
+                sources: []
+                clusters: []
+                bindings: []
+                """.formatted(STORE_CONFIG, url));
+        return new AuditSettings(url, "sa", null);
     }
 
     private static String commitExamples(Path repo) throws Exception {
@@ -123,7 +168,7 @@ public class DemoCommand implements Callable<Integer> {
         Path kubeconfig = sandbox.writeKubeconfig(work.resolve("kubeconfig"));
         Path file = work.resolve("driftwarden.yaml");
         Files.writeString(file, """
-                # the audit store is left to its default, the H2 file under ./.driftwarden/
+                # the demo opens its audit store itself (./.driftwarden/demo/ unless demo --config names another)
                 sources:
                   - name: examples
                     url: %s
@@ -190,11 +235,14 @@ public class DemoCommand implements Callable<Integer> {
         out.println("   exit code " + outcome.exitCode());
     }
 
-    private static int writeReport(AuditLog audit, Instant since) throws IOException {
+    private static int writeReports(AuditLog audit, Instant since) throws IOException {
         List<AuditRecord> records = audit.records(new ReportFilter(since.minusSeconds(1), null, "guestbook", null));
         Files.createDirectories(REPORT.toAbsolutePath().getParent());
         try (Writer writer = Files.newBufferedWriter(REPORT, StandardCharsets.UTF_8)) {
             CsvReport.write(records, writer);
+        }
+        try (Writer writer = Files.newBufferedWriter(HTML_REPORT, StandardCharsets.UTF_8)) {
+            HtmlReport.write(Summary.of(Rows.of(records), audit.inventory().sizes()), Rows.of(records), "The demo's rows", writer);
         }
         return records.size();
     }

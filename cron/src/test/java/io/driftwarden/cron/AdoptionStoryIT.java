@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Adopting objects made by hand, with the real kubectl and the CLI in process: a Deployment and a CronJob made with
  * {@code kubectl create}, a Service with client-side {@code kubectl apply}, labelled for a binding whose Git holds the
- * same manifests (the binding ignores client-side apply's {@code last-applied-configuration} annotation, which is kubectl's
- * record, not a default). The defaults the server gave them are owned by kubectl's managers, yet {@code plan} finds no drift (each
+ * same manifests (client-side apply's {@code last-applied-configuration} annotation is kubectl's record, never compared).
+ * The defaults the server gave them are owned by kubectl's managers, yet {@code plan} finds no drift (each
  * removal's dry-run shows the server puts them back); a value changed with {@code kubectl edit} is drift, {@code run}
  * corrects only it, and {@code plan} is clean again. What it cannot prove: that a real API server defaults these kinds
  * the same way (the sandbox applies Kubernetes' SetDefaults_ functions as read, for the kinds it names), nor its admission
@@ -110,7 +110,6 @@ class AdoptionStoryIT {
                     cluster: sandbox
                     namespace: shop
                     mode: enforce
-                    ignore: [{jsonPointers: [/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration]}]
                 """.formatted(tmp.resolve("audit"), tmp.resolve("repo").toUri(), kubeconfig));
 
         // when bound: no drift — the defaults kubectl's managers own are what the server puts back

@@ -82,7 +82,7 @@ class SandboxE2E {
             Cli.Result handPlan = Cli.run(tmp, "plan", "--diff", "paths");
             assertThat(handPlan.exit()).as(handPlan.all()).isEqualTo(ExitCodes.DRIFT);
             assertThat(handPlan.out()).contains("metadata.labels.oncall: \"me\" (added by kubectl-edit)",
-                    "spec.template.spec.containers[name=api].env[name=DEBUG]");
+                    "spec.template.spec.containers[name=api].env: [{\"name\":\"DEBUG\",\"value\":\"1\"}] (added by kubectl-edit)"); // it added the whole list
             assertThat(Cli.run(tmp, "run").exit()).isZero();
             assertThat(Cli.run(tmp, "plan").exit()).isZero();
 
@@ -98,7 +98,7 @@ class SandboxE2E {
                     .extracting(r -> r.get("subject") + " " + r.get("action") + " " + r.get("changed_paths") + " " + r.get("commit"))
                     .containsExactly("Namespace/shop CREATED  " + commit, "Deployment/shop/api CREATED  " + commit,
                             "Deployment/shop/api CONFIGURED spec.replicas " + commit,
-                            "Deployment/shop/api CONFIGURED metadata.labels.oncall\nspec.template.spec.containers[name=api].env[name=DEBUG] " + commit);
+                            "Deployment/shop/api CONFIGURED metadata.labels.oncall\nspec.template.spec.containers[name=api].env " + commit);
         } finally {
             sandbox.destroy();
             sandbox.waitFor();

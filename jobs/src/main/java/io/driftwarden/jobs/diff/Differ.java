@@ -58,7 +58,7 @@ public final class Differ {
     /** Compares each desired object with its live counterpart (absent from {@code live} = missing). */
     public List<Drift> diff(List<DesiredObject> desired, Map<ResourceKey, JsonNode> live, List<IgnoreRule> ignore,
                             DriftManagers driftManagers) {
-        Normalizer normalizer = new SecretDataNormalizer().andThen(new IgnoreNormalizer(ignore));
+        Normalizer normalizer = new SecretDataNormalizer().andThen(new KubectlRecordNormalizer()).andThen(new IgnoreNormalizer(ignore));
         List<Drift> drifts = new ArrayList<>(desired.size());
         for (DesiredObject object : desired) {
             drifts.add(diff(object, live.get(object.key()), normalizer, driftManagers));

@@ -147,6 +147,20 @@ class DifferTest {
     }
 
     @Test
+    void neverComparesTheRecordClientSideKubectlApplyKeeps() {
+        // given an object adopted from client-side kubectl apply: its last-applied annotation is owned by that manager
+        ObjectNode git = configMap("{}", "{\"a\":\"1\"}");
+        ObjectNode live = configMap("""
+                {"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"data\\":{\\"a\\":\\"1\\"}}","team":"x"},
+                 "managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1",
+                   "fieldsV1":{"f:data":{".":{},"f:a":{}},"f:metadata":{"f:annotations":{".":{},
+                     "f:kubectl.kubernetes.io/last-applied-configuration":{},"f:team":{}}}}}]}""", "{\"a\":\"1\"}");
+
+        // then kubectl's record is no drift; an annotation the same manager added is
+        assertThat(diff(git, live).paths()).containsExactly("metadata.annotations.team");
+    }
+
+    @Test
     void comparesASetByValueSoAFinalizerAControllerAddedIsNoDrift() {
         ObjectNode git = configMap("{\"finalizers\":[\"example.com/keep\"]}", "{\"a\":\"1\"}");
         JsonNode live = configMap("{\"finalizers\":[\"kubernetes.io/pvc-protection\",\"example.com/keep\"]}", "{\"a\":\"1\"}");

@@ -36,8 +36,20 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts on 127.0.0.1; port 0 picks a free one. */
     public static Sandbox start(int port) {
+        return start(port, true);
+    }
+
+    /**
+     * Starts without Kubernetes' defaults ({@link Defaults}; list keys such as {@code protocol: TCP} are still filled in):
+     * the structured-merge-diff oracle models no defaulting, so field ownership alone is compared against it this way.
+     */
+    public static Sandbox startWithoutDefaults(int port) {
+        return start(port, false);
+    }
+
+    private static Sandbox start(int port, boolean defaults) {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        SandboxDispatcher dispatcher = new SandboxDispatcher();
+        SandboxDispatcher dispatcher = new SandboxDispatcher(defaults);
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
                 new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);

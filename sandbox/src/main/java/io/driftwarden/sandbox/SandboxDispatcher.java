@@ -68,7 +68,11 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
 
     /** fabric8's dispatcher, over an {@link IndexedStore} in place of the map it would filter entry by entry. */
-    SandboxDispatcher() {
+    /** Whether writes get Kubernetes' defaults ({@link Defaults}); off only to compare ownership with the SMD oracle. */
+    private final boolean defaults;
+
+    SandboxDispatcher(boolean defaults) {
+        this.defaults = defaults;
         try {
             java.lang.reflect.Field map = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
             map.setAccessible(true);
@@ -377,7 +381,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         try {
             result = fieldManagers.apply(current, applied, type(applied), queryParameter(request.getPath(), "fieldManager"), force);
             Keys.fillDefaults(result, type(result));
-            Defaults.apply(result, type(result)); // after the merge: the applier does not own what the server defaults
+            if (defaults) {
+                Defaults.apply(result, type(result)); // after the merge: the applier does not own what the server defaults
+            }
         } catch (FieldManagers.ConflictException conflict) {
             return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(Map.of("apiVersion", "v1", "kind", "Status",
                     "status", "Failure", "reason", "Conflict", "message", conflict.getMessage(), "code", 409,
@@ -546,7 +552,9 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private ObjectNode asServerStores(ObjectNode object, RecordedRequest request) {
         decoded(object, request);
         Keys.fillDefaults(object, type(object));
-        Defaults.apply(object, type(object)); // before the field manager: a create's manager owns the defaults, as on a real server
+        if (defaults) {
+            Defaults.apply(object, type(object)); // before the field manager: a create's manager owns the defaults, as on a real server
+        }
         return foldStringData(object);
     }
 

@@ -58,7 +58,7 @@ class SmdOracleIT {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start(0);
+        sandbox = Sandbox.startWithoutDefaults(0); // the oracle models no defaulting: ownership alone is compared (DefaultsIT covers defaults)
     }
 
     @AfterAll

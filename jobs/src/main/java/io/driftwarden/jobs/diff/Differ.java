@@ -47,6 +47,8 @@ public final class Differ {
     private static final int SHOWN_VALUE_LENGTH = 200;
 
     private final Schemas schemas;
+    private static final Normalizer KUBECTL_RECORD = new KubectlRecordNormalizer();
+
     private final String ownManager;
 
     /** {@code ownManager} is driftwarden's field manager: what it owns and Git lacks has left Git. */
@@ -58,7 +60,7 @@ public final class Differ {
     /** Compares each desired object with its live counterpart (absent from {@code live} = missing). */
     public List<Drift> diff(List<DesiredObject> desired, Map<ResourceKey, JsonNode> live, List<IgnoreRule> ignore,
                             DriftManagers driftManagers) {
-        Normalizer normalizer = new SecretDataNormalizer().andThen(new KubectlRecordNormalizer()).andThen(new IgnoreNormalizer(ignore));
+        Normalizer normalizer = new SecretDataNormalizer().andThen(new IgnoreNormalizer(ignore));
         List<Drift> drifts = new ArrayList<>(desired.size());
         for (DesiredObject object : desired) {
             drifts.add(diff(object, live.get(object.key()), normalizer, driftManagers));
@@ -73,8 +75,9 @@ public final class Differ {
             return new Drift(desired, DriftType.MISSING, List.of(),
                     "+ " + key.subject() + " does not exist in the cluster (declared at " + desired.origin() + ")", "");
         }
-        JsonNode want = normalizer.normalize(key, desired.manifest().deepCopy());
-        JsonNode have = normalizer.normalize(key, live.deepCopy());
+        Normalizer compared = KUBECTL_RECORD.andThen(normalizer); // kubectl's own record is never compared, whatever the caller's rules
+        JsonNode want = compared.normalize(key, desired.manifest().deepCopy());
+        JsonNode have = compared.normalize(key, live.deepCopy());
         FieldType type = schemas.kind(key.apiVersion(), key.kind());
         Walk walk = new Walk(key, Ownership.of(live), driftManagers, true);
         walk.root(want, have, type);

@@ -149,12 +149,12 @@ class DifferTest {
     @Test
     void neverComparesTheRecordClientSideKubectlApplyKeeps() {
         // given an object adopted from client-side kubectl apply: its last-applied annotation is owned by that manager
-        ObjectNode git = configMap("{}", "{\"a\":\"1\"}");
+        ObjectNode git = configMap("{\"annotations\":{\"owner\":\"a\"}}", "{\"a\":\"1\"}");
         ObjectNode live = configMap("""
-                {"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"data\\":{\\"a\\":\\"1\\"}}","team":"x"},
+                {"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\\"data\\":{\\"a\\":\\"1\\"}}","owner":"a","team":"x"},
                  "managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1",
                    "fieldsV1":{"f:data":{".":{},"f:a":{}},"f:metadata":{"f:annotations":{".":{},
-                     "f:kubectl.kubernetes.io/last-applied-configuration":{},"f:team":{}}}}}]}""", "{\"a\":\"1\"}");
+                     "f:kubectl.kubernetes.io/last-applied-configuration":{},"f:owner":{},"f:team":{}}}}}]}""", "{\"a\":\"1\"}");
 
         // then kubectl's record is no drift; an annotation the same manager added is
         assertThat(diff(git, live).paths()).containsExactly("metadata.annotations.team");

@@ -3,22 +3,26 @@ package io.driftwarden.cron;
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.cron.cli.AuditCommand;
 import io.driftwarden.cron.cli.HistoryCommand;
+import io.driftwarden.cron.cli.CompletionCommand;
 import io.driftwarden.cron.cli.PlanCommand;
+import io.driftwarden.cron.cli.RenderCommand;
 import io.driftwarden.cron.cli.ReportCommand;
 import io.driftwarden.cron.cli.RunCommand;
 import io.driftwarden.cron.cli.SandboxCommand;
 import io.driftwarden.cron.cli.ScheduleCommand;
 import io.driftwarden.cron.cli.ValidateCommand;
+import io.driftwarden.cron.cli.VersionCommand;
 import io.driftwarden.cron.demo.DemoCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /** The {@code driftwarden} command. */
-@Command(name = "driftwarden", mixinStandardHelpOptions = true, version = "driftwarden 0.1.0",
+@Command(name = "driftwarden", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "GitOps reconciler run as a batch job: makes clusters match Git and keeps an audit trail of every drift and correction.",
         subcommands = {RunCommand.class, PlanCommand.class, ScheduleCommand.class, ReportCommand.class, HistoryCommand.class, AuditCommand.class, ValidateCommand.class,
-            SandboxCommand.class, DemoCommand.class},
+            RenderCommand.class, SandboxCommand.class, DemoCommand.class, VersionCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every binding in sync at the end (corrections count as success)",
             "1:a binding or a correction failed, or a write was refused (tenancy)", "2:drift found and left in place", "64:bad usage or invalid config"})
@@ -74,6 +78,15 @@ public class Main implements java.util.concurrent.Callable<Integer> {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, arguments) -> {
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !e.getCommandLine().getSubcommands().isEmpty()
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                // as kubectl says it: the word that is not a command, a near one if any, and where the commands are listed
+                String command = e.getCommandLine().getCommandSpec().qualifiedName();
+                err.println("error: unknown command '" + unmatched.getUnmatched().get(0) + "' for '" + command + "'");
+                CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+                err.println("Run '" + command + " --help' for the commands.");
+                return ExitCodes.USAGE;
+            }
             err.println("error: " + e.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
                 e.getCommandLine().usage(err);

@@ -22,6 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code driftwarden audit …}: checks on the audit store itself. */
 @Command(name = "audit", description = "Check the audit trail.", mixinStandardHelpOptions = true,
@@ -66,21 +69,30 @@ public class AuditCommand implements Callable<Integer> {
         @Option(names = "--public-key", paramLabel = "PEM", description = "The Ed25519 public key (PEM) the checkpoints are signed with.")
         Path publicKey;
 
+        @Option(names = {"-o", "--format"}, paramLabel = "FORMAT",
+                description = "text (default) or json: one object with ok, and what was checked (chain, archives, checkpoints).")
+        Format format = Format.text;
+
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter text = spec.commandLine().getOut();
+            // with --format json the lines go nowhere and the object is printed instead
+            PrintWriter out = format == Format.json ? new PrintWriter(java.io.Writer.nullWriter()) : text;
+            ObjectNode json = JSON.createObjectNode().put("ok", true);
             if ((checkpoints == null) != (publicKey == null)) {
                 throw new ParameterException(spec.commandLine(), "--checkpoints and --public-key go together");
             }
             if (checkpoints == null && !archives.isEmpty()) {
                 boolean ok = true;
+                ArrayNode checked = json.putArray("archives");
                 for (Path archive : archives) {
                     ChainVerifier.Result result = Retention.verifyArchive(archive);
                     out.println(result.ok() ? "archive intact: " + result.rows() + " rows" : "archive BROKEN: " + result.problem());
+                    checked.addObject().put("file", archive.toString()).put("ok", result.ok()).put("rows", result.rows())
+                            .put("problem", result.problem());
                     ok &= result.ok();
                 }
-                out.flush();
-                return ok ? ExitCodes.OK : ExitCodes.FAILED;
+                return finish(text, json, ok);
             }
             java.security.PublicKey key = null;
             if (publicKey != null) {
@@ -92,25 +104,45 @@ public class AuditCommand implements Callable<Integer> {
             }
             try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
                 ChainVerifier.Result result = audit.verify();
+                ObjectNode chain = json.putObject("chain").put("intact", result.problem() == null).put("rows", result.rows());
                 if (result.problem() != null) {
                     out.println("chain BROKEN: " + result.problem());
+                    chain.put("problem", result.problem());
                 } else {
-                    out.println("chain intact: " + result.rows() + " rows, head at seq " + audit.head().seq());
+                    long head = audit.head().seq();
+                    out.println("chain intact: " + result.rows() + " rows, head at seq " + head);
+                    chain.put("headSeq", head);
                 }
-                result.openIntents().forEach(intent -> out.println("unfinished: " + intent));
+                ArrayNode unfinished = chain.putArray("unfinished");
+                result.openIntents().forEach(intent -> {
+                    out.println("unfinished: " + intent);
+                    unfinished.add(String.valueOf(intent));
+                });
                 boolean ok = result.ok();
                 if (key != null) {
                     Checkpoints.Result signed = Checkpoints.verify(checkpoints, key, audit.dataSource(), archives);
                     out.println(signed.ok() ? "checkpoints intact: " + signed.checkpoints() + " signed checkpoints agree with the store"
                             : "checkpoints BROKEN: " + signed.problem());
                     signed.notes().forEach(note -> out.println("note: " + note));
+                    ObjectNode checked = json.putObject("checkpoints").put("ok", signed.ok()).put("checkpoints", signed.checkpoints())
+                            .put("problem", signed.problem());
+                    signed.notes().forEach(checked.putArray("notes")::add);
                     ok &= signed.ok();
                 }
-                out.flush();
-                return ok ? ExitCodes.OK : ExitCodes.FAILED;
+                return finish(text, json, ok);
             }
         }
+
+        private int finish(PrintWriter text, ObjectNode json, boolean ok) {
+            if (format == Format.json) {
+                text.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json.put("ok", ok)));
+            }
+            text.flush();
+            return ok ? ExitCodes.OK : ExitCodes.FAILED;
+        }
     }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** {@code driftwarden audit prune}: archive, then delete, the oldest rows. */
     @Command(name = "prune", mixinStandardHelpOptions = true,

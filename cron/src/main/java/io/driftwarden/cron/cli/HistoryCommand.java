@@ -38,7 +38,7 @@ public class HistoryCommand implements Callable<Integer> {
     @Option(names = "--run", paramLabel = "ID", description = "Every audit row of this run instead.")
     String run;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", description = "text (default) or json.")
     Format format = Format.text;
 
     @Override

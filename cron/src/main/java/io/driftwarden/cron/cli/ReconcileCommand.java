@@ -31,7 +31,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--binding", paramLabel = "NAME", description = "Only this binding (repeatable).")
     List<String> bindings = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: text).")
+    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT", description = "What is printed: text or json (default: text).")
     Format format = Format.text;
 
     @Option(names = "--diff", paramLabel = "STYLE",

@@ -38,7 +38,7 @@ public class ReportCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+    @Option(names = {"-o", "--format"}, required = true, paramLabel = "FORMAT",
             description = "csv (the rows), json (a summary per cluster and binding, and the rows) or html (one self-contained page).")
     String format;
 
@@ -54,7 +54,7 @@ public class ReportCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Only this cluster.")
     String cluster;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Where the report goes: FILE instead of stdout (-o is --format, as in kubectl).")
     Path output;
 
     @Override

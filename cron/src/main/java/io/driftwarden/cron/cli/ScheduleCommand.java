@@ -60,7 +60,7 @@ public class ScheduleCommand implements Callable<Integer> {
             throw new ConfigException(environment);
         }
         AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC());
-        RunMetrics metrics = new RunMetrics();
+        RunMetrics metrics = RunMetrics.withJvm();
         Daemon daemon = Daemon.start(loaded, audit, new Runs(Clock.systemUTC(), Runs.defaultGitCache()), metrics);
         Endpoints endpoints = Endpoints.start(new InetSocketAddress(address, port), daemon, metrics);
         ConfigReloader reloader = ConfigReloader.start(loaded.file(), daemon, Durations.parse(reloadEvery));

@@ -4,6 +4,7 @@ import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
+import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code driftwarden validate}: the config, then every binding rendered from Git; no cluster is contacted. */
 @Command(name = "validate", description = "Check the config and render every binding from Git, without a cluster.", mixinStandardHelpOptions = true)
@@ -32,14 +36,33 @@ public class ValidateCommand implements Callable<Integer> {
             + "contexts, the audit password's variable or file (off by default: CI rarely has production's).")
     boolean environment;
 
+    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT",
+            description = "text (default) or json: one object on stdout, the config's problems (exit 64) or each binding's result.")
+    Format format = Format.text;
+
     @Override
     public Integer call() {
-        DriftwardenConfig loaded = config.load();
-        if (environment) {
-            List<String> problems = EnvironmentCheck.problems(loaded, loaded.bindings());
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
+        DriftwardenConfig loaded;
+        try {
+            loaded = config.load();
+            if (environment) {
+                List<String> problems = EnvironmentCheck.problems(loaded, loaded.bindings());
+                if (!problems.isEmpty()) {
+                    throw new ConfigException(problems);
+                }
             }
+        } catch (ConfigException e) {
+            if (format == Format.json) {
+                ObjectNode json = JSON.createObjectNode().put("valid", false);
+                e.problems().forEach(json.putArray("problems")::add);
+                spec.commandLine().getOut().println(JSON.writeValueAsString(json));
+                spec.commandLine().getOut().flush();
+                return ExitCodes.USAGE;
+            }
+            throw e;
+        }
+        if (format == Format.json) {
+            return json(loaded);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -65,5 +88,35 @@ public class ValidateCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** {@code --format json}: what the text says, as one object: {@code valid} (the config and every binding), {@code config}, {@code bindings}. */
+    private int json(DriftwardenConfig loaded) {
+        SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        ObjectNode json = JSON.createObjectNode().put("valid", true).put("config", loaded.file().toString());
+        ArrayNode results = json.putArray("bindings");
+        boolean failed = false;
+        for (BindingSpec binding : loaded.bindings()) {
+            ObjectNode result = results.addObject().put("name", binding.name());
+            try {
+                SourceRevision revision = sources.resolve(loaded.source(binding.source()));
+                List<DesiredObject> objects = renderer.render(sources.at(revision), binding);
+                result.put("ok", true).put("objects", objects.size()).put("commit", revision.commit())
+                        .put("renderer", Renderer.rendererOf(sources.at(revision), binding.path()));
+            } catch (RenderException e) {
+                failed = true;
+                e.problems().forEach(result.put("ok", false).putArray("problems")::add);
+            } catch (RuntimeException e) {
+                failed = true;
+                result.put("ok", false).putArray("problems").add(String.valueOf(e.getMessage()));
+            }
+        }
+        json.put("valid", !failed);
+        spec.commandLine().getOut().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
     }
 }

@@ -6,6 +6,13 @@ import io.driftwarden.jobs.BindingResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -14,13 +21,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The runs as Prometheus series (Micrometer): runs by outcome, drifts found / corrected / failed per binding and
- * cluster, run duration, last successful run per binding, objects managed per binding. The daemon serves them on
+ * cluster, run duration, last successful run per binding, objects managed and objects out of sync per binding. The daemon serves them on
  * {@code /metrics}; a one-shot run can write them to a file for node-exporter's textfile collector.
  */
 public final class RunMetrics {
@@ -28,6 +36,22 @@ public final class RunMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> managed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> outOfSync = new ConcurrentHashMap<>();
+
+    /** The run series only: what a one-shot run writes for the textfile collector (its JVM is gone when it is read). */
+    public RunMetrics() {
+    }
+
+    /**
+     * The run series and the JVM and process series of Micrometer's binders (memory, GC, threads, classes, CPU, uptime,
+     * file descriptors): what the daemon serves on {@code /metrics}.
+     */
+    public static RunMetrics withJvm() {
+        RunMetrics metrics = new RunMetrics();
+        List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(), new ProcessorMetrics(),
+                new UptimeMetrics(), new FileDescriptorMetrics()).forEach(binder -> binder.bindTo(metrics.registry));
+        return metrics;
+    }
 
     /** Records a finished run that took {@code took}; {@code inventory} is the objects each binding manages now. */
     public void record(RunOutcome outcome, Duration took, Map<String, Integer> inventory) {
@@ -53,6 +77,10 @@ public final class RunMetrics {
             }
             gauge("driftwarden.objects.managed", "Objects the binding applied and manages", managed, binding, tags)
                     .set(inventory.getOrDefault(binding.binding(), 0));
+            if (binding.error() == null && binding.skipped() == null) { // not reconciled: its drift is not known, the last value stands
+                gauge("driftwarden.binding.out.of.sync", "Objects drifted at the end of the binding's last run (found and not corrected)",
+                        outOfSync, binding, tags).set(Math.max(0, binding.driftCount() - binding.correctedCount()));
+            }
         }
     }
 

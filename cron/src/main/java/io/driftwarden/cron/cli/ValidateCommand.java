@@ -4,6 +4,7 @@ import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
+import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;

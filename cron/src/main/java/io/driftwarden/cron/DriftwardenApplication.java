@@ -1,8 +1,11 @@
 package io.driftwarden.cron;
 
+import io.driftwarden.cron.schedule.SyncWindows;
 import io.driftwarden.jobs.batch.ReconcileJobConfiguration;
 import io.driftwarden.jobs.batch.ReconcileJobRunner;
-import java.util.function.Function;
+import io.driftwarden.jobs.lifecycle.Runs;
+import java.nio.file.Path;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -25,14 +28,18 @@ public class DriftwardenApplication {
     private static DataSource contextStore;
 
     /**
-     * Hands the job runner of the context on {@code auditStore} (started if needed) to {@code work}; runs of several
-     * threads (the daemon's bindings) share it and run at once.
+     * The runs of this process (the commands', the daemon's, the demo's): the run lifecycle of jobs/ with the sync
+     * windows read by Quartz and the job runner of this context.
      */
-    public static <T> T withJobRunner(DataSource auditStore, Function<ReconcileJobRunner, T> work) {
-        return work.apply(runner(auditStore));
+    public static Runs runs(Clock clock, Path gitCache) {
+        return new Runs(clock, gitCache, SyncWindows.QUARTZ, DriftwardenApplication::jobRunner);
     }
 
-    private static synchronized ReconcileJobRunner runner(DataSource auditStore) {
+    /**
+     * The job runner of the context on {@code auditStore} (started if needed); runs of several threads (the daemon's
+     * bindings) share it and run at once.
+     */
+    public static synchronized ReconcileJobRunner jobRunner(DataSource auditStore) {
         if (context == null || contextStore != auditStore) {
             if (context != null) {
                 context.close();

@@ -13,6 +13,7 @@ import io.driftwarden.cron.cli.ScheduleCommand;
 import io.driftwarden.cron.cli.ValidateCommand;
 import io.driftwarden.cron.cli.VersionCommand;
 import io.driftwarden.cron.demo.DemoCommand;
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

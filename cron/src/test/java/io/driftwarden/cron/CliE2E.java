@@ -6,6 +6,7 @@ import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.EventType;
 import io.driftwarden.config.AuditSettings;
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.sandbox.Sandbox;
 import io.driftwarden.sandbox.SandboxRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,5 +1,6 @@
 package io.driftwarden.cron;
 
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.sandbox.Sandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

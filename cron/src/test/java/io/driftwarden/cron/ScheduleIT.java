@@ -9,12 +9,12 @@ import io.driftwarden.audit.EventType;
 import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
-import io.driftwarden.cron.cli.Runs;
 import io.driftwarden.cron.metrics.RunMetrics;
 import io.driftwarden.cron.schedule.ConfigReloader;
 import io.driftwarden.cron.schedule.Daemon;
 import io.driftwarden.cron.schedule.Endpoints;
 import io.driftwarden.cron.schedule.QuartzCron;
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
@@ -145,7 +145,7 @@ class ScheduleIT {
                     + " WHERE TRIGGER_NAME = 'shop' AND TRIGGER_GROUP = 'cron'")).isEqualTo(1);
         }
 
-        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git")), new RunMetrics());
+        daemon = Daemon.start(config, audit, DriftwardenApplication.runs(clock, tmp.resolve("git")), new RunMetrics());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 1);
         try (Connection connection = audit.dataSource().getConnection();
@@ -346,14 +346,14 @@ class ScheduleIT {
     private void start(DriftwardenConfig config) throws Exception {
         audit = AuditLog.open(config.audit(), Clock.systemUTC());
         RunMetrics metrics = new RunMetrics();
-        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git")), metrics);
+        daemon = Daemon.start(config, audit, DriftwardenApplication.runs(clock, tmp.resolve("git")), metrics);
         endpoints = Endpoints.start(new InetSocketAddress("127.0.0.1", 0), daemon, metrics);
     }
 
     private void start(DriftwardenConfig config, Endpoints.Limits limits) throws Exception {
         audit = AuditLog.open(config.audit(), Clock.systemUTC());
         RunMetrics metrics = new RunMetrics();
-        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git")), metrics);
+        daemon = Daemon.start(config, audit, DriftwardenApplication.runs(clock, tmp.resolve("git")), metrics);
         endpoints = Endpoints.start(new InetSocketAddress("127.0.0.1", 0), daemon, metrics, limits);
     }
 

@@ -7,7 +7,7 @@ import io.driftwarden.audit.Checkpoints;
 import io.driftwarden.audit.Retention;
 import io.driftwarden.config.CheckpointSettings;
 import io.driftwarden.config.ConfigException;
-import io.driftwarden.cron.ExitCodes;
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,12 @@ import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
 import io.driftwarden.config.Mode;
+import io.driftwarden.cron.DriftwardenApplication;
 import io.driftwarden.cron.metrics.RunMetrics;
+import io.driftwarden.jobs.lifecycle.RunOutcome;
+import io.driftwarden.jobs.lifecycle.RunRequest;
 import io.driftwarden.jobs.lifecycle.RunStop;
+import io.driftwarden.jobs.lifecycle.Runs;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +65,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         RunStop stop = new RunStop();
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             long started = System.nanoTime();
-            outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache())
+            outcome = DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache())
                     .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit, stop);
             if (metricsFile != null) {
                 RunMetrics metrics = new RunMetrics();
@@ -84,7 +88,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         RunStop stop = new RunStop();
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             try {
-                outcome = new Runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit, ignoreWindows, stop);
+                outcome = DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit, ignoreWindows, stop);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

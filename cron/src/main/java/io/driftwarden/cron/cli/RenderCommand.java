@@ -3,6 +3,7 @@ package io.driftwarden.cron.cli;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.diff.SecretMasker;
+import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;

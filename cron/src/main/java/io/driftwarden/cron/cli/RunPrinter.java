@@ -6,6 +6,7 @@ import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.diff.DriftType;
+import io.driftwarden.jobs.lifecycle.RunOutcome;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.driftwarden.cron.metrics.RunMetrics;
 import io.driftwarden.cron.schedule.ConfigReloader;
 import io.driftwarden.cron.schedule.Daemon;
 import io.driftwarden.cron.schedule.Endpoints;
+import io.driftwarden.jobs.lifecycle.Runs;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -61,7 +62,7 @@ public class ScheduleCommand implements Callable<Integer> {
         }
         AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC());
         RunMetrics metrics = RunMetrics.withJvm();
-        Daemon daemon = Daemon.start(loaded, audit, new Runs(Clock.systemUTC(), Runs.defaultGitCache()), metrics);
+        Daemon daemon = Daemon.start(loaded, audit, DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache()), metrics);
         Endpoints endpoints = Endpoints.start(new InetSocketAddress(address, port), daemon, metrics);
         ConfigReloader reloader = ConfigReloader.start(loaded.file(), daemon, Durations.parse(reloadEvery));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,8 +1,8 @@
 package io.driftwarden.cron.metrics;
 
-import io.driftwarden.cron.ExitCodes;
-import io.driftwarden.cron.cli.RunOutcome;
 import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.lifecycle.ExitCodes;
+import io.driftwarden.jobs.lifecycle.RunOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

@@ -2,7 +2,7 @@ package io.driftwarden.cron.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftwarden.cron.cli.RunOutcome;
+import io.driftwarden.jobs.lifecycle.RunOutcome;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;

@@ -1,4 +1,4 @@
-package io.driftwarden.cron.cli;
+package io.driftwarden.jobs.lifecycle;
 
 import io.driftwarden.config.Mode;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.driftwarden.cron.cli;
+package io.driftwarden.jobs.lifecycle;
 
 import io.driftwarden.audit.AuditEntry;
 import io.driftwarden.audit.AuditException;
@@ -11,15 +11,9 @@ import io.driftwarden.audit.RunSummary;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.Mode;
-import io.driftwarden.cron.schedule.SyncWindows;
-import io.driftwarden.cron.DriftwardenApplication;
-import io.driftwarden.cron.ExitCodes;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.RunContext;
 import io.driftwarden.jobs.batch.ReconcileJobRunner;
-import io.driftwarden.jobs.lifecycle.RunLease;
-import io.driftwarden.jobs.lifecycle.RunLifecycle;
-import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.source.SourceReader;
 import java.nio.file.Path;
@@ -30,17 +24,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs the reconcile job once for a validated config, through the run lifecycle, and records the run's closing audit row. */
+/**
+ * Runs the reconcile job once for a validated config, through the run lifecycle, and records the run's closing audit
+ * row — the same for {@code run}, {@code plan}, the daemon's firings, the demo and {@code run --restart}. What it
+ * needs from the process that starts it comes in as two small interfaces: the sync windows' clock ({@link
+ * SyncWindowPolicy}) and the job runner of the process's application context ({@link JobRunners}).
+ */
 public final class Runs {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Runs.class);
 
     private final Clock clock;
     private final Path gitCache;
+    private final SyncWindowPolicy windows;
+    private final JobRunners jobRunners;
 
-    public Runs(Clock clock, Path gitCache) {
+    public Runs(Clock clock, Path gitCache, SyncWindowPolicy windows, JobRunners jobRunners) {
         this.clock = clock;
         this.gitCache = gitCache;
+        this.windows = windows;
+        this.jobRunners = jobRunners;
     }
 
     /** The default Git mirror cache, {@code ~/.driftwarden/git}. */
@@ -62,19 +65,8 @@ public final class Runs {
         Instant started = clock.instant();
         RunLifecycle lifecycle = new RunLifecycle(audit, config.audit().leaseTimeout(), clock);
         closeAbandoned(lifecycle.abandonStale(), audit);
-        Map<String, String> closed = new LinkedHashMap<>();
-        List<BindingSpec> bindings = config.bindings().stream()
-                .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
-                .map(b -> request.mode() == null ? b : b.withMode(request.mode()))
-                .map(b -> {
-                    String window = b.mode() == Mode.ENFORCE ? SyncWindows.closed(config, b, started) : null;
-                    if (window == null) {
-                        return b;
-                    }
-                    closed.put(b.name(), window);
-                    return request.ignoreWindows() ? b : b.withMode(Mode.AUDIT);
-                })
-                .toList();
+        Selection selection = select(config, request, windows, started);
+        List<BindingSpec> bindings = selection.bindings();
         try (RunLease lease = lifecycle.begin(started, request.restartOf(), request.trigger(),
                 request.mode() == null ? null : request.mode().name(), bindings.stream().map(BindingSpec::name).toList())) {
             String runId = lease.runId();
@@ -84,13 +76,38 @@ public final class Runs {
                     .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());
             List<BindingResult> results;
             try (Clusters clusters = new Clusters().prepare(bindings.stream().map(b -> config.cluster(b.cluster())).distinct().toList())) {
-                results = DriftwardenApplication.withJobRunner(audit.dataSource(),
-                        runner -> runner.run(config, bindings, context, audit, sources, clusters));
+                results = jobRunners.on(audit.dataSource()).run(config, bindings, context, audit, sources, clusters);
             }
-            closed.forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
+            selection.closedWindows().forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
             String mode = request.mode() == null ? "per-binding" : request.mode().label();
             return record(config, runId, request.trigger(), mode, started, results, stop.reason() != null, audit);
         }
+    }
+
+    /**
+     * The bindings a run reconciles and their modes: those the request names (all when it names none), in the mode it
+     * asks for (else each binding's own); an enforcing binding whose sync window is closed at {@code now} runs in audit
+     * mode unless the request ignores windows, and either way the window is kept for its WINDOW row.
+     */
+    static Selection select(DriftwardenConfig config, RunRequest request, SyncWindowPolicy windows, Instant now) {
+        Map<String, String> closed = new LinkedHashMap<>();
+        List<BindingSpec> bindings = config.bindings().stream()
+                .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
+                .map(b -> request.mode() == null ? b : b.withMode(request.mode()))
+                .map(b -> {
+                    String window = b.mode() == Mode.ENFORCE ? windows.closed(config, b, now) : null;
+                    if (window == null) {
+                        return b;
+                    }
+                    closed.put(b.name(), window);
+                    return request.ignoreWindows() ? b : b.withMode(Mode.AUDIT);
+                })
+                .toList();
+        return new Selection(bindings, closed);
+    }
+
+    /** A run's bindings in the modes they run in, and the closed sync window of each binding that had one (by name, in order). */
+    record Selection(List<BindingSpec> bindings, Map<String, String> closedWindows) {
     }
 
     /** What a closed sync window did to a binding's run, or that the run ignored it. */
@@ -115,7 +132,7 @@ public final class Runs {
         if (restartedAs.isPresent()) {
             throw new IllegalArgumentException("run " + runId + " was restarted already, as " + restartedAs.get() + ": restart that one");
         }
-        ReconcileJobRunner.Recorded recorded = DriftwardenApplication.withJobRunner(audit.dataSource(), runner -> runner.recorded(runId))
+        ReconcileJobRunner.Recorded recorded = jobRunners.on(audit.dataSource()).recorded(runId)
                 .orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the job repository"));
         if (lease.isEmpty() && !recorded.endedUnfinished()) {
             throw new IllegalArgumentException("run " + runId + " ended " + recorded.status() + ": there is nothing to restart");
@@ -139,10 +156,7 @@ public final class Runs {
         for (Leases.Run run : abandoned) {
             LOG.warn("run {} ({}) stopped renewing its lease at {}: marked abandoned; `driftwarden run --restart {}` runs what it did not finish",
                     run.runId(), run.holder(), run.heartbeatAt(), run.runId());
-            DriftwardenApplication.withJobRunner(audit.dataSource(), runner -> {
-                runner.abandon(run.runId());
-                return null;
-            });
+            jobRunners.on(audit.dataSource()).abandon(run.runId());
             try {
                 audit.recordRun(new RunSummary(run.runId(), run.trigger(), "abandoned", run.startedAt(), run.heartbeatAt(), ExitCodes.FAILED,
                         run.bindings().size(), 0, 0, 0));

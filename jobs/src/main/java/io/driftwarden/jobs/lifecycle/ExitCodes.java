@@ -1,4 +1,4 @@
-package io.driftwarden.cron;
+package io.driftwarden.jobs.lifecycle;
 
 import io.driftwarden.jobs.BindingResult;
 import java.util.List;

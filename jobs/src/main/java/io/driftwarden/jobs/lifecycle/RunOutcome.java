@@ -1,4 +1,4 @@
-package io.driftwarden.cron.cli;
+package io.driftwarden.jobs.lifecycle;
 
 import io.driftwarden.audit.Checkpoint;
 import io.driftwarden.jobs.BindingResult;

@@ -43,7 +43,6 @@ public class ValidateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
         int failed = 0;
@@ -61,6 +60,12 @@ public class ValidateCommand implements Callable<Integer> {
                 failed++;
                 err.println("error: binding " + binding.name() + ": " + e.getMessage());
             }
+        }
+        // one verdict, at the end, the exit code's: the config parsing is not the whole check
+        if (failed == 0) {
+            out.println(loaded.file() + ": valid (" + loaded.bindings().size() + " bindings render)");
+        } else {
+            err.println(loaded.file() + ": not valid: " + failed + " of " + loaded.bindings().size() + " bindings do not render");
         }
         out.flush();
         err.flush();

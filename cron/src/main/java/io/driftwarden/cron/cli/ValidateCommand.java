@@ -29,14 +29,14 @@ public class ValidateCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--environment", description = "Also check what runs need from this machine: kubeconfigs and their "
-            + "contexts, the audit password's variable or file (off by default: CI rarely has production's).")
+            + "contexts, the audit password's and the webhook secrets' variables or files (off by default: CI rarely has production's).")
     boolean environment;
 
     @Override
     public Integer call() {
         DriftwardenConfig loaded = config.load();
         if (environment) {
-            List<String> problems = EnvironmentCheck.problems(loaded, loaded.bindings());
+            List<String> problems = EnvironmentCheck.daemonProblems(loaded);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }

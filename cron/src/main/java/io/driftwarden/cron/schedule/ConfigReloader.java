@@ -77,7 +77,7 @@ public final class ConfigReloader implements AutoCloseable {
         byte[] seen = digest(file);
         try {
             DriftwardenConfig next = ConfigLoader.load(file, QuartzCron.CHECK);
-            List<String> environment = EnvironmentCheck.problems(next, next.bindings());
+            List<String> environment = EnvironmentCheck.daemonProblems(next);
             if (!environment.isEmpty()) {
                 throw new ConfigException(environment);
             }

@@ -33,6 +33,7 @@ class RunOutputIT {
         // then
         assertThat(run.exit()).as(run.all()).isEqualTo(ExitCodes.FAILED);
         assertThat(run.out()).contains("binding shop -> sandbox/shop at (commit unknown: Git could not be read)\n  FAILED: binding shop: ")
-                .doesNotContain(" at ?");
+                .doesNotContain(" at ?", "(details on stderr)");
+        assertThat(run.err()).contains("error: binding shop: cannot fetch ");
     }
 }

@@ -54,7 +54,10 @@ public final class RunPrinter {
         for (BindingResult result : outcome.results()) {
             out.printf("%nbinding %s -> %s/%s at %s%n", result.binding(), result.cluster(), result.namespace(), commit(result));
             if (result.error() != null) {
-                out.println("  FAILED: " + result.error().lines().findFirst().orElse("") + " (details on stderr)");
+                // the first line here, the whole error on stderr: point there only when it holds more
+                List<String> lines = result.error().lines().toList();
+                out.println("  FAILED: " + (lines.isEmpty() ? "" : lines.get(0))
+                        + (lines.size() > 1 ? " (" + (lines.size() - 1) + " more lines in the error on stderr)" : ""));
                 continue;
             }
             if (result.skipped() != null) {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./driftwarden} launcher as a user runs it, on a terminal made by util-linux {@code script} (skipped
- * where there is none): what it writes where a terminal is not.
+ * The {@code ./driftwarden} launcher as a user runs it: what it writes where a terminal is not (on a terminal made by
+ * util-linux {@code script}, skipped where there is none), and where it keeps the Git cache.
  */
 class LauncherE2E {
 
@@ -35,5 +35,29 @@ class LauncherE2E {
         // then the file holds the usage, in plain text
         String written = Files.readString(err);
         assertThat(written).contains("Usage: driftwarden").doesNotContain("\u001b[");
+    }
+
+    @Test
+    void theGitCacheIsUnderHomeAsTheShellSaysIt() throws Exception {
+        // given a HOME that is not the account's home directory (a CI runner's, sudo's, a container's)
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {k: v}\n");
+        Files.writeString(tmp.resolve("driftwarden.yaml"), """
+                sources: [{name: repo, url: "%s"}]
+                clusters: [{name: somewhere, kubeconfig: kubeconfig}]
+                bindings: [{name: shop, source: repo, path: app, cluster: somewhere, namespace: shop}]
+                """.formatted(tmp.resolve("repo").toUri()));
+
+        // when validate fetches the source through the launcher
+        ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "validate").directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        launch.environment().put("HOME", home.toString());
+        launch.environment().put("DRIFTWARDEN_NO_CDS", "1");
+        Process process = launch.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        // then the mirror is under $HOME/.driftwarden/git
+        assertThat(process.exitValue()).as(Files.readString(tmp.resolve("err"))).isZero();
+        assertThat(home.resolve(".driftwarden/git")).isDirectory();
     }
 }

@@ -16,12 +16,36 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * What a config needs from the machine it runs on, checked before anything is contacted: each cluster's kubeconfig
  * exists and has the context named (or a current-context), each source's credentials and key files exist, and the
- * audit password's variable or file exists. A
- * mistyped {@code context:} must never fall back to another cluster. Problems read {@code file:line: message}.
+ * audit password's variable or file exists; for the daemon, each webhook secret's too (an unset one would leave a
+ * provider's endpoint refusing every push, unnoticed). A mistyped {@code context:} must never fall back to another
+ * cluster. Problems read {@code file:line: message}.
  */
 public final class EnvironmentCheck {
 
     private EnvironmentCheck() {
+    }
+
+    /** The problems of the whole config as the daemon ({@code schedule}) needs it: every binding's, and the webhook's. */
+    public static List<String> daemonProblems(DriftwardenConfig config) {
+        List<String> problems = new ArrayList<>(problems(config, config.bindings()));
+        WebhookSettings webhook = config.webhook();
+        Map<String, SecretRef> secrets = new java.util.LinkedHashMap<>();
+        secrets.put("webhook.githubSecretFrom", webhook.githubSecret());
+        secrets.put("webhook.gitlabTokenFrom", webhook.gitlabToken());
+        secrets.put("webhook.hmacSecretFrom", webhook.hmacSecret());
+        secrets.forEach((key, secret) -> {
+            if (secret == null) {
+                return;
+            }
+            try {
+                if (secret.resolve().isEmpty()) {
+                    problems.add(secret.origin() + ": " + key + ": " + secret + " is empty");
+                }
+            } catch (RuntimeException e) {
+                problems.add(secret.origin() + ": " + key + ": " + e.getMessage());
+            }
+        });
+        return problems;
     }
 
     /** The problems for the clusters the given bindings use, and the audit store. */

@@ -53,6 +53,26 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void theDaemonsWebhookSecretsAreCheckedWithTheirLines() throws Exception {
+        // given a webhook whose GitHub secret variable is unset and whose HMAC secret file is missing
+        Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
+        DriftwardenConfig config = ConfigLoader.parse("""
+                sources: [{name: repo, url: "file:///srv/git/repo"}]
+                clusters: [{name: staging, kubeconfig: kubeconfig}]
+                bindings: [{name: shop, source: repo, cluster: staging, namespace: shop}]
+                webhook:
+                  githubSecretFrom: env:DRIFTWARDEN_TEST_SURELY_UNSET_VARIABLE
+                  hmacSecretFrom: file:nowhere-secret
+                """, tmp.resolve("driftwarden.yaml"));
+
+        // then run and plan need none of it, the daemon all of it
+        assertThat(EnvironmentCheck.problems(config, config.bindings())).isEmpty();
+        assertThat(EnvironmentCheck.daemonProblems(config)).containsExactly(
+                tmp.resolve("driftwarden.yaml") + ":5: webhook.githubSecretFrom: environment variable DRIFTWARDEN_TEST_SURELY_UNSET_VARIABLE is not set",
+                tmp.resolve("driftwarden.yaml") + ":6: webhook.hmacSecretFrom: cannot read secret file nowhere-secret");
+    }
+
+    @Test
     void aGoodEnvironmentHasNoProblems() throws Exception {
         Files.writeString(tmp.resolve("kubeconfig"), KUBECONFIG);
         Files.writeString(tmp.resolve("password"), "s3cret\n");

@@ -1,8 +1,8 @@
 package io.driftwarden.cron;
 
-import io.driftwarden.jobs.lifecycle.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.jobs.lifecycle.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -95,6 +95,37 @@ class ScheduleE2E {
         }
     }
 
+    @Test
+    void sighupReloadsTheConfigInARunningDaemon() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop")) {
+            // given a daemon on its default H2 store that checks its file only hourly
+            CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n");
+            sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
+            Path dir = Files.createDirectories(tmp.resolve("daemon"));
+            Path file = Files.writeString(dir.resolve("driftwarden.yaml"), """
+                    sources: [{name: repo, url: "%s"}]
+                    clusters: [{name: sandbox, kubeconfig: "%s"}]
+                    bindings:
+                      - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce, schedule: "0 0 * * * ?"}
+                    """.formatted(tmp.resolve("repo").toUri(), tmp.resolve("kubeconfig")));
+            Process daemon = Cli.start(dir, "schedule", "--port", "0", "--reload-every", "1h");
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve(".out")).contains("driftwarden schedule: 1 bindings"));
+
+                // when the file changes and the daemon gets SIGHUP
+                Files.writeString(file, Files.readString(file).replace("0 0 * * * ?", "0 30 * * * ?"));
+                assertThat(new ProcessBuilder("kill", "-HUP", String.valueOf(daemon.pid())).start().waitFor()).isZero();
+
+                // then it reloads the file
+                await().atMost(Duration.ofSeconds(30)).until(() -> err(dir).contains("reloaded: 1 bindings") || err(dir).contains("not reloaded"));
+                assertThat(err(dir)).contains("reloaded: 1 bindings").doesNotContain("not reloaded");
+            } finally {
+                daemon.destroy();
+                assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
     private static long count(Connection db, String sql) throws Exception {
         try (ResultSet rows = db.createStatement().executeQuery(sql)) {
             rows.next();

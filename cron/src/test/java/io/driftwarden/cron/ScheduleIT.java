@@ -134,6 +134,28 @@ class ScheduleIT {
     }
 
     @Test
+    void sighupReloadsFromTheSignalThreadWhichHasNoContextClassLoader() throws Exception {
+        // given a running daemon and a changed file, not yet seen by the periodic check
+        DriftwardenConfig config = config("    schedule: \"0 0 * * * ?\"\n", "");
+        start(config);
+        Path file = tmp.resolve("driftwarden.yaml");
+        try (ConfigReloader reloader = ConfigReloader.start(file, daemon, Duration.ofHours(1))) {
+            Files.writeString(file, Files.readString(file).replace("0 0 * * * ?", "0 30 * * * ?"));
+
+            // when SIGHUP arrives: the JDK runs its handler on a thread whose context class loader is null
+            boolean[] reloaded = new boolean[1];
+            Thread signal = new Thread(() -> reloaded[0] = reloader.reloadNow(), "SIGHUP handler");
+            signal.setContextClassLoader(null);
+            signal.start();
+            signal.join(30_000);
+
+            // then the daemon runs the new file
+            assertThat(reloaded[0]).isTrue();
+            assertThat(daemon.config().binding("shop").schedule().cron()).isEqualTo("0 30 * * * ?");
+        }
+    }
+
+    @Test
     void afterDowntimeAMissedFiringRunsOnceNotOncePerMissedTime() throws Exception {
         DriftwardenConfig config = config("    schedule: \"0 0 * * * ?\"\n", "");
         start(config);

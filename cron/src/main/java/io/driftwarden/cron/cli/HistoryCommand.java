@@ -79,12 +79,13 @@ public class HistoryCommand implements Callable<Integer> {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return;
         }
-        out.printf("%-26s %-24s %-8s %-12s %s%n", "RUN", "STARTED", "TRIGGER", "MODE", "EXIT");
+        TextTable table = new TextTable("RUN", "STARTED", "TRIGGER", "MODE", "EXIT");
         for (RunHistory run : runs) {
-            out.printf("%-26s %-24s %-8s %-12s %d%n", run.runId(), run.startedAt(), run.trigger(), run.mode(), run.exitCode());
-            run.bindings().forEach(b -> out.printf("    %-24s drifts %d, corrected %d, failed %d, unmanaged %d%n",
-                    b.binding(), b.drifts(), b.corrected(), b.failed(), b.unmanaged()));
+            table.row(run.bindings().stream().map(b -> "    %s: drifts %d, corrected %d, failed %d, unmanaged %d"
+                    .formatted(b.binding(), b.drifts(), b.corrected(), b.failed(), b.unmanaged())).toList(),
+                    run.runId(), run.startedAt(), run.trigger(), run.mode(), run.exitCode());
         }
+        table.print(out);
     }
 
     private void printRows(List<AuditRecord> rows, PrintWriter out) {
@@ -97,10 +98,10 @@ public class HistoryCommand implements Callable<Integer> {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return;
         }
+        TextTable table = new TextTable("SEQ", "TIME", "BINDING", "OBJECT", "EVENT", "DRIFT", "ACTION");
         for (AuditRecord r : rows) {
-            out.printf("%6d %-24s %-14s %-44s %-10s %-9s %s%n", r.seq(), r.time(), r.entry().binding(), r.subject(),
-                    r.entry().event(), r.entry().driftType() == null ? "" : r.entry().driftType(),
-                    r.entry().action() == null ? "" : r.entry().action());
+            table.row(null, r.seq(), r.time(), r.entry().binding(), r.subject(), r.entry().event(), r.entry().driftType(), r.entry().action());
         }
+        table.print(out);
     }
 }

@@ -7,6 +7,7 @@ import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.diff.DriftType;
 import io.driftwarden.jobs.lifecycle.RunOutcome;
+import io.driftwarden.jobs.lifecycle.RunStop;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +53,12 @@ public final class RunPrinter {
     private void text(RunOutcome outcome) {
         out.printf("run %s (trigger %s, mode %s)%n", outcome.runId(), outcome.trigger(), outcome.mode());
         for (BindingResult result : outcome.results()) {
-            String commit = result.revision() == null ? "?" : result.revision().commit().substring(0, 12);
-            out.printf("%nbinding %s -> %s/%s at %s%n", result.binding(), result.cluster(), result.namespace(), commit);
+            out.printf("%nbinding %s -> %s/%s at %s%n", result.binding(), result.cluster(), result.namespace(), commit(result));
             if (result.error() != null) {
-                out.println("  FAILED: " + result.error().lines().findFirst().orElse("") + " (details on stderr)");
+                // the first line here, the whole error on stderr: point there only when it holds more
+                List<String> lines = result.error().lines().toList();
+                out.println("  FAILED: " + (lines.isEmpty() ? "" : lines.get(0))
+                        + (lines.size() > 1 ? " (" + (lines.size() - 1) + " more lines in the error on stderr)" : ""));
                 continue;
             }
             if (result.skipped() != null) {
@@ -78,6 +81,17 @@ public final class RunPrinter {
             out.printf("checkpoint: head seq %d, hash %s, signed%n", outcome.checkpoint().seq(), outcome.checkpoint().hash());
         }
         out.printf("exit %d%n", outcome.exitCode());
+    }
+
+    /** The commit a binding ran at, or why there is none: it was not started, or its Git could not be read. */
+    private static String commit(BindingResult result) {
+        if (result.revision() != null) {
+            return result.revision().commit().substring(0, 12);
+        }
+        if (result.skipped() != null || result.error() == null || result.error().contains(RunStop.notStarted(""))) {
+            return "(no commit: not started)";
+        }
+        return "(commit unknown: Git could not be read)";
     }
 
     /** One line per object that was not left unchanged: subject, drift, action, changed paths (and diffs for plan). */

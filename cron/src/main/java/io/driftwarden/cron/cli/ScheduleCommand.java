@@ -56,7 +56,7 @@ public class ScheduleCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--reload-every must be a duration such as 10s or 1m");
         }
         DriftwardenConfig loaded = config.load();
-        List<String> environment = EnvironmentCheck.problems(loaded, loaded.bindings());
+        List<String> environment = EnvironmentCheck.daemonProblems(loaded);
         if (!environment.isEmpty()) {
             throw new ConfigException(environment);
         }

@@ -34,7 +34,7 @@ public class ValidateCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--environment", description = "Also check what runs need from this machine: kubeconfigs and their "
-            + "contexts, the audit password's variable or file (off by default: CI rarely has production's).")
+            + "contexts, the audit password's and the webhook secrets' variables or files (off by default: CI rarely has production's).")
     boolean environment;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT",
@@ -47,7 +47,7 @@ public class ValidateCommand implements Callable<Integer> {
         try {
             loaded = config.load();
             if (environment) {
-                List<String> problems = EnvironmentCheck.problems(loaded, loaded.bindings());
+                List<String> problems = EnvironmentCheck.daemonProblems(loaded);
                 if (!problems.isEmpty()) {
                     throw new ConfigException(problems);
                 }
@@ -67,7 +67,6 @@ public class ValidateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.println(loaded.file() + ": config is valid (" + loaded.bindings().size() + " bindings)");
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
         int failed = 0;
@@ -85,6 +84,12 @@ public class ValidateCommand implements Callable<Integer> {
                 failed++;
                 err.println("error: binding " + binding.name() + ": " + e.getMessage());
             }
+        }
+        // one verdict, at the end, the exit code's: the config parsing is not the whole check
+        if (failed == 0) {
+            out.println(loaded.file() + ": valid (" + loaded.bindings().size() + " bindings render)");
+        } else {
+            err.println(loaded.file() + ": not valid: " + failed + " of " + loaded.bindings().size() + " bindings do not render");
         }
         out.flush();
         err.flush();

@@ -12,7 +12,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reloads the daemon's config when the file changes (checked every {@code interval}) or on {@link #reloadNow}
  * (SIGHUP): the new file is validated as at start — Quartz crons, kubeconfigs, credentials — and applied only when
- * it is valid; otherwise its problems are logged and the running config stays.
+ * it is valid; otherwise its problems are logged and the running config stays. Every reload runs on the reloader's
+ * own thread, one at a time, with the application's class loader: the JDK's signal thread has none, and Quartz's
+ * JDBC store needs it. A file that failed for another reason than its content is tried again at the next check.
  */
 public final class ConfigReloader implements AutoCloseable {
 
@@ -32,6 +36,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "config-reloader");
         thread.setDaemon(true);
+        thread.setContextClassLoader(ConfigReloader.class.getClassLoader());
         return thread;
     });
     private byte[] digest;
@@ -48,7 +53,7 @@ public final class ConfigReloader implements AutoCloseable {
         return reloader;
     }
 
-    private synchronized void reloadIfChanged() {
+    private void reloadIfChanged() {
         byte[] now = digest(file);
         if (!Arrays.equals(now, digest)) {
             reload();
@@ -56,15 +61,23 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /** Reloads now, whether or not the file changed (SIGHUP); true when the daemon now runs the file. */
-    public synchronized boolean reloadNow() {
-        return reload();
+    public boolean reloadNow() {
+        try {
+            return timer.submit(this::reload).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            LOG.error("config {} not reloaded, the running config stays: {}", file, e.getMessage());
+            return false;
+        }
     }
 
     private boolean reload() {
-        digest = digest(file);
+        byte[] seen = digest(file);
         try {
             DriftwardenConfig next = ConfigLoader.load(file, QuartzCron.CHECK);
-            List<String> environment = EnvironmentCheck.problems(next, next.bindings());
+            List<String> environment = EnvironmentCheck.daemonProblems(next);
             if (!environment.isEmpty()) {
                 throw new ConfigException(environment);
             }
@@ -72,9 +85,11 @@ public final class ConfigReloader implements AutoCloseable {
                 LOG.warn("config {}: the audit store changed; it takes effect when the daemon restarts", file);
             }
             daemon.apply(next);
+            digest = seen;
             LOG.info("config {} reloaded: {} bindings", file, next.bindings().size());
             return true;
         } catch (ConfigException e) {
+            digest = seen;
             LOG.error("config {} not reloaded, the running config stays:\n  {}", file, String.join("\n  ", e.problems()));
         } catch (Exception e) {
             LOG.error("config {} not reloaded, the running config stays: {}", file, e.getMessage());

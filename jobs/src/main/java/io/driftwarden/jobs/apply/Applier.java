@@ -253,11 +253,19 @@ public final class Applier {
         return new Change(key, Action.REPLACED, String.join(", ", drift.paths()));
     }
 
+    /** How the API server's 404 begins for a path it does not serve (no such group, version or resource). */
+    private static final String UNSERVED = "the server could not find the requested resource";
+
     /** The failure as a user can act on it: an unserved kind, an immutable field, or the server's own words. */
     private static String explain(Drift drift, RuntimeException e, JsonNode live) {
         String message = SecretMasker.scrub(e.getMessage(), drift.desired(), live);
         ResourceKey key = drift.key();
         if (e instanceof KubernetesClientException failure && failure.getCode() == 404 && live == null) {
+            String said = failure.getStatus() == null ? null : failure.getStatus().getMessage();
+            if (said != null && !said.isBlank() && !said.startsWith(UNSERVED) && !said.contains("page not found")) {
+                // the server named what it could not find (namespaces "shop" not found): its words, not a guess
+                return drift.desired().origin() + ": " + SecretMasker.scrub(said, drift.desired(), null);
+            }
             return drift.desired().origin() + ": the cluster does not serve " + key.apiVersion() + " " + key.kind()
                     + " (is its CustomResourceDefinition installed?)";
         }

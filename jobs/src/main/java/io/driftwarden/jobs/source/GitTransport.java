@@ -90,26 +90,41 @@ final class GitTransport implements AutoCloseable {
 
     /**
      * Why a fetch failed, in words a user can act on: JGit's message without the URL it repeats, the innermost cause
-     * when it adds something, and what to check for a host key or credentials that were refused.
+     * when it adds something, and the config key to check or set — {@code auth.tokenFrom} / {@code auth.passwordFrom}
+     * for credentials missing or refused, {@code auth.caFile} for a certificate not trusted, {@code auth.knownHosts} for
+     * a host key.
      */
     static String explain(SourceSpec source, Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = String.valueOf(failure.getMessage());
-        if (message.startsWith(source.url() + ": ")) {
-            message = message.substring(source.url().length() + 2);
+        String message = withoutUrl(source, failure.getMessage());
+        String cause = root == failure || root.getMessage() == null ? null : withoutUrl(source, root.getMessage());
+        if (cause != null && !message.contains(cause)) {
+            message += " (" + cause + ")";
         }
-        if (root != failure && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message += " (" + root.getMessage() + ")";
+        GitAuth auth = source.auth();
+        String secretKey = auth.token() != null ? "auth.tokenFrom" : "auth.passwordFrom";
+        if (message.contains("no CredentialsProvider has been registered")) {
+            return "the server asks for credentials and source '" + source.name() + "' has none: set auth.tokenFrom "
+                    + "(or auth.username and auth.passwordFrom)";
         }
         if (message.contains("Server key did not validate")) {
-            message += ": the server's host key is not in auth.knownHosts " + source.auth().knownHosts() + " or does not match it";
-        } else if (message.contains("not authorized") && source.auth().secret() != null) {
-            message += ": check the credentials " + source.auth().secret() + " refers to";
+            message += ": the server's host key is not in auth.knownHosts " + auth.knownHosts() + " or does not match it";
+        } else if (message.contains("not authorized") && auth.secret() != null) {
+            message += ": check the credentials " + secretKey + " (" + auth.secret() + ") refers to";
+        } else if (message.contains("certification path")) {
+            message += auth.caFile() == null
+                    ? ": the server's certificate is not signed by a CA this JVM trusts: set auth.caFile to the PEM of the CA that signed it"
+                    : ": the server's certificate is not signed by the CA in auth.caFile " + auth.caFile();
         }
         return message;
+    }
+
+    private static String withoutUrl(SourceSpec source, String message) {
+        String text = String.valueOf(message);
+        return text.startsWith(source.url() + ": ") ? text.substring(source.url().length() + 2) : text;
     }
 
     /** The values a message about this source must never show. */

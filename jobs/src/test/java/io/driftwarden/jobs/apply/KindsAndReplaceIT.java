@@ -101,6 +101,24 @@ class KindsAndReplaceIT {
     }
 
     @Test
+    void anObjectForANamespaceThatDoesNotExistFailsWithTheServersWordsNotAMissingKind() throws Exception {
+        try (GitRepo repo = world.repo("repo")) {
+            // given a binding into a namespace the cluster does not hold
+            repo.write("app/cm.yaml", Manifests.configMap("settings", "color", "blue")).commit("settings");
+            DriftwardenConfig config = world.config(sources(repo).replace("namespace: shop", "namespace: stock"));
+
+            // when it enforces
+            BindingResult result = world.reconcile(config, "shop");
+
+            // then the failure says what the server said: the namespace is missing, not the kind
+            assertThat(result.changes()).singleElement().satisfies(c -> {
+                assertThat(c.action()).isEqualTo(Action.FAILED);
+                assertThat(c.detail()).contains("namespaces \"stock\" not found").doesNotContain("does not serve", "CustomResourceDefinition");
+            });
+        }
+    }
+
+    @Test
     void anImmutableChangeFailsWithWhatToDoAndTheReplaceAnnotationDeletesAndRecreates() throws Exception {
         try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
             repo.write("app/web.yaml", deployment("web", "")).commit("web");

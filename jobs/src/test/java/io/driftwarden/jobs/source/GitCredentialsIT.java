@@ -104,6 +104,33 @@ class GitCredentialsIT {
     }
 
     @Test
+    void aServerThatWantsCredentialsTheSourceDoesNotHaveNamesTheKeysToSet() throws Exception {
+        try (GitServers.Https server = new GitServers.Https(gitDir(), tmp, "git", TOKEN)) {
+            // given a source with a CA but no credentials
+            SourceSpec anonymous = new SourceSpec("platform", server.url(), "main", new GitAuth(null, null, null, server.caPem(), null, null),
+                    Duration.ofSeconds(20), null, false, "driftwarden.yaml:2");
+
+            // when it is fetched
+            Throwable failure = catchThrowable(() -> new SourceReader(tmp.resolve("cache")).resolve(anonymous));
+
+            // then the message says which config key to set, and JGit's words once at most
+            assertThat(failure).isInstanceOf(SourceException.class).hasMessageStartingWith("cannot fetch " + server.url() + ": ")
+                    .hasMessageContaining("auth.tokenFrom").hasMessageContaining("auth.passwordFrom");
+            assertThat(failure.getMessage().split("CredentialsProvider", -1)).hasSizeLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void anUntrustedServerCertificateNamesAuthCaFile() throws Exception {
+        try (GitServers.Https server = new GitServers.Https(gitDir(), tmp, "git", TOKEN)) {
+            Throwable failure = catchThrowable(() -> new SourceReader(tmp.resolve("cache"))
+                    .resolve(https(server.url(), tokenFile(TOKEN), null, Duration.ofSeconds(20))));
+
+            assertThat(failure).isInstanceOf(SourceException.class).hasMessageContaining("auth.caFile");
+        }
+    }
+
+    @Test
     void aServerThatHangsFailsAfterTheSourceTimeout() throws Exception {
         try (GitServers.Silent server = new GitServers.Silent()) {
             String url = "https://127.0.0.1:" + server.port() + "/repo.git";

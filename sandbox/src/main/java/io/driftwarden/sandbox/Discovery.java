@@ -1,5 +1,6 @@
 package io.driftwarden.sandbox;
 
+import io.driftwarden.kube.Plurals;
 import io.driftwarden.kube.Schemas;
 import io.driftwarden.kube.ServedKind;
 import java.util.ArrayList;
@@ -206,7 +207,7 @@ final class Discovery {
             if (!GA.matcher(kind.version()).matches() || verbs.isEmpty()) {
                 continue;
             }
-            String plural = plural(kind.kind());
+            String plural = Plurals.of(kind.kind());
             boolean scale = kind.markers().stream().anyMatch(m -> m.contains("subresource=scale"));
             boolean status = kind.type().has("status") && verbs.contains("update");
             resources.add(new Resource(kind.group(), kind.version(), plural, kind.kind().toLowerCase(Locale.ROOT), kind.kind(),
@@ -253,24 +254,6 @@ final class Discovery {
             }
         }
         return verbs;
-    }
-
-    /**
-     * The resource name of a kind: Kubernetes' own rule (apimachinery meta.UnsafeGuessKindToResource: lower case,
-     * "s" → "ses", "y" → "ies", else "+s") and its one built-in exception, Endpoints.
-     */
-    static String plural(String kind) {
-        String singular = kind.toLowerCase(Locale.ROOT);
-        if (singular.equals("endpoints")) {
-            return singular;
-        }
-        if (singular.endsWith("s")) {
-            return singular + "es";
-        }
-        if (singular.endsWith("y")) {
-            return singular.substring(0, singular.length() - 1) + "ies";
-        }
-        return singular + "s";
     }
 
     /** Kubernetes' version priority: GA before beta before alpha, higher numbers first (v2, v1, v1beta2, v1alpha1). */

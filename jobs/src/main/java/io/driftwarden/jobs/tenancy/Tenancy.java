@@ -164,7 +164,7 @@ public final class Tenancy {
      * names Kubernetes' own kind of that name only; a custom kind is named with its group ({@code ClusterIssuer.cert-manager.io},
      * as {@code kubectl} names resources), so no group can borrow an allowed kind's name.
      */
-    static boolean allowsClusterKind(BindingSpec binding, ResourceKey key) {
+    public static boolean allowsClusterKind(BindingSpec binding, ResourceKey key) {
         boolean kubernetesOwn = Schemas.builtin().scope(key.apiVersion(), key.kind()) != Scope.UNKNOWN;
         return kubernetesOwn && binding.allowClusterKinds().contains(key.kind())
                 || binding.allowClusterKinds().contains(key.kind() + "." + key.group());

@@ -28,7 +28,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RbacRules {
 
-    static final String NAMESPACE_KIND = "Namespace";
     static final Set<String> WRITE = Set.of("list", "patch", "create");
 
     /** One rule's target: an API group ({@code ""} for the core group) and a resource (plural). */
@@ -50,15 +49,6 @@ public final class RbacRules {
      */
     public record Grants(SortedMap<String, SortedMap<Resource, SortedSet<String>>> namespaced,
                          SortedMap<Resource, SortedSet<String>> clusterWide, List<String> problems, List<String> notes) {
-
-        /** Whether {@code verb} on {@code resource} in {@code namespace} (empty: cluster-wide only) is granted. */
-        public boolean allows(String verb, Resource resource, String namespace) {
-            if (clusterWide.getOrDefault(resource, new TreeSet<>()).contains(verb)) {
-                return true;
-            }
-            return !namespace.isEmpty() && namespaced.getOrDefault(namespace, new TreeMap<>())
-                    .getOrDefault(resource, new TreeSet<>()).contains(verb);
-        }
     }
 
     private RbacRules() {

@@ -1,12 +1,14 @@
 package io.driftwarden.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.sandbox.Sandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +48,9 @@ class LifecycleE2E {
             release.countDown(); // the write the dead process sent still reaches the cluster
             sandbox.beforeWrite(request -> { });
             String killed = single(db, "SELECT DISTINCT run_id FROM audit_event WHERE event = 'INTENT'");
-            Thread.sleep(2_500); // its lease goes stale
+            // its lease goes stale: the dead process's last heartbeat is older than the 2 s lease timeout
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(db,
+                    "SELECT COUNT(*) FROM run_lease WHERE run_id = '" + killed + "' AND heartbeat_at < now() - interval '2 seconds'") == 1);
 
             Cli.Result restarted = Cli.run(dir, "run", "--restart", killed);
 
@@ -81,7 +85,7 @@ class LifecycleE2E {
             Process run = Cli.start(dir, "run");
             assertThat(writing.await(60, TimeUnit.SECONDS)).as(err(dir)).isTrue();
             run.destroy(); // SIGTERM, as Kubernetes sends it
-            Thread.sleep(1_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> err(dir).contains("SIGTERM: no new binding or write is started"));
             release.countDown();
             assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

@@ -13,6 +13,7 @@ import sun.misc.SignalHandler;
 final class Sigterm implements AutoCloseable {
 
     private static final Signal TERM = new Signal("TERM");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sigterm.class);
 
     private final SignalHandler previous;
 
@@ -22,7 +23,10 @@ final class Sigterm implements AutoCloseable {
 
     /** Until closed, SIGTERM asks {@code stop} to stop the run. */
     static Sigterm stops(RunStop stop) {
-        return new Sigterm(Signal.handle(TERM, signal -> stop.request("the run received SIGTERM")));
+        return new Sigterm(Signal.handle(TERM, signal -> {
+            stop.request("the run received SIGTERM");
+            LOG.warn("SIGTERM: no new binding or write is started; the write in flight finishes with its outcome row");
+        }));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.driftwarden.jobs.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftwarden.config.BindingSpec;
@@ -296,10 +297,7 @@ class HelmIT {
         assertThatThrownBy(() -> new HelmTemplate(Duration.ofMillis(1)).template(chart, "web", binding, tmp))
                 .isInstanceOf(RenderException.class)
                 .hasMessage("web/Chart.yaml: helm template did not finish within 1 ms; the chart was not rendered and nothing of it is applied");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (HelmTemplate.abandoned() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> HelmTemplate.abandoned() == 0); // the abandoned render returns
         assertThat(HelmTemplate.abandoned()).isZero();
         assertThat(new HelmTemplate(Duration.ofSeconds(60)).template(chart, "web", binding, tmp)).contains("kind: Deployment");
     }

@@ -34,11 +34,11 @@ public final class AuditLog implements AutoCloseable {
     static final int MAX_TEXT = 1_000_000;
 
     /** The version of the newest migration ({@code db/migration}, {@code db/vendor/*}); a test keeps it true. */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
 
     private static final String COLUMNS = "run_id, event_time, run_trigger, binding_name, source_url, commit_sha, cluster,"
             + " namespace, api_group, api_version, kind, name, event, drift_type, action, changed_paths, masked_diff,"
-            + " error, prev_hash, hash";
+            + " error, prev_hash, hash, changed_by, health_state, health_message, exception_name, chart, chart_digest";
 
     /**
      * How long a write waits for a connection; once one write has found the store not answering, writes of this process
@@ -536,12 +536,14 @@ public final class AuditLog implements AutoCloseable {
 
     private static long insert(Connection connection, Instant time, AuditEntry e, String prevHash, String hash)
             throws SQLException {
-        String sql = "INSERT INTO audit_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO audit_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"seq"})) {
             Object[] values = {
                 e.runId(), utc(time), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
                 e.group(), e.version(), e.kind(), e.name(), e.event().name(), e.driftType(), e.action(),
-                e.changedPaths(), e.maskedDiff(), e.error(), prevHash, hash
+                e.changedPaths(), e.maskedDiff(), e.error(), prevHash, hash, e.details().changedBy(),
+                e.details().healthState(), e.details().healthMessage(), e.details().exceptionName(), e.details().chart(),
+                e.details().chartDigest()
             };
             for (int i = 0; i < values.length; i++) {
                 insert.setObject(i + 1, values[i]);
@@ -567,7 +569,9 @@ public final class AuditLog implements AutoCloseable {
                 rows.getString("namespace"), rows.getString("api_group"), rows.getString("api_version"),
                 rows.getString("kind"), rows.getString("name"), EventType.valueOf(rows.getString("event")),
                 rows.getString("drift_type"), rows.getString("action"), rows.getString("changed_paths"),
-                rows.getString("masked_diff"), rows.getString("error"));
+                rows.getString("masked_diff"), rows.getString("error"), new AuditEntry.Details(
+                        rows.getString("changed_by"), rows.getString("health_state"), rows.getString("health_message"),
+                        rows.getString("exception_name"), rows.getString("chart"), rows.getString("chart_digest")));
     }
 
     private static OffsetDateTime utc(Instant instant) {
@@ -577,7 +581,9 @@ public final class AuditLog implements AutoCloseable {
     private static AuditEntry bounded(AuditEntry e) {
         return new AuditEntry(e.runId(), e.trigger(), e.binding(), e.sourceUrl(), e.commit(), e.cluster(), e.namespace(),
                 e.group(), e.version(), e.kind(), e.name(), e.event(), e.driftType(), e.action(),
-                cut(e.changedPaths()), cut(e.maskedDiff()), cut(e.error()));
+                cut(e.changedPaths()), cut(e.maskedDiff()), cut(e.error()), e.details().withChangedBy(
+                        cut(e.details().changedBy())).withHealth(e.details().healthState(),
+                        cut(e.details().healthMessage())));
     }
 
     private static String cut(String text) {

@@ -6,7 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 
-/** The SHA-256 link of a row: over the previous row's hash and every stored field of this row, in column order. */
+/**
+ * The SHA-256 link of a row: over the previous row's hash and every stored field of this row, in column order, then
+ * each present {@link AuditEntry.Details detail} as {@code column=value} (absent details add nothing, so rows from
+ * before they existed hash as they did).
+ */
 final class ChainHash {
 
     /** The {@code prev_hash} of the first row. */
@@ -27,6 +31,12 @@ final class ChainHash {
                 // length-prefixed, so ("ab","c") and ("a","bc") never hash alike; null differs from ""
                 String value = field == null ? "-1:" : field.length() + ":" + field;
                 digest.update(value.getBytes(StandardCharsets.UTF_8));
+            }
+            for (String[] detail : e.details().columns()) {
+                if (detail[1] != null) {
+                    String value = detail[0] + "=" + detail[1];
+                    digest.update((value.length() + ":" + value).getBytes(StandardCharsets.UTF_8));
+                }
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException missing) {

@@ -28,5 +28,16 @@ public enum EventType {
      * Work the run did not do, with why in {@code error}: a binding another run holds the lease of (the holder is
      * named), or, after SIGTERM, a binding or an object the stopping run did not start.
      */
-    SKIPPED
+    SKIPPED,
+    /**
+     * A drift fully covered by an active, approved exception ({@code exception_name}): recorded once per run, not
+     * corrected, and not counted as drift for the exit code.
+     */
+    EXCEPTED,
+    /** An exception that matched a drift has expired; the drift is corrected or reported as usual. */
+    EXPIRED,
+    /** The health of an object after the run ({@code health_state}, {@code health_message}), kstatus's states. */
+    HEALTH,
+    /** A notification that could not be delivered: the target's name and HTTP status in {@code error}, never its URL. */
+    NOTIFY_FAILED
 }

@@ -36,7 +36,8 @@ public final class Retention {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String[] FIELDS = {"run_id", "run_trigger", "binding_name", "source_url", "commit_sha", "cluster",
         "namespace", "api_group", "api_version", "kind", "name", "event", "drift_type", "action", "changed_paths",
-        "masked_diff", "error", "prev_hash", "hash"};
+        "masked_diff", "error", "prev_hash", "hash", "changed_by", "health_state", "health_message", "exception_name",
+        "chart", "chart_digest"};
 
     /** What a prune did: how many rows went to the archive, and the row the table's chain now starts after. */
     public record Pruned(long rows, long throughSeq, String throughHash) {
@@ -139,7 +140,10 @@ public final class Retention {
                         text(row, "source_url"), text(row, "commit_sha"), text(row, "cluster"), text(row, "namespace"),
                         text(row, "api_group"), text(row, "api_version"), text(row, "kind"), text(row, "name"),
                         EventType.valueOf(text(row, "event")), text(row, "drift_type"), text(row, "action"),
-                        text(row, "changed_paths"), text(row, "masked_diff"), text(row, "error"));
+                        text(row, "changed_paths"), text(row, "masked_diff"), text(row, "error"),
+                        new AuditEntry.Details(text(row, "changed_by"), text(row, "health_state"),
+                                text(row, "health_message"), text(row, "exception_name"), text(row, "chart"),
+                                text(row, "chart_digest")));
                 String hash = text(row, "hash");
                 if (!ChainHash.of(text(row, "prev_hash"), Instant.parse(text(row, "event_time")), entry).equals(hash)) {
                     return new ChainVerifier.Result(rows, "archived row seq " + seq + " was edited", java.util.List.of());

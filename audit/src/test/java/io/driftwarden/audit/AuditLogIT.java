@@ -168,6 +168,34 @@ class AuditLogIT {
     }
 
     @Test
+    void detailsAreStoredAndChainedWhileARowWithoutThemHashesAsBeforeTheyExisted() throws Exception {
+        Instant time = Instant.parse("2026-11-01T00:00:00Z");
+        AuditEntry plain = entry("shop", "Deployment", "api", EventType.DETECTED);
+        // computed by the hash before V11 added the details: old rows must keep verifying
+        assertThat(ChainHash.of(ChainHash.GENESIS, time, plain))
+                .isEqualTo("21e6f96c4189ea55ccc520fe966b3167584bff6ce15d9ad21d8d05798a531028");
+        AuditEntry.Details details = AuditEntry.Details.NONE.withChangedBy("spec.replicas\tkubectl-edit\t2026-11-01T00:00:00Z")
+                .withHealth("Failed", "Progressing: ProgressDeadlineExceeded").withException("hotfix-replicas")
+                .withChart("oci://registry.example.com/charts app 1.2.3", "sha256:" + "ab".repeat(32));
+        assertThat(ChainHash.of(ChainHash.GENESIS, time, plain.withDetails(details)))
+                .isNotEqualTo(ChainHash.of(ChainHash.GENESIS, time, plain));
+
+        String url = "jdbc:h2:file:" + tmp.resolve("audit");
+        try (AuditLog log = AuditLog.open(new AuditSettings(url, "sa", null), new MutableClock(time))) {
+            log.append(plain.withDetails(details));
+            log.append(plain);
+            List<AuditRecord> records = log.records(ReportFilter.all());
+            assertThat(records.get(0).entry().details()).isEqualTo(details);
+            assertThat(records.get(1).entry().details()).isEqualTo(AuditEntry.Details.NONE);
+            assertThat(log.verify().ok()).isTrue();
+            try (Connection edit = DriverManager.getConnection(url, "sa", "")) {
+                edit.createStatement().executeUpdate("UPDATE audit_event SET exception_name = 'other' WHERE seq = 1");
+            }
+            assertThat(log.verify().ok()).isFalse();
+        }
+    }
+
+    @Test
     void filtersByTimeBindingAndCluster() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
         try (AuditLog log = AuditLog.open(new AuditSettings("jdbc:h2:file:" + tmp.resolve("audit"), "sa", null), clock)) {

@@ -58,15 +58,11 @@ public final class Notifier {
     public record Sent(String target, int messages, int delivered, List<String> failures) {
     }
 
-    /** A message that was not delivered (its digest), or {@code unsent} messages never tried (digest null), and why. */
-    private record Failure(Digest digest, int unsent, String error) {
+    /** Messages that were not delivered (the digests they carried), and why. */
+    record Failure(List<Digest> digests, String error) {
 
         static Failure of(Digest digest, String error) {
-            return new Failure(digest, 1, error);
-        }
-
-        static Failure unsent(int messages, String error) {
-            return new Failure(null, messages, error);
+            return new Failure(List.of(digest), error);
         }
     }
 
@@ -114,17 +110,17 @@ public final class Notifier {
                     failures = entry.getValue().get(target.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     entry.getValue().cancel(true);
-                    failures = List.of(Failure.unsent(digests.size(), digests.size() + " messages: delivery did not end within timeout "
+                    failures = List.of(new Failure(digests, digests.size() + " messages: delivery did not end within timeout "
                             + seconds(target.timeout())));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    failures = List.of(Failure.unsent(digests.size(), "interrupted"));
+                    failures = List.of(new Failure(digests, "interrupted"));
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failures = List.of(Failure.unsent(digests.size(), e.getCause().getClass().getSimpleName()));
+                    failures = List.of(new Failure(digests, e.getCause().getClass().getSimpleName()));
                 }
-                int undelivered = failures.stream().mapToInt(Failure::unsent).sum();
+                int undelivered = failures.stream().mapToInt(f -> f.digests().size()).sum();
                 for (Failure failure : failures) {
-                    audit.append(failedRow(target, runId, trigger, failure));
+                    failedRows(target, runId, trigger, failure).forEach(audit::append);
                     LOG.warn("notification '{}' ({}) after run {}: {}", target.name(), target.type().label(), runId, failure.error());
                 }
                 sent.add(new Sent(target.name(), digests.size(), Math.max(0, digests.size() - undelivered),
@@ -148,13 +144,13 @@ public final class Notifier {
         try {
             sender = sender(target);
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            failures.add(Failure.unsent(digests.size(), digests.size() + " messages not sent: " + e.getMessage()));
+            failures.add(new Failure(digests, digests.size() + " messages not sent: " + e.getMessage()));
             return failures;
         }
-        int unsent = 0;
+        List<Digest> unsent = new ArrayList<>();
         for (Digest digest : digests) {
             if (deadline.passed()) {
-                unsent++;
+                unsent.add(digest);
                 continue;
             }
             Result result = sender.send(digest, deadline);
@@ -163,8 +159,8 @@ public final class Notifier {
                         + (result.attempts() == 1 ? " attempt" : " attempts")));
             }
         }
-        if (unsent > 0) {
-            failures.add(Failure.unsent(unsent, unsent + " messages not sent: timeout " + seconds(target.timeout()) + " reached"));
+        if (!unsent.isEmpty()) {
+            failures.add(new Failure(unsent, unsent.size() + " messages not sent: timeout " + seconds(target.timeout()) + " reached"));
         }
         return failures;
     }
@@ -243,17 +239,16 @@ public final class Notifier {
     }
 
     /**
-     * The NOTIFY_FAILED row: the run's id and trigger, the binding of the message (its only binding, else {@code -}), its
-     * cluster when it has one, and in {@code error} the target's name and type and why — the HTTP status or the
-     * exception's class, never the address.
+     * The NOTIFY_FAILED rows of a failure: one per binding (and its cluster) the undelivered messages covered, so a
+     * report or {@code history} of that binding shows it; each with the run's id and trigger and, in {@code error}, the
+     * target's name and type and why — the HTTP status or the exception's class, never the address.
      */
-    static AuditEntry failedRow(NotificationTarget target, String runId, String trigger, Failure failure) {
-        List<String> bindings = failure.digest() == null ? List.of() : failure.digest().bindings();
-        List<String> clusters = failure.digest() == null ? List.of()
-                : failure.digest().items().stream().map(Item::cluster).filter(java.util.Objects::nonNull).distinct().toList();
-        return new AuditEntry(runId, trigger, bindings.size() == 1 ? bindings.get(0) : "-", null, null,
-                clusters.size() == 1 ? clusters.get(0) : null, null, null, null, null, null, EventType.NOTIFY_FAILED, null, null, null, null,
-                "notification '" + target.name() + "' (" + target.type().label() + "): " + failure.error());
+    static List<AuditEntry> failedRows(NotificationTarget target, String runId, String trigger, Failure failure) {
+        Map<String, String> clusters = new LinkedHashMap<>();
+        failure.digests().forEach(d -> d.items().forEach(item -> clusters.putIfAbsent(item.binding(), item.cluster())));
+        String error = "notification '" + target.name() + "' (" + target.type().label() + "): " + failure.error();
+        return clusters.entrySet().stream().map(bindingCluster -> new AuditEntry(runId, trigger, bindingCluster.getKey(), null, null,
+                bindingCluster.getValue(), null, null, null, null, null, EventType.NOTIFY_FAILED, null, null, null, null, error)).toList();
     }
 
     private static String seconds(Duration duration) {

@@ -66,7 +66,8 @@ public final class HttpDelivery {
             } catch (ExecutionException e) {
                 status = 0;
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                failure = cause.getClass().getSimpleName();
+                failure = cause instanceof java.net.http.HttpTimeoutException ? "timed out (" + cause.getClass().getSimpleName() + ")"
+                        : cause.getClass().getSimpleName();
                 if (!(cause instanceof IOException)) {
                     return Result.failed(attempt, 0, failure);
                 }

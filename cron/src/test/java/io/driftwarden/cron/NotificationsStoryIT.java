@@ -134,6 +134,12 @@ class NotificationsStoryIT {
                 return s;
             });
         }
+        // and someone labels the ConfigMap as kubectl edit does (field manager kubectl-edit): a field Git lacks
+        java.net.http.HttpResponse<String> labelled = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stage.sandbox().url() + "/api/v1/namespaces/shop/configmaps/settings?fieldManager=kubectl-edit"))
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"labels\":{\"oncall\":\"me\"}}}"))
+                .header("Content-Type", "application/merge-patch+json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(labelled.statusCode()).as(labelled.body()).isBetween(200, 299);
         InProcess.Outcome second = InProcess.cli("run", "--config", config.toString());
 
         // then one more digest each, telling what drifted and what was done, signed
@@ -144,12 +150,18 @@ class NotificationsStoryIT {
         Request hook = to("/hook").get(1);
         assertThat(Signature.verifies(HMAC_KEY, hook.body(), hook.headers().get("x-signature"))).isTrue();
         JsonNode digest = JSON.readTree(hook.body());
-        assertThat(digest.path("items")).singleElement().satisfies(item -> {
-            assertThat(item.path("subject").asString()).isEqualTo("Secret/shop/creds");
-            assertThat(item.path("outcome").asString()).isEqualTo("CORRECTED");
-            assertThat(item.path("paths").toString()).contains("password");
-            assertThat(item.path("source").path("commit").asString()).hasSize(40);
-        });
+        assertThat(digest.path("items")).hasSize(2);
+        JsonNode secret = digest.path("items").get(0).path("subject").asString().startsWith("Secret") ? digest.path("items").get(0)
+                : digest.path("items").get(1);
+        JsonNode settings = secret == digest.path("items").get(0) ? digest.path("items").get(1) : digest.path("items").get(0);
+        assertThat(secret.path("subject").asString()).isEqualTo("Secret/shop/creds");
+        assertThat(secret.path("outcome").asString()).isEqualTo("CORRECTED");
+        assertThat(secret.path("paths").toString()).contains("password");
+        assertThat(secret.path("source").path("commit").asString()).hasSize(40);
+        assertThat(settings.path("subject").asString()).isEqualTo("ConfigMap/shop/settings");
+        assertThat(settings.path("changedBy").toString()).contains("oncall", "\"manager\":\"kubectl-edit\"");
+        String slackText = JSON.readTree(to("/slack").get(1).body()).path("blocks").toString();
+        assertThat(slackText).contains("Secret/shop/creds", "ConfigMap/shop/settings", "kubectl-edit", "corrected");
 
         // when it is edited again and a plan finds it: a plan tells drift too (left in place)
         try (var kubectl = stage.sandbox().client()) {

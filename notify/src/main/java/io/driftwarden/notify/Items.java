@@ -22,7 +22,8 @@ import java.util.Set;
  *   <li>{@code failed}: a FAILED row (a correction, or a whole binding); {@code refused}: a REFUSED row;</li>
  *   <li>{@code health}: a health state of {@code Failed} (a HEALTH row, or health columns on another row).</li>
  * </ul>
- * An EXCEPTED row names its exception and adds no event: such items travel with a digest, never start one. Rows the
+ * Who changed each path comes from the rows' {@code changed_by} detail, else from what their masked diff says
+ * ({@code (added by MANAGER)} on a hand-added path). An EXCEPTED row names its exception and adds no event: such items travel with a digest, never start one. Rows the
  * digest does not tell (UNMANAGED, WINDOW, SKIPPED, FORCE_PUSH, NOTIFY_FAILED, ...) are left out, and an item with
  * neither an event nor an exception (an object whose health is Current, say) is dropped.
  */
@@ -90,6 +91,7 @@ public final class Items {
         private String driftType;
         private List<String> paths = List.of();
         private String changedBy;
+        private String maskedDiff;
         private String message;
         private String healthState;
         private String healthMessage;
@@ -115,6 +117,7 @@ public final class Items {
             if (e.changedPaths() != null && !e.changedPaths().isBlank()) {
                 paths = List.of(e.changedPaths().split("\n"));
             }
+            maskedDiff = e.maskedDiff() == null ? maskedDiff : e.maskedDiff();
             AuditEntry.Details d = e.details();
             changedBy = d.changedBy() == null ? changedBy : d.changedBy();
             if (d.healthState() != null) {
@@ -130,7 +133,7 @@ public final class Items {
 
         Item build() {
             return new Item(first.binding(), first.cluster(), first.namespace(), first.subject(), events, outcome, action, driftType,
-                    paths, PathChange.parse(changedBy), message, healthState, healthMessage, exception, sourceUrl, commit, time, seq);
+                    paths, changedBy != null ? PathChange.parse(changedBy) : PathChange.fromDiff(maskedDiff, paths), message, healthState, healthMessage, exception, sourceUrl, commit, time, seq);
         }
     }
 }

@@ -27,6 +27,27 @@ public record PathChange(String path, String manager, String time) {
         return changes;
     }
 
+    /**
+     * What the row's own text says when it has no {@code changed_by}: a masked diff line
+     * {@code ~ path: value -> absent (added by MANAGER)} names the manager that added a live-only path (no time).
+     */
+    public static List<PathChange> fromDiff(String maskedDiff, List<String> paths) {
+        List<PathChange> changes = new ArrayList<>();
+        if (maskedDiff == null) {
+            return changes;
+        }
+        for (String path : paths) {
+            for (String line : maskedDiff.split("\n")) {
+                int by = line.lastIndexOf("(added by ");
+                if (line.length() > 2 && line.startsWith(path + ":", 2) && by > 0 && line.endsWith(")")) {
+                    changes.add(new PathChange(path, line.substring(by + "(added by ".length(), line.length() - 1), null));
+                    break;
+                }
+            }
+        }
+        return changes;
+    }
+
     private static String blankToNull(String text) {
         String stripped = text.strip();
         return stripped.isEmpty() || stripped.equals("unknown") ? null : stripped;

@@ -103,4 +103,16 @@ class ItemsTest {
         assertThat(items.get(0).pathChanges()).extracting(PathChange::describe)
                 .containsExactly("/spec/replicas (kubectl-edit, 2026-12-03T01:02:03Z)", "/metadata/labels/tier");
     }
+
+    @Test
+    void withoutChangedByTheManagerComesFromWhatTheRowsDiffAlreadySays() {
+        AuditEntry entry = new AuditEntry("run-1", "manual", "shop", null, null, "prod", "shop", "apps", "v1", "Deployment", "web",
+                EventType.DETECTED, "MODIFIED", "SKIPPED", "metadata.labels.oncall\nspec.replicas",
+                "~ metadata.labels.oncall: \"me\" -> absent (added by kubectl-label)\n~ spec.replicas: 3 -> 2 (differs from Git)", null);
+
+        List<Item> items = Items.of(List.of(new AuditRecord(1, java.time.Instant.EPOCH, entry, "p", "h")));
+
+        assertThat(items.get(0).pathChanges()).extracting(PathChange::describe)
+                .containsExactly("metadata.labels.oncall (kubectl-label)", "spec.replicas");
+    }
 }

@@ -110,7 +110,7 @@ public final class Notifier {
                     failures = entry.getValue().get(target.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     entry.getValue().cancel(true);
-                    failures = List.of(new Failure(digests, digests.size() + " messages: delivery did not end within timeout "
+                    failures = List.of(new Failure(digests, messages(digests.size()) + ": delivery did not end within timeout "
                             + seconds(target.timeout())));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -144,7 +144,7 @@ public final class Notifier {
         try {
             sender = sender(target);
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            failures.add(new Failure(digests, digests.size() + " messages not sent: " + e.getMessage()));
+            failures.add(new Failure(digests, messages(digests.size()) + " not sent: " + e.getMessage()));
             return failures;
         }
         List<Digest> unsent = new ArrayList<>();
@@ -160,7 +160,7 @@ public final class Notifier {
             }
         }
         if (!unsent.isEmpty()) {
-            failures.add(new Failure(unsent, unsent.size() + " messages not sent: timeout " + seconds(target.timeout()) + " reached"));
+            failures.add(new Failure(unsent, messages(unsent.size()) + " not sent: timeout " + seconds(target.timeout()) + " reached"));
         }
         return failures;
     }
@@ -249,6 +249,10 @@ public final class Notifier {
         String error = "notification '" + target.name() + "' (" + target.type().label() + "): " + failure.error();
         return clusters.entrySet().stream().map(bindingCluster -> new AuditEntry(runId, trigger, bindingCluster.getKey(), null, null,
                 bindingCluster.getValue(), null, null, null, null, null, EventType.NOTIFY_FAILED, null, null, null, null, error)).toList();
+    }
+
+    private static String messages(int count) {
+        return count == 1 ? "1 message" : count + " messages";
     }
 
     private static String seconds(Duration duration) {

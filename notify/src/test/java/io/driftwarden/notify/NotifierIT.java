@@ -285,4 +285,22 @@ class NotifierIT {
         assertThat(receiver.all()).isEmpty();
         assertThat(notifyFailed("run-7")).isEmpty();
     }
+
+    @Test
+    void aReferenceThatDoesNotResolveIsRecordedByItsNameAndTheRunGoesOn() throws Exception {
+        runWithDrift("run-8");
+        DriftwardenConfig config = config("""
+                  - {name: chat, type: slack, urlFrom: "env:DRIFTWARDEN_TEST_SURELY_UNSET_VARIABLE"}
+                  - {name: hook, type: webhook, url: "%s", hmacKeyFrom: "file:no-such-key"}
+                """.formatted(receiver.url("/hook")));
+
+        List<Notifier.Sent> sent = new Notifier(Clock.systemUTC()).afterRun(config, "run-8", audit);
+
+        assertThat(sent).extracting(Notifier.Sent::delivered).containsExactly(0, 0);
+        assertThat(receiver.all()).isEmpty();
+        assertThat(notifyFailed("run-8")).extracting(r -> r.entry().error()).containsExactly(
+                "notification 'chat' (slack): 1 message not sent: urlFrom: environment variable DRIFTWARDEN_TEST_SURELY_UNSET_VARIABLE "
+                        + "is not set",
+                "notification 'hook' (webhook): 1 message not sent: hmacKeyFrom: cannot read secret file " + tmp.resolve("no-such-key"));
+    }
 }

@@ -68,6 +68,14 @@ public final class Notifier {
 
     /** After the bindings of run {@code runId} have finished: every target's messages, delivered; failures recorded. */
     public List<Sent> afterRun(DriftwardenConfig config, String runId, AuditLog audit) {
+        return afterRun(config, runId, audit, false);
+    }
+
+    /**
+     * As {@link #afterRun(DriftwardenConfig, String, AuditLog)}; a run that was asked to stop ({@code stopped}: SIGTERM,
+     * its grace period running) sends nothing and records, per target that had messages, that they were not sent.
+     */
+    public List<Sent> afterRun(DriftwardenConfig config, String runId, AuditLog audit, boolean stopped) {
         if (config.notifications().isEmpty()) {
             return List.of();
         }
@@ -84,6 +92,15 @@ public final class Notifier {
             }
             if (work.isEmpty()) {
                 return List.of();
+            }
+            if (stopped) {
+                List<Sent> sent = new ArrayList<>();
+                work.forEach((target, digests) -> {
+                    Failure failure = new Failure(digests, messages(digests.size()) + " not sent: the run was asked to stop");
+                    failedRows(target, runId, trigger, failure).forEach(audit::append);
+                    sent.add(new Sent(target.name(), digests.size(), 0, List.of(failure.error())));
+                });
+                return sent;
             }
             return deliverAll(work, runId, trigger, audit);
         } catch (RuntimeException e) {

@@ -303,4 +303,17 @@ class NotifierIT {
                         + "is not set",
                 "notification 'hook' (webhook): 1 message not sent: hmacKeyFrom: cannot read secret file " + tmp.resolve("no-such-key"));
     }
+
+    @Test
+    void aStoppedRunSendsNothingAndSaysSo() throws Exception {
+        // SIGTERM: the pod's grace period is running, a slow target must not eat it
+        runWithDrift("run-9");
+        DriftwardenConfig config = config("  - {name: hook, type: webhook, url: \"%s\"}\n".formatted(receiver.url("/hook")));
+
+        new Notifier(Clock.systemUTC()).afterRun(config, "run-9", audit, true);
+
+        assertThat(receiver.all()).isEmpty();
+        assertThat(notifyFailed("run-9")).extracting(r -> r.entry().error())
+                .containsExactly("notification 'hook' (webhook): 1 message not sent: the run was asked to stop");
+    }
 }

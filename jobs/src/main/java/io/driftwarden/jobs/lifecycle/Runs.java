@@ -87,7 +87,7 @@ public final class Runs {
             }
             selection.closedWindows().forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
             try {
-                afterBindings.finished(config, runId, audit); // notifications: bounded; a failure is a row, never the exit code
+                afterBindings.finished(config, runId, audit, stop.reason() != null); // notifications: bounded; a failure is a row, never the exit code
             } catch (RuntimeException e) {
                 LOG.warn("run {}: what follows its bindings failed ({}); the run's result stands", runId, e.getClass().getSimpleName());
             }

@@ -58,7 +58,7 @@ public final class ConfigLoader {
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
     private static final Set<String> NOTIFICATION_KEYS = Set.of("name", "type", "url", "urlFrom", "hmacKeyFrom", "events", "bindings",
             "clusters", "severity", "digest", "timeout", "smtp", "from", "to");
-    private static final Set<String> SMTP_KEYS = Set.of("host", "port", "startTLS", "username", "usernameFrom", "passwordFrom");
+    private static final Set<String> SMTP_KEYS = Set.of("host", "port", "startTLS", "caFile", "username", "usernameFrom", "passwordFrom");
 
     private ConfigLoader() {
     }
@@ -479,7 +479,7 @@ public final class ConfigLoader {
     /** The SMTP settings of an email target: host, from and at least one recipient required; STARTTLS unless told otherwise. */
     private static NotificationTarget.Email email(Section n, String at, Path baseDir) {
         if (!n.has("smtp")) {
-            n.reader.problem(n.line(null), at + "missing required key 'smtp' (host, port, startTLS, usernameFrom, passwordFrom)");
+            n.reader.problem(n.line(null), at + "missing required key 'smtp' (host, port, startTLS, caFile, username(From), passwordFrom)");
             return null;
         }
         Section smtp = n.section("smtp", SMTP_KEYS);
@@ -514,7 +514,12 @@ public final class ConfigLoader {
         if (host == null || from == null || to.isEmpty()) {
             return null;
         }
-        return new NotificationTarget.Email(host, (int) port, startTls, smtp.optional("username", null), usernameFrom, passwordFrom, from, to);
+        String caFile = smtp.optional("caFile", null);
+        if (caFile != null && !startTls) {
+            n.reader.problem(smtp.line("caFile"), at + "smtp.caFile is the CA for STARTTLS; it needs startTLS: true");
+        }
+        return new NotificationTarget.Email(host, (int) port, startTls, smtp.optional("username", null), usernameFrom, passwordFrom, from, to,
+                caFile == null ? null : baseDir.resolve(caFile).normalize());
     }
 
     private static List<String> concat(String first, List<String> rest) {

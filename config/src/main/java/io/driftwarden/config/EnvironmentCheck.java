@@ -63,6 +63,10 @@ public final class EnvironmentCheck {
             if (target.email() != null) {
                 secrets.put("smtp.usernameFrom", target.email().usernameFrom());
                 secrets.put("smtp.passwordFrom", target.email().passwordFrom());
+                Path caFile = target.email().caFile();
+                if (caFile != null && !Files.isReadable(caFile)) {
+                    problems.add(target.origin() + ": " + at + "smtp.caFile: " + caFile + " does not exist or cannot be read");
+                }
             }
             secrets.forEach((key, secret) -> {
                 if (secret == null) {

@@ -67,10 +67,11 @@ public record NotificationTarget(String name, Type type, String url, SecretRef u
 
     /**
      * SMTP settings of an {@code email} target: the server, whether STARTTLS is required (default: yes — the message is
-     * not sent over a connection that stays plain), the login by reference, the sender and the recipients.
+     * not sent over a connection that stays plain), the login by reference, the sender and the recipients, and
+     * {@code caFile} (null: the JVM's trusted CAs), PEM certificates that alone are trusted for the server's certificate.
      */
     public record Email(String host, int port, boolean startTls, String username, SecretRef usernameFrom, SecretRef passwordFrom,
-            String from, List<String> to) {
+            String from, List<String> to, java.nio.file.Path caFile) {
 
         public Email {
             to = List.copyOf(to);

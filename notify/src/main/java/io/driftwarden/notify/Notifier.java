@@ -193,8 +193,9 @@ public final class Notifier {
             NotificationTarget.Email smtp = target.email();
             String username = smtp.usernameFrom() != null ? resolve(smtp.usernameFrom(), "smtp.usernameFrom") : smtp.username();
             String password = smtp.passwordFrom() == null ? null : resolve(smtp.passwordFrom(), "smtp.passwordFrom");
+            javax.net.ssl.SSLSocketFactory tls = smtp.startTls() && smtp.caFile() != null ? MailDelivery.trusting(smtp.caFile()) : null;
             return (digest, deadline) -> MailDelivery.send(smtp, new MailDelivery.Mail(EmailText.subject(digest), EmailText.plain(digest),
-                    EmailText.html(digest), username, password), deadline);
+                    EmailText.html(digest), username, password, tls), deadline);
         }
         URI uri = address(target);
         String key = target.hmacKey() == null ? null : resolve(target.hmacKey(), "hmacKeyFrom");

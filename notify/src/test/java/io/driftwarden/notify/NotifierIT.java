@@ -37,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * CloudEvents sink, GreenMail as the SMTP server; the run's rows in a real H2 file store. What it does not prove: that
  * Slack and Teams accept the payloads (their shapes are checked against their documentation, not their servers), and
  * STARTTLS on the wire — GreenMail 2.1 offers no STARTTLS, so the e-mail is delivered with {@code startTLS: false} and
- * the test shows that with STARTTLS required nothing is sent to a server that does not offer it.
+ * the test shows that with STARTTLS required nothing is sent to a server that does not offer it ({@code StartTlsMailIT}
+ * sends over STARTTLS).
  */
 class NotifierIT {
 

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * Posts messages to one HTTP target with {@code java.net.http.HttpClient}, each attempt bounded by what is left of the
  * target's deadline (connecting included, and reading the answer: an endpoint that accepts and never answers costs the
  * bound, not more), retrying as {@link Retry} says. Redirects are not followed: a signed body goes where it was told to
- * or nowhere. Any 2xx is delivered.
+ * or nowhere. Any 2xx is delivered; a TLS handshake refused (an untrusted certificate) is not tried again.
  */
 public final class HttpDelivery {
 
@@ -68,7 +68,7 @@ public final class HttpDelivery {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 failure = cause instanceof java.net.http.HttpTimeoutException ? "timed out (" + cause.getClass().getSimpleName() + ")"
                         : cause.getClass().getSimpleName();
-                if (!(cause instanceof IOException)) {
+                if (!(cause instanceof IOException) || cause instanceof javax.net.ssl.SSLHandshakeException) {
                     return Result.failed(attempt, 0, failure);
                 }
             } catch (InterruptedException e) {

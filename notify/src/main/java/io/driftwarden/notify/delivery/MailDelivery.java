@@ -23,15 +23,19 @@ import java.util.Properties;
  * HTML second. With {@code startTLS} (the default) the connection must be upgraded by STARTTLS and the server's
  * certificate and host name check out before anything is sent ({@code mail.smtp.starttls.required}); a server that does
  * not offer it gets nothing. Connecting, each read and each write are bounded by what is left of the deadline; a
- * connection error or a 4xx reply is tried again as {@link Retry} says, a 5xx reply or a refused login is not.
+ * connection error or a 4xx reply is tried again as {@link Retry} says; a 5xx reply, a refused login or a certificate
+ * that is not trusted is not.
  */
 public final class MailDelivery {
 
     private MailDelivery() {
     }
 
-    /** The message to send and the login ({@code username} and {@code password} null: none). */
-    public record Mail(String subject, String plain, String html, String username, String password) {
+    /**
+     * The message to send, the login ({@code username} and {@code password} null: none) and the TLS sockets for
+     * STARTTLS ({@code tls} null: the JVM's trusted CAs; see {@link #trusting}).
+     */
+    public record Mail(String subject, String plain, String html, String username, String password, javax.net.ssl.SSLSocketFactory tls) {
     }
 
     public static Result send(NotificationTarget.Email smtp, Mail mail, Deadline deadline) {
@@ -41,7 +45,7 @@ public final class MailDelivery {
             attempt++;
             int code = 0;
             try {
-                Session session = Session.getInstance(properties(smtp, deadline.remaining()));
+                Session session = Session.getInstance(properties(smtp, deadline.remaining(), mail.tls()));
                 MimeMessage message = new MimeMessage(session);
                 message.setFrom(new InternetAddress(smtp.from(), true));
                 for (String to : smtp.to()) {
@@ -88,7 +92,7 @@ public final class MailDelivery {
         return Result.failed(attempt, 0, failure);
     }
 
-    static Properties properties(NotificationTarget.Email smtp, Duration remaining) {
+    static Properties properties(NotificationTarget.Email smtp, Duration remaining, javax.net.ssl.SSLSocketFactory tls) {
         String millis = String.valueOf(Math.max(1, remaining.toMillis()));
         Properties props = new Properties();
         props.put("mail.transport.protocol", "smtp");
@@ -102,8 +106,36 @@ public final class MailDelivery {
             props.put("mail.smtp.starttls.enable", "true");
             props.put("mail.smtp.starttls.required", "true");
             props.put("mail.smtp.ssl.checkserveridentity", "true");
+            if (tls != null) {
+                props.put("mail.smtp.ssl.socketFactory", tls);
+            }
         }
         return props;
+    }
+
+    /** TLS sockets that trust only the certificates in {@code caFile} (PEM) for the server's certificate chain. */
+    public static javax.net.ssl.SSLSocketFactory trusting(java.nio.file.Path caFile) {
+        try (java.io.InputStream pem = java.nio.file.Files.newInputStream(caFile)) {
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int n = 0;
+            for (java.security.cert.Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(pem)) {
+                trusted.setCertificateEntry("ca-" + n++, certificate);
+            }
+            if (n == 0) {
+                throw new IllegalStateException("smtp.caFile " + caFile + " holds no PEM certificate");
+            }
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls.getSocketFactory();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("smtp.caFile " + caFile + " cannot be read as PEM certificates (" + e.getClass().getSimpleName()
+                    + ")");
+        }
     }
 
     /** The SMTP reply code an exception (or one it wraps or chains) carries, else 0. */
@@ -120,13 +152,16 @@ public final class MailDelivery {
         return 0;
     }
 
+    /** A connection or I/O error, worth another attempt; a TLS handshake refused (an untrusted certificate) is not. */
     private static boolean hasIoCause(Throwable e) {
+        boolean io = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
+                return false;
             }
+            io |= t instanceof IOException;
         }
-        return false;
+        return io;
     }
 
     private static String causeClass(Throwable e) {

@@ -31,8 +31,8 @@ public final class WebhookJson {
         json.putObject("run").put("id", digest.runId()).put("trigger", digest.trigger());
         json.put("time", digest.time() == null ? null : digest.time().toString()).put("summary", digest.title());
         ObjectNode counts = json.putObject("counts");
-        for (Map.Entry<?, Long> count : digest.counts().entrySet()) {
-            counts.put(((io.driftwarden.config.NotificationTarget.Event) count.getKey()).label(), count.getValue());
+        for (Map.Entry<io.driftwarden.config.NotificationTarget.Event, Long> count : digest.counts().entrySet()) {
+            counts.put(count.getKey().label(), count.getValue());
         }
         ArrayNode items = json.putArray("items");
         digest.items().forEach(item -> items.add(item(item)));

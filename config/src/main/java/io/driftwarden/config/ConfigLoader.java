@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits", "defaults",
-            "windows", "webhook");
+            "windows", "webhook", "notifications");
     private static final Set<String> WEBHOOK_KEYS = Set.of("githubSecretFrom", "gitlabTokenFrom", "hmacSecretFrom", "maxBodySize");
     private static final Set<String> DEFAULTS_KEYS = Set.of("schedule", "timeZone");
     private static final Set<String> WINDOW_KEYS = Set.of("kind", "schedule", "duration", "timeZone", "bindings", "clusters");
@@ -56,6 +56,9 @@ public final class ConfigLoader {
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Set<String> IGNORE_KEYS = Set.of("group", "kind", "namespace", "name", "jsonPointers");
+    private static final Set<String> NOTIFICATION_KEYS = Set.of("name", "type", "url", "urlFrom", "hmacKeyFrom", "events", "bindings",
+            "clusters", "severity", "digest", "timeout", "smtp", "from", "to");
+    private static final Set<String> SMTP_KEYS = Set.of("host", "port", "startTLS", "caFile", "username", "usernameFrom", "passwordFrom");
 
     private ConfigLoader() {
     }
@@ -236,10 +239,18 @@ public final class ConfigLoader {
             webhook = new WebhookSettings(secretRef(w, "githubSecretFrom", "webhook."), secretRef(w, "gitlabTokenFrom", "webhook."),
                     secretRef(w, "hmacSecretFrom", "webhook."), w.size("maxBodySize", WebhookSettings.NONE.maxBodyBytes()));
         }
+        List<NotificationTarget> notifications = new ArrayList<>();
+        Map<String, Integer> targetLines = new HashMap<>();
+        for (Section n : top.has("notifications") ? top.list("notifications", "notification", NOTIFICATION_KEYS) : List.<Section>of()) {
+            NotificationTarget target = notification(n, baseDir, bindingLines.keySet(), clusterLines.keySet());
+            if (target != null && reader.unique(targetLines, target.name(), n.line("name"), "notification")) {
+                notifications.add(target);
+            }
+        }
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications);
     }
 
     private static HelmSettings helm(Section helm, String binding, Reader reader) {
@@ -371,6 +382,192 @@ public final class ConfigLoader {
             section.reader.problem(section.line(key), at + key + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * One {@code notifications:} entry. Secrets only by reference: a Slack or Teams address is the credential itself, so
+     * only {@code urlFrom}; a webhook's or CloudEvents sink's address may be a literal {@code url} (without a password in
+     * it) or {@code urlFrom}; {@code file:} references are relative to the config's folder. Null when it is not usable
+     * (its problems are recorded).
+     */
+    private static NotificationTarget notification(Section n, Path baseDir, Set<String> bindingNames, Set<String> clusterNames) {
+        String name = n.required("name");
+        String at = "notification '" + name + "': ";
+        String typeText = n.required("type");
+        NotificationTarget.Type type = null;
+        if (typeText != null) {
+            try {
+                type = NotificationTarget.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                n.reader.problem(n.line("type"), at + "type must be slack, msteams, webhook, cloudevents or email, not '" + typeText + "'");
+            }
+        }
+        SecretRef urlFrom = relative(secretRef(n, "urlFrom", at), baseDir);
+        SecretRef hmacKey = relative(secretRef(n, "hmacKeyFrom", at), baseDir);
+        String url = n.optional("url", null);
+        NotificationTarget.Email email = null;
+        if (type != null && type.secretAddress()) {
+            if (n.has("url")) {
+                n.reader.problem(n.line("url"), at + "url: a " + (type == NotificationTarget.Type.SLACK ? "Slack" : "Microsoft Teams")
+                        + " webhook URL is a secret (whoever has it can post): give it by reference, urlFrom: env:NAME or file:PATH");
+                url = null;
+            } else if (!n.has("urlFrom")) {
+                n.reader.problem(n.line(null), at + "missing required key 'urlFrom' (env:NAME or file:PATH holding the webhook URL)");
+            }
+            if (n.has("hmacKeyFrom")) {
+                n.reader.problem(n.line("hmacKeyFrom"), at + "hmacKeyFrom is for webhook and cloudevents targets; " + type.label()
+                        + " checks its own URL");
+            }
+        } else if (type == NotificationTarget.Type.WEBHOOK || type == NotificationTarget.Type.CLOUDEVENTS) {
+            if (n.has("url") == n.has("urlFrom")) {
+                n.reader.problem(n.line(n.has("url") ? "url" : null), at + "set url (an address that is not a secret) or urlFrom "
+                        + "(env:NAME or file:PATH), exactly one");
+            }
+            if (url != null) {
+                String problem = httpUrlProblem(url);
+                if (problem != null) {
+                    n.reader.problem(n.line("url"), at + "url: " + problem);
+                    url = null;
+                }
+            }
+        } else if (type == NotificationTarget.Type.EMAIL) {
+            for (String key : List.of("url", "urlFrom", "hmacKeyFrom")) {
+                if (n.has(key)) {
+                    n.reader.problem(n.line(key), at + key + " is for HTTP targets; an email target has smtp, from and to");
+                }
+            }
+            email = email(n, at, baseDir);
+        }
+        if (type != null && type != NotificationTarget.Type.EMAIL) {
+            for (String key : List.of("smtp", "from", "to")) {
+                if (n.has(key)) {
+                    n.reader.problem(n.line(key), at + key + " is for email targets");
+                }
+            }
+        }
+        java.util.EnumSet<NotificationTarget.Event> events = java.util.EnumSet.allOf(NotificationTarget.Event.class);
+        if (n.has("events")) {
+            events.clear();
+            for (String event : n.strings("events")) {
+                try {
+                    events.add(NotificationTarget.Event.valueOf(event.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    n.reader.problem(n.line("events"), at + "events: unknown event '" + event
+                            + "' (known: drift, corrected, failed, refused, health, prune)");
+                }
+            }
+            if (n.strings("events").isEmpty()) {
+                n.reader.problem(n.line("events"), at + "events must list at least one of drift, corrected, failed, refused, health, prune");
+            }
+        }
+        List<String> bindings = n.strings("bindings");
+        List<String> clusters = n.strings("clusters");
+        bindings.stream().filter(b -> !b.contains("*") && !b.contains("?") && !bindingNames.contains(b))
+                .forEach(b -> n.reader.problem(n.line("bindings"), at + "bindings: no binding named '" + b + "'"));
+        clusters.stream().filter(c -> !c.contains("*") && !c.contains("?") && !clusterNames.contains(c))
+                .forEach(c -> n.reader.problem(n.line("clusters"), at + "clusters: no cluster named '" + c + "'"));
+        NotificationTarget.Severity severity = choice(n, "severity", NotificationTarget.Severity.class, NotificationTarget.Severity.INFO, at);
+        NotificationTarget.Digest digest = choice(n, "digest", NotificationTarget.Digest.class, NotificationTarget.Digest.RUN, at);
+        java.time.Duration timeout = n.duration("timeout", NotificationTarget.DEFAULT_TIMEOUT);
+        if (name == null || type == null || (type == NotificationTarget.Type.EMAIL ? email == null : url == null && urlFrom == null)) {
+            return null;
+        }
+        return new NotificationTarget(name, type, url, urlFrom, hmacKey, events, bindings, clusters, severity, digest, timeout, email,
+                n.reader.file + ":" + n.line(null));
+    }
+
+    /** The SMTP settings of an email target: host, from and at least one recipient required; STARTTLS unless told otherwise. */
+    private static NotificationTarget.Email email(Section n, String at, Path baseDir) {
+        if (!n.has("smtp")) {
+            n.reader.problem(n.line(null), at + "missing required key 'smtp' (host, port, startTLS, caFile, username(From), passwordFrom)");
+            return null;
+        }
+        Section smtp = n.section("smtp", SMTP_KEYS);
+        String host = smtp.required("host");
+        boolean startTls = smtp.bool("startTLS", true);
+        long port = smtp.count("port", 587);
+        if (port > 65535) {
+            n.reader.problem(smtp.line("port"), at + "smtp.port must be at most 65535, not " + port);
+        }
+        if (smtp.has("username") && smtp.has("usernameFrom")) {
+            n.reader.problem(smtp.line("usernameFrom"), at + "smtp: set username or usernameFrom, not both");
+        }
+        SecretRef usernameFrom = relative(secretRef(smtp, "usernameFrom", at + "smtp."), baseDir);
+        SecretRef passwordFrom = relative(secretRef(smtp, "passwordFrom", at + "smtp."), baseDir);
+        if (smtp.has("passwordFrom") && !smtp.has("username") && !smtp.has("usernameFrom")) {
+            n.reader.problem(smtp.line("passwordFrom"), at + "smtp.passwordFrom needs a username (username or usernameFrom)");
+        }
+        if (smtp.has("password")) {
+            n.reader.problem(smtp.line("password"), at + "smtp: a password only by reference, passwordFrom: env:NAME or file:PATH");
+        }
+        String from = n.required("from");
+        List<String> to = n.has("to") && n.entries.get("to").getValueNode() instanceof ScalarNode ? List.of(n.optional("to", ""))
+                : n.strings("to");
+        if (to.isEmpty() || to.stream().anyMatch(String::isBlank)) {
+            n.reader.problem(n.line(n.has("to") ? "to" : null), at + "to must name at least one recipient address");
+        }
+        for (String address : concat(from, to)) {
+            if (!address.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                n.reader.problem(n.line(address.equals(from) ? "from" : "to"), at + "'" + address + "' is not an e-mail address (name@host)");
+            }
+        }
+        if (host == null || from == null || to.isEmpty()) {
+            return null;
+        }
+        String caFile = smtp.optional("caFile", null);
+        if (caFile != null && !startTls) {
+            n.reader.problem(smtp.line("caFile"), at + "smtp.caFile is the CA for STARTTLS; it needs startTLS: true");
+        }
+        return new NotificationTarget.Email(host, (int) port, startTls, smtp.optional("username", null), usernameFrom, passwordFrom, from, to,
+                caFile == null ? null : baseDir.resolve(caFile).normalize());
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        if (first != null) {
+            all.add(first);
+        }
+        all.addAll(rest);
+        return all;
+    }
+
+    /** Why {@code url} is no address a notification may be sent to in the clear, or null: http(s), a host, no password. */
+    private static String httpUrlProblem(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            return "'" + url + "' is not a URL";
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http")) || uri.getHost() == null) {
+            return "must be an http:// or https:// URL with a host";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "a URL with credentials in it is a secret: give it by reference, urlFrom: env:NAME or file:PATH";
+        }
+        return null;
+    }
+
+    private static <E extends Enum<E>> E choice(Section n, String key, Class<E> type, E fallback, String at) {
+        String text = n.optional(key, null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            n.reader.problem(n.line(key), at + key + " must be " + String.join(" or ", java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()) + ", not '" + text + "'");
+            return fallback;
+        }
+    }
+
+    /** A {@code file:} reference relative to the config's folder; {@code env:} as it is. */
+    private static SecretRef relative(SecretRef ref, Path baseDir) {
+        if (ref == null || !ref.scheme().equals("file")) {
+            return ref;
+        }
+        return new SecretRef("file", baseDir.resolve(ref.target()).normalize().toString(), ref.origin());
     }
 
     private static AuditSettings readAudit(Section audit, Path baseDir) {

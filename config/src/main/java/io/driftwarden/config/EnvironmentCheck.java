@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * What a config needs from the machine it runs on, checked before anything is contacted: each cluster's kubeconfig
  * exists and has the context named (or a current-context), each source's credentials and key files exist, and the
  * audit password's variable or file exists; for the daemon, each webhook secret's too (an unset one would leave a
- * provider's endpoint refusing every push, unnoticed). A mistyped {@code context:} must never fall back to another
+ * provider's endpoint refusing every push, unnoticed), and each notification target's. A mistyped {@code context:} must never fall back to another
  * cluster. Problems read {@code file:line: message}.
  */
 public final class EnvironmentCheck {
@@ -45,6 +45,47 @@ public final class EnvironmentCheck {
                 problems.add(secret.origin() + ": " + key + ": " + e.getMessage());
             }
         });
+        problems.addAll(notificationProblems(config));
+        return problems;
+    }
+
+    /**
+     * Each notification target's secrets resolve (its address, HMAC key, SMTP login) and are not empty, and an address
+     * given by reference is an http(s) URL. A problem names the reference and its line, never the value.
+     */
+    public static List<String> notificationProblems(DriftwardenConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (NotificationTarget target : config.notifications()) {
+            String at = "notification '" + target.name() + "': ";
+            Map<String, SecretRef> secrets = new java.util.LinkedHashMap<>();
+            secrets.put("urlFrom", target.urlFrom());
+            secrets.put("hmacKeyFrom", target.hmacKey());
+            if (target.email() != null) {
+                secrets.put("smtp.usernameFrom", target.email().usernameFrom());
+                secrets.put("smtp.passwordFrom", target.email().passwordFrom());
+                Path caFile = target.email().caFile();
+                if (caFile != null && !Files.isReadable(caFile)) {
+                    problems.add(target.origin() + ": " + at + "smtp.caFile: " + caFile + " does not exist or cannot be read");
+                }
+            }
+            secrets.forEach((key, secret) -> {
+                if (secret == null) {
+                    return;
+                }
+                String value;
+                try {
+                    value = secret.resolve();
+                } catch (RuntimeException e) {
+                    problems.add(secret.origin() + ": " + at + key + ": " + e.getMessage());
+                    return;
+                }
+                if (value.isEmpty()) {
+                    problems.add(secret.origin() + ": " + at + key + ": " + secret + " is empty");
+                } else if (key.equals("urlFrom") && !value.matches("https?://[^\\s/]+(/\\S*)?")) {
+                    problems.add(secret.origin() + ": " + at + key + ": " + secret + " does not hold an http:// or https:// URL");
+                }
+            });
+        }
         return problems;
     }
 

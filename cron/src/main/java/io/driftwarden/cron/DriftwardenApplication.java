@@ -4,6 +4,7 @@ import io.driftwarden.cron.schedule.SyncWindows;
 import io.driftwarden.jobs.batch.ReconcileJobConfiguration;
 import io.driftwarden.jobs.batch.ReconcileJobRunner;
 import io.driftwarden.jobs.lifecycle.Runs;
+import io.driftwarden.notify.Notifier;
 import java.nio.file.Path;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -29,10 +30,13 @@ public class DriftwardenApplication {
 
     /**
      * The runs of this process (the commands', the daemon's, the demo's): the run lifecycle of jobs/ with the sync
-     * windows read by Quartz and the job runner of this context.
+     * windows read by Quartz, the job runner of this context, and the config's notifications sent once a run's
+     * bindings have finished (each target within its timeout; a failed delivery is a NOTIFY_FAILED row, never an exit
+     * code).
      */
     public static Runs runs(Clock clock, Path gitCache) {
-        return new Runs(clock, gitCache, SyncWindows.QUARTZ, DriftwardenApplication::jobRunner);
+        Notifier notifier = new Notifier(clock);
+        return new Runs(clock, gitCache, SyncWindows.QUARTZ, DriftwardenApplication::jobRunner, notifier::afterRun);
     }
 
     /**

@@ -34,7 +34,8 @@ public class ValidateCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--environment", description = "Also check what runs need from this machine: kubeconfigs and their "
-            + "contexts, the audit password's and the webhook secrets' variables or files (off by default: CI rarely has production's).")
+            + "contexts, the audit password's, the webhook secrets' and the notification targets' variables or files (off by default: CI "
+            + "rarely has production's).")
     boolean environment;
 
     @Option(names = {"-o", "--format"}, paramLabel = "FORMAT",

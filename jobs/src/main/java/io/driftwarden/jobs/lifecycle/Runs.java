@@ -38,12 +38,19 @@ public final class Runs {
     private final Path gitCache;
     private final SyncWindowPolicy windows;
     private final JobRunners jobRunners;
+    private final AfterBindings afterBindings;
 
     public Runs(Clock clock, Path gitCache, SyncWindowPolicy windows, JobRunners jobRunners) {
+        this(clock, gitCache, windows, jobRunners, AfterBindings.none());
+    }
+
+    /** Runs that do {@code afterBindings} (notifications) once a run's bindings have finished, before the run is recorded. */
+    public Runs(Clock clock, Path gitCache, SyncWindowPolicy windows, JobRunners jobRunners, AfterBindings afterBindings) {
         this.clock = clock;
         this.gitCache = gitCache;
         this.windows = windows;
         this.jobRunners = jobRunners;
+        this.afterBindings = afterBindings;
     }
 
     /** The default Git mirror cache, {@code ~/.driftwarden/git}. */
@@ -79,6 +86,11 @@ public final class Runs {
                 results = jobRunners.on(audit.dataSource()).run(config, bindings, context, audit, sources, clusters);
             }
             selection.closedWindows().forEach((binding, window) -> audit.append(windowRow(runId, request, config.binding(binding), window)));
+            try {
+                afterBindings.finished(config, runId, audit, stop.reason() != null); // notifications: bounded; a failure is a row, never the exit code
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: what follows its bindings failed ({}); the run's result stands", runId, e.getClass().getSimpleName());
+            }
             String mode = request.mode() == null ? "per-binding" : request.mode().label();
             return record(config, runId, request.trigger(), mode, started, results, stop.reason() != null, audit);
         }

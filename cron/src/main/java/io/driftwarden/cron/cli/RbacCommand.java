@@ -30,13 +30,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code driftwarden rbac}: the least-privilege RBAC the configured bindings need, as YAML — per namespace a Role and a
- * RoleBinding, and a ClusterRole and ClusterRoleBinding, all for one ServiceAccount. Every binding is rendered from
+ * RoleBinding, and a ClusterRole and ClusterRoleBinding, all for one ServiceAccount; first the Namespaces the Roles live
+ * in, since a Role cannot be created before its namespace. Every binding is rendered from
  * Git as {@code render} does; no cluster is contacted.
  */
 @Command(name = "rbac", mixinStandardHelpOptions = true,
         description = "Print the least-privilege RBAC the bindings need (a Role and RoleBinding per namespace they write, a "
                 + "ClusterRole and ClusterRoleBinding for the Namespaces and the cluster-scoped kinds they may write) for one "
-                + "ServiceAccount, as YAML. Renders every binding from Git; contacts no cluster.")
+                + "ServiceAccount, as YAML, after the Namespaces the Roles live in (so that they apply on a fresh cluster). "
+                + "Renders every binding from Git; contacts no cluster.")
 public class RbacCommand implements Callable<Integer> {
 
     static final String NAME = "driftwarden";
@@ -88,9 +90,19 @@ public class RbacCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The ClusterRole and its binding, then per namespace a Role and its binding, as YAML documents. */
+    /**
+     * Per namespace granted a Namespace (so that its Role applies on a fresh cluster, where the bindings have not yet
+     * created it), the ClusterRole and its binding, then per namespace a Role and its binding, as YAML documents.
+     */
     static String yaml(Grants grants, String accountNamespace, String accountName) {
         List<Map<String, Object>> documents = new ArrayList<>();
+        grants.namespaced().keySet().forEach(namespace -> {
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("apiVersion", "v1");
+            document.put("kind", "Namespace");
+            document.put("metadata", Map.of("name", namespace));
+            documents.add(document);
+        });
         documents.add(role("ClusterRole", null, grants.clusterWide()));
         documents.add(binding("ClusterRoleBinding", null, "ClusterRole", accountNamespace, accountName));
         grants.namespaced().forEach((namespace, rules) -> {

@@ -64,7 +64,7 @@ class ChartTest {
     }
 
     @Test
-    void theRbacIsTheGeneratedRulesBoundToTheChartsServiceAccountAfterTheNamespaceItLivesIn() throws Exception {
+    void theRbacIsTheGeneratedRulesBoundToTheChartsServiceAccountAfterTheNamespaceItLivesInLabelledForItsBinding() throws Exception {
         List<JsonNode> generated = ChartValues.objects(Files.readString(GENERATED_RBAC, StandardCharsets.UTF_8));
         List<JsonNode> objects = ChartValues.objects(ChartValues.template(rbac()));
 
@@ -77,7 +77,8 @@ class ChartTest {
         }
         assertThat(only(objects, "Namespace").at("/metadata/annotations/helm.sh~1resource-policy").asString())
                 .as("uninstalling the chart must not delete what the bindings applied").isEqualTo("keep");
-        assertThat(only(objects, "Namespace").at("/metadata/labels").isMissingNode()).as("the binding may label it as its own").isTrue();
+        assertThat(only(objects, "Namespace").at("/metadata/labels").toString()).as("labelled as the binding's that declares it, as generated")
+                .isEqualTo("{\"app.kubernetes.io/managed-by\":\"driftwarden\",\"driftwarden.io/binding\":\"guestbook\"}");
     }
 
     @Test

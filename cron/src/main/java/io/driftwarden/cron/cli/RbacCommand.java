@@ -9,6 +9,7 @@ import io.driftwarden.jobs.rbac.RbacRules.Grants;
 import io.driftwarden.jobs.rbac.RbacRules.Resource;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
+import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.io.PrintWriter;
@@ -17,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -85,22 +89,53 @@ public class RbacCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         err.flush();
-        out.print(yaml(grants, account[0], account[1]));
+        out.print(yaml(grants, owners(rendered), account[0], account[1]));
         out.flush();
         return ExitCodes.OK;
     }
 
     /**
-     * Per namespace granted a Namespace (so that its Role applies on a fresh cluster, where the bindings have not yet
-     * created it), the ClusterRole and its binding, then per namespace a Role and its binding, as YAML documents.
+     * Which binding declares each Namespace (in Git or by {@code createNamespace}); a Namespace two bindings declare has
+     * no single owner and is left out.
      */
-    static String yaml(Grants grants, String accountNamespace, String accountName) {
+    static Map<String, String> owners(List<RbacRules.Rendered> rendered) {
+        Map<String, String> owners = new TreeMap<>();
+        Set<String> shared = new TreeSet<>();
+        for (RbacRules.Rendered binding : rendered) {
+            for (DesiredObject object : binding.objects()) {
+                if (object.key().group().isEmpty() && object.key().kind().equals("Namespace")) {
+                    String first = owners.putIfAbsent(object.key().name(), binding.binding().name());
+                    if (first != null && !first.equals(binding.binding().name())) {
+                        shared.add(object.key().name());
+                    }
+                }
+            }
+        }
+        shared.forEach(owners::remove);
+        return owners;
+    }
+
+    /**
+     * Per namespace granted a Namespace (so that its Role applies on a fresh cluster, where the bindings have not yet
+     * created it) — labelled as the binding's that declares it, so that this binding takes it as its own rather than
+     * refusing an unlabelled existing Namespace — the ClusterRole and its binding, then per namespace a Role and its
+     * binding, as YAML documents.
+     */
+    static String yaml(Grants grants, Map<String, String> owners, String accountNamespace, String accountName) {
         List<Map<String, Object>> documents = new ArrayList<>();
         grants.namespaced().keySet().forEach(namespace -> {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("apiVersion", "v1");
             document.put("kind", "Namespace");
-            document.put("metadata", Map.of("name", namespace));
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("name", namespace);
+            if (owners.containsKey(namespace)) {
+                Map<String, Object> labels = new LinkedHashMap<>();
+                labels.put(Renderer.MANAGED_BY, "driftwarden");
+                labels.put(Renderer.BINDING_LABEL, owners.get(namespace));
+                metadata.put("labels", labels);
+            }
+            document.put("metadata", metadata);
             documents.add(document);
         });
         documents.add(role("ClusterRole", null, grants.clusterWide()));

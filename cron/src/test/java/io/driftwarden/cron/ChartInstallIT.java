@@ -101,6 +101,8 @@ class ChartInstallIT {
             InProcess.Outcome first = InProcess.cli(args.toArray(String[]::new));
             List<SandboxRequest> sent = new ArrayList<>(stage.sandbox().requests()); // the run's, before the test reads anything
             assertThat(first.exit()).as(first.all()).isZero();
+            // Helm labels what it creates managed-by=Helm; the binding that declares the Namespace takes the label back once
+            assertThat(first.out()).containsPattern("Namespace/guestbook\\s+MODIFIED\\s+CONFIGURED\\s+metadata.labels\\[\"app.kubernetes.io/managed-by\"\\]");
             assertThat(client.apps().deployments().inNamespace("guestbook").withName("frontend").get()).isNotNull();
             assertThat(client.secrets().inNamespace("guestbook").withName("redis-credentials").get()).isNotNull();
             try (Git git = Git.open(repo.toFile())) {

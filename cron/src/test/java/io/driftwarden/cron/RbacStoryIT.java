@@ -113,6 +113,36 @@ class RbacStoryIT {
     }
 
     @Test
+    void withInventoryThePruneOfAKindThatLeftGitEntirelyIsAllowed() throws Exception {
+        // given: a pruning binding that applied a ConfigMap and a Secret, then the Secret (its whole kind) left Git
+        Path repo = tmp.resolve("repo");
+        CliE2E.repo(repo, "app/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+                "app/token.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: token}\nstringData: {token: hunter2}\n");
+        Path config = config("  - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce, prune: true}\n");
+        assertThat(InProcess.cli("run", "--config", config.toString()).exit()).isZero();
+        try (Git git = Git.open(repo.toFile())) {
+            git.rm().addFilepattern("app/token.yaml").call();
+            git.commit().setMessage("the token leaves Git").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+        }
+        Set<String> fromGit = granted(InProcess.cli("rbac", "--config", config.toString()).out());
+        InProcess.Outcome rbac = InProcess.cli("rbac", "--config", config.toString(), "--inventory");
+        assertThat(rbac.exit()).as(rbac.all()).isZero();
+        Set<String> withInventory = granted(rbac.out());
+
+        // when: the next run prunes the Secret
+        stage.sandbox().clearRequests();
+        InProcess.Outcome pruned = InProcess.cli("run", "--config", config.toString());
+        assertThat(pruned.exit()).as(pruned.all()).isZero();
+        assertThat(pruned.out()).containsPattern("Secret/shop/token\\s+EXTRA\\s+DELETED");
+        List<String> needed = stage.sandbox().requests().stream().flatMap(r -> needs(r).stream()).distinct().toList();
+
+        // then: the rules read from Git alone miss it, the rules with the inventory allow every request
+        assertThat(needed).contains("list||secrets|shop", "delete||secrets|shop");
+        assertThat(allowed("delete||secrets|shop", fromGit)).isFalse();
+        assertThat(needed).allSatisfy(need -> assertThat(allowed(need, withInventory)).as(need + " in " + withInventory).isTrue());
+    }
+
+    @Test
     void aKindWhosePluralIsUnknownIsAnError() throws Exception {
         CliE2E.repo(tmp.resolve("repo"), "app/objects.yaml", "apiVersion: acme.io/v1\nkind: Gadget\nmetadata: {name: g}\n");
         Path config = config("  - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop}\n");

@@ -1,5 +1,6 @@
 package io.driftwarden.cron.cli;
 
+import io.driftwarden.audit.AuditLog;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
@@ -10,9 +11,11 @@ import io.driftwarden.jobs.rbac.RbacRules.Resource;
 import io.driftwarden.jobs.render.RenderException;
 import io.driftwarden.jobs.render.Renderer;
 import io.driftwarden.jobs.resource.DesiredObject;
+import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.source.SourceReader;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,11 +57,15 @@ public class RbacCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--inventory", description = "Also grant list and delete on what the pruning bindings' inventories hold "
+            + "(reads the audit store of --config), so that a prune still works after a kind left Git entirely.")
+    boolean inventory;
+
     @Option(names = "--service-account", paramLabel = "NS/NAME", description = "Who is granted: NAMESPACE/NAME (default: driftwarden/driftwarden).")
     String serviceAccount = "driftwarden/driftwarden";
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         String[] account = serviceAccount.split("/", -1);
         if (account.length != 2 || account[0].isEmpty() || account[1].isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--service-account must be NAMESPACE/NAME, not '" + serviceAccount + "'");
@@ -68,12 +75,13 @@ public class RbacCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        Map<String, List<ResourceKey>> held = inventory ? held(loaded) : Map.of();
         List<RbacRules.Rendered> rendered = new ArrayList<>();
         for (BindingSpec binding : loaded.bindings()) {
             try {
                 SourceRevision revision = sources.resolve(loaded.source(binding.source()));
                 rendered.add(new RbacRules.Rendered(binding, loaded.cluster(binding.cluster()).listByLabel(),
-                        renderer.render(sources.at(revision), binding)));
+                        renderer.render(sources.at(revision), binding), held.getOrDefault(binding.name(), List.of())));
             } catch (RenderException e) {
                 err.println("error: binding " + binding.name() + ": manifests do not render:");
                 e.problems().forEach(problem -> err.println("  " + problem));
@@ -92,6 +100,20 @@ public class RbacCommand implements Callable<Integer> {
         out.print(yaml(grants, owners(rendered), account[0], account[1]));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Per pruning binding, what its inventory holds, from the audit store of the config. */
+    private static Map<String, List<ResourceKey>> held(DriftwardenConfig config) throws Exception {
+        Map<String, List<ResourceKey>> held = new TreeMap<>();
+        try (AuditLog audit = AuditLog.open(config.audit(), Clock.systemUTC())) {
+            for (BindingSpec binding : config.bindings()) {
+                if (binding.prune()) {
+                    held.put(binding.name(), audit.inventory().of(binding.name()).stream()
+                            .map(e -> ResourceKey.of(e.apiVersion(), e.kind(), e.namespace(), e.name())).toList());
+                }
+            }
+        }
+        return held;
     }
 
     /**

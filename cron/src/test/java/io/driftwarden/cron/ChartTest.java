@@ -116,6 +116,20 @@ class ChartTest {
     }
 
     @Test
+    void oneDaemonOnH2HoldsItsFileOnTheClaimAndIsReplacedOnlyAfterTheOldPodEnded() throws Exception {
+        Path values = ChartValues.write(tmp, "daemon-h2", Map.of("mode", "daemon"));
+
+        List<JsonNode> objects = ChartValues.objects(ChartValues.template(rbac(), values));
+
+        JsonNode deployment = only(objects, "Deployment");
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(1);
+        assertThat(deployment.at("/spec/strategy/type").asString()).as("two processes never open the H2 file").isEqualTo("Recreate");
+        assertLockedDown(deployment.at("/spec/template/spec"), "data:/data");
+        assertThat(config(objects).webhook()).as("no webhook unless its Secret is given").isEqualTo(io.driftwarden.config.WebhookSettings.NONE);
+        assertThat(objects).noneMatch(o -> List.of("Ingress", "ServiceMonitor").contains(o.path("kind").asString()));
+    }
+
+    @Test
     void refusesWhatMustNotBeInstalledNamingTheValue() throws Exception {
         String table = """
                 several daemons on H2      | {"mode": "daemon", "daemon": {"replicas": 2}}                   | daemon.replicas is 2 but audit.type is h2

@@ -24,6 +24,9 @@ import tools.jackson.databind.JsonNode;
  */
 class DeployManifestTest {
 
+    /** The kustomize deployment, from the cron module's folder (where Maven runs the tests). */
+    static final Path DEPLOY = Path.of("..", "deploy", "kustomize");
+
     @TempDir
     Path tmp;
 
@@ -40,12 +43,13 @@ class DeployManifestTest {
                 .isEqualTo("[\"run\",\"--config\",\"/config/driftwarden.yaml\",\"--trigger\",\"cronjob\"]");
         assertLockedDown(pod);
         assertThat(pod.at("/containers/0/env/0/value").asString()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-        assertConfigValidates(objects, pod);
-        assertLeastPrivilege(objects);
+        DriftwardenConfig config = assertConfigValidates(objects, pod);
+        assertThat(config.bindings()).as("when it runs is the CronJob's schedule alone").allSatisfy(b -> assertThat(b.schedule()).isNull());
+        assertGeneratedRbac("cronjob", objects);
     }
 
     @Test
-    void theDaemonOverlayRunsScheduleWithProbesAndAServiceForTheWebhookAndMetrics() throws Exception {
+    void theDaemonOverlayRunsScheduleWithProbesAndAConfiguredWebhookBehindItsService() throws Exception {
         List<JsonNode> objects = render("daemon");
         JsonNode deployment = only(objects, "Deployment");
         JsonNode pod = deployment.at("/spec/template/spec");
@@ -56,8 +60,13 @@ class DeployManifestTest {
         assertThat(pod.at("/terminationGracePeriodSeconds").asInt()).as("time for running bindings to finish").isGreaterThanOrEqualTo(300);
         assertThat(only(objects, "Service").at("/spec/ports/0/port").asInt()).isEqualTo(8080);
         assertLockedDown(pod);
-        assertConfigValidates(objects, pod);
-        assertLeastPrivilege(objects);
+        DriftwardenConfig config = assertConfigValidates(objects, pod);
+        assertThat(config.bindings()).allSatisfy(b -> assertThat(b.schedule()).isNotNull());
+        assertThat(config.webhook().githubSecret().target()).as("the webhook the Service exposes, its secret from a mounted Secret")
+                .startsWith("/secrets/webhook/");
+        assertThat(pod.path("volumes").valueStream().filter(v -> v.path("name").asString().equals("webhook")).findFirst().orElseThrow()
+                .at("/secret/secretName").asString()).isEqualTo("driftwarden-webhook");
+        assertGeneratedRbac("daemon", objects);
     }
 
     private static void assertLockedDown(JsonNode pod) {
@@ -77,7 +86,7 @@ class DeployManifestTest {
     }
 
     /** The generated ConfigMap the pod mounts holds a config driftwarden (and Quartz) accepts, reading its secrets from the mounts. */
-    private static void assertConfigValidates(List<JsonNode> objects, JsonNode pod) {
+    private static DriftwardenConfig assertConfigValidates(List<JsonNode> objects, JsonNode pod) {
         String mounted = pod.path("volumes").valueStream().filter(v -> v.path("name").asString().equals("config"))
                 .findFirst().orElseThrow().at("/configMap/name").asString();
         JsonNode configMap = objects.stream().filter(o -> o.path("kind").asString().equals("ConfigMap")
@@ -88,13 +97,24 @@ class DeployManifestTest {
         assertThat(config.audit().url()).startsWith("jdbc:postgresql:");
         assertThat(config.audit().password().target()).startsWith("/secrets/audit-db/");
         assertThat(config.source("platform").auth().token().target()).startsWith("/secrets/git/");
+        return config;
     }
 
     /**
-     * No wildcard anywhere; cluster-wide only reading namespaces; every namespaced grant is a Role in the namespace of a
-     * binding, bound to driftwarden's service account.
+     * The RBAC the base ships is exactly what {@code driftwarden rbac --config} prints for the overlay's config (its
+     * source, {@code apps/guestbook}, holding the files of {@code examples/guestbook} in a Git repository of the test's):
+     * a change of the config, of the example or of the RBAC generator fails here until the file is regenerated. And it is
+     * least privilege: no wildcard, no cluster-admin, bound to driftwarden's service account; the Namespace the Role lives
+     * in comes first, so that the Role applies on a fresh cluster.
      */
-    private static void assertLeastPrivilege(List<JsonNode> objects) {
+    private void assertGeneratedRbac(String overlay, List<JsonNode> objects) throws Exception {
+        String shipped = Files.readString(DEPLOY.resolve("base/rbac.yaml"), StandardCharsets.UTF_8).replaceFirst("\\A(#[^\\n]*\\n)+", "");
+        String generated = rbac(DEPLOY.resolve("overlays").resolve(overlay).resolve("driftwarden.yaml"));
+        if (!generated.equals(shipped)) {
+            Path regenerated = Files.writeString(Path.of("target", "generated-rbac-" + overlay + ".yaml"), generated);
+            assertThat(shipped).as("deploy/kustomize/base/rbac.yaml is not what `driftwarden rbac` prints for overlays/" + overlay
+                    + "/driftwarden.yaml; the output is in cron/" + regenerated + " (keep the file's header comment)").isEqualTo(generated);
+        }
         List<JsonNode> roles = objects.stream().filter(o -> o.path("kind").asString().endsWith("Role")).toList();
         assertThat(roles).isNotEmpty();
         for (JsonNode role : roles) {
@@ -104,12 +124,42 @@ class DeployManifestTest {
                 }
             }
         }
-        JsonNode clusterRole = only(objects, "ClusterRole");
-        assertThat(clusterRole.at("/rules").toString()).isEqualTo("[{\"apiGroups\":[\"\"],\"resources\":[\"namespaces\"],\"verbs\":[\"list\"]}]");
         assertThat(only(objects, "Role").at("/metadata/namespace").asString()).isEqualTo("guestbook");
+        assertThat(objects.stream().filter(o -> o.path("kind").asString().equals("Namespace")).map(o -> o.at("/metadata/name").asString()))
+                .containsExactlyInAnyOrder("driftwarden", "guestbook");
+        assertThat(only(objects, "Role").at("/rules").toString()).as("the example holds a Secret").contains("\"secrets\"");
+        assertThat(only(objects, "ClusterRole").at("/rules").toString()).as("the example holds its Namespace")
+                .contains("{\"apiGroups\":[\"\"],\"resources\":[\"namespaces\"],\"verbs\":[\"create\",\"list\",\"patch\"]}");
         for (JsonNode binding : objects.stream().filter(o -> o.path("kind").asString().endsWith("RoleBinding")).toList()) {
             assertThat(binding.at("/roleRef/name").asString()).isNotEqualTo("cluster-admin");
             assertThat(binding.at("/subjects").toString()).isEqualTo("[{\"kind\":\"ServiceAccount\",\"name\":\"driftwarden\",\"namespace\":\"driftwarden\"}]");
+        }
+    }
+
+    /** What {@code driftwarden rbac} prints for {@code config}, its source replaced by a local repository holding the example. */
+    private String rbac(Path config) throws Exception {
+        Path repo = tmp.resolve("platform");
+        if (!Files.exists(repo)) {
+            List<String> files = new java.util.ArrayList<>();
+            try (var examples = Files.list(Path.of("..", "examples", "guestbook"))) {
+                for (Path file : examples.sorted().toList()) {
+                    files.add("apps/guestbook/" + file.getFileName());
+                    files.add(Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+            CliE2E.repo(repo, files.toArray(String[]::new));
+        }
+        Path local = Files.writeString(tmp.resolve("driftwarden.yaml"), Files.readString(config, StandardCharsets.UTF_8)
+                .replace("https://git.example.com/acme/platform.git", repo.toUri().toString())
+                .replaceAll("(?m)^    auth:\\n      tokenFrom: .*\\n", "")); // a token is for https:// only
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", tmp.resolve("home").toString()); // the Git mirror cache
+        try {
+            InProcess.Outcome printed = InProcess.cli("rbac", "--config", local.toString());
+            assertThat(printed.exit()).as(printed.all()).isZero();
+            return printed.out();
+        } finally {
+            System.setProperty("user.home", home);
         }
     }
 
@@ -123,7 +173,7 @@ class DeployManifestTest {
         Path output = tmp.resolve(overlay + ".yaml");
         Process process;
         try {
-            process = new ProcessBuilder("kubectl", "kustomize", Path.of("deploy", "overlays", overlay).toString())
+            process = new ProcessBuilder("kubectl", "kustomize", DEPLOY.resolve("overlays").resolve(overlay).toString())
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         } catch (java.io.IOException e) {
             throw new AssertionError("kubectl is not on PATH: the deploy overlays are rendered by the real kubectl kustomize (1.32 on "

@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.sandbox.SandboxRequest;
+import io.driftwarden.sandbox.rbac.Attributes;
+import io.driftwarden.sandbox.rbac.Authorizer;
+import io.driftwarden.sandbox.rbac.Authorizer.Grant;
+import io.driftwarden.sandbox.rbac.Authorizer.Rule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,7 +83,7 @@ class RbacStoryIT {
                 """);
         InProcess.Outcome rbac = InProcess.cli("rbac", "--config", config.toString(), "--service-account", "ops/reconciler");
         assertThat(rbac.exit()).as(rbac.all()).isZero();
-        Set<String> granted = granted(rbac.out());
+        List<Grant> granted = grants(rbac.out());
 
         // when: a run creates everything, a hand edit is made and an object leaves Git, a second run corrects and prunes
         stage.sandbox().clearRequests();
@@ -103,13 +105,45 @@ class RbacStoryIT {
         sent.addAll(stage.sandbox().requests());
 
         // then: every (verb, resource, namespace) sent is granted, and the grants are for the ServiceAccount asked for
-        List<String> needed = sent.stream().flatMap(r -> needs(r).stream()).distinct().toList();
-        assertThat(needed).contains("list||namespaces|", "patch|apiextensions.k8s.io|customresourcedefinitions|",
-                "list|apiextensions.k8s.io|customresourcedefinitions|", "patch|acme.io|widgets|shop", "create|apps|deployments|shop",
-                "create||secrets|shop-jobs", "delete||configmaps|shop");
-        assertThat(needed).allSatisfy(need -> assertThat(allowed(need, granted)).as(need + " in " + granted).isTrue());
+        List<Attributes> needed = sent.stream().flatMap(r -> Attributes.of(r).stream()).distinct().toList();
+        assertThat(needed.stream().map(Attributes::toString)).contains("list core/namespaces",
+                "patch apiextensions.k8s.io/customresourcedefinitions named widgets.acme.io", "list apiextensions.k8s.io/customresourcedefinitions",
+                "patch acme.io/widgets in shop named gear", "create apps/deployments in shop named api",
+                "create core/secrets in shop-jobs named token", "delete core/configmaps in shop named old");
+        assertThat(needed).allSatisfy(need -> assertThat(Authorizer.allows(granted, need)).as(need + " by " + granted).isTrue());
         assertThat(rbac.out()).contains("kind: ClusterRoleBinding", "name: reconciler", "namespace: ops")
                 .doesNotContain("'*'", "- '*'");
+    }
+
+    @Test
+    void withInventoryThePruneOfAKindThatLeftGitEntirelyIsAllowed() throws Exception {
+        // given: a pruning binding that applied a ConfigMap and a Secret, then the Secret (its whole kind) left Git
+        Path repo = tmp.resolve("repo");
+        CliE2E.repo(repo, "app/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+                "app/token.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: token}\nstringData: {token: hunter2}\n");
+        Path config = config("  - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce, prune: true}\n");
+        assertThat(InProcess.cli("run", "--config", config.toString()).exit()).isZero();
+        try (Git git = Git.open(repo.toFile())) {
+            git.rm().addFilepattern("app/token.yaml").call();
+            git.commit().setMessage("the token leaves Git").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false).call();
+        }
+        List<Grant> fromGit = grants(InProcess.cli("rbac", "--config", config.toString()).out());
+        InProcess.Outcome rbac = InProcess.cli("rbac", "--config", config.toString(), "--inventory");
+        assertThat(rbac.exit()).as(rbac.all()).isZero();
+        List<Grant> withInventory = grants(rbac.out());
+
+        // when: the next run prunes the Secret
+        stage.sandbox().clearRequests();
+        InProcess.Outcome pruned = InProcess.cli("run", "--config", config.toString());
+        assertThat(pruned.exit()).as(pruned.all()).isZero();
+        assertThat(pruned.out()).containsPattern("Secret/shop/token\\s+EXTRA\\s+DELETED");
+        List<Attributes> needed = stage.sandbox().requests().stream().flatMap(r -> Attributes.of(r).stream()).distinct().toList();
+
+        // then: the rules read from Git alone miss it, the rules with the inventory allow every request
+        Attributes deleteToken = Attributes.resource("delete", "", "secrets", "", "shop", "token");
+        assertThat(needed).contains(Attributes.resource("list", "", "secrets", "", "shop", ""), deleteToken);
+        assertThat(Authorizer.allows(fromGit, deleteToken)).isFalse();
+        assertThat(needed).allSatisfy(need -> assertThat(Authorizer.allows(withInventory, need)).as(need + " by " + withInventory).isTrue());
     }
 
     @Test
@@ -136,65 +170,20 @@ class RbacStoryIT {
                 + bindings);
     }
 
-    /** Every rule printed, as "verb|group|resource|namespace" (namespace empty for the ClusterRole's). */
+    /** The printed Roles and ClusterRole as the grants they give (each printed binding names the account asked for). */
     @SuppressWarnings("unchecked")
-    private static Set<String> granted(String yaml) {
-        Set<String> granted = new TreeSet<>();
+    private static List<Grant> grants(String yaml) {
+        List<Grant> grants = new ArrayList<>(List.of(Authorizer.DISCOVERY));
         for (Object document : new Yaml().loadAll(yaml)) {
             Map<String, Object> object = (Map<String, Object>) document;
             if (!List.of("Role", "ClusterRole").contains(object.get("kind"))) {
                 continue;
             }
-            Object namespace = ((Map<String, Object>) object.get("metadata")).get("namespace");
-            for (Map<String, Object> rule : (List<Map<String, Object>>) object.get("rules")) {
-                for (String group : (List<String>) rule.get("apiGroups")) {
-                    for (String resource : (List<String>) rule.get("resources")) {
-                        for (String verb : (List<String>) rule.get("verbs")) {
-                            granted.add(verb + "|" + group + "|" + resource + "|" + (namespace == null ? "" : namespace));
-                        }
-                    }
-                }
-            }
+            String namespace = (String) ((Map<String, Object>) object.get("metadata")).get("namespace");
+            List<Rule> rules = ((List<Map<String, Object>>) object.get("rules")).stream().map(rule -> Rule.of((List<String>) rule.get("verbs"),
+                    (List<String>) rule.get("apiGroups"), (List<String>) rule.get("resources"), List.of())).toList();
+            grants.add(new Grant(namespace, object.get("kind") + " in " + namespace, rules));
         }
-        return granted;
-    }
-
-    /** A namespaced need is met by its namespace's Role or by the ClusterRole; a cluster-wide one by the ClusterRole only. */
-    private static boolean allowed(String need, Set<String> granted) {
-        return granted.contains(need) || granted.contains(need.substring(0, need.lastIndexOf('|') + 1));
-    }
-
-    /**
-     * What RBAC authorizes a request as: "verb|group|resource|namespace". GET of a collection → list, of an object → get,
-     * watch=true → watch, PATCH → patch (a server-side apply also create: it may create the object), DELETE → delete,
-     * POST → create, PUT → update. Discovery and other non-resource paths need no grant here.
-     */
-    static List<String> needs(SandboxRequest request) {
-        String path = request.path();
-        String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : "";
-        List<String> segments = List.of((path.contains("?") ? path.substring(0, path.indexOf('?')) : path).replaceAll("^/+", "").split("/"));
-        int skip = segments.get(0).equals("api") ? 2 : segments.get(0).equals("apis") ? 3 : -1;
-        if (skip < 0 || segments.size() <= skip) {
-            return List.of();
-        }
-        String group = segments.get(0).equals("api") ? "" : segments.get(1);
-        List<String> rest = segments.subList(skip, segments.size());
-        String namespace = "";
-        if (rest.get(0).equals("namespaces") && rest.size() >= 3) {
-            namespace = rest.get(1);
-            rest = rest.subList(2, rest.size());
-        }
-        String resource = rest.get(0) + (rest.size() > 2 ? "/" + rest.get(2) : "");
-        boolean collection = rest.size() == 1;
-        List<String> verbs = switch (request.method()) {
-            case "GET" -> List.of(query.contains("watch=true") ? "watch" : collection ? "list" : "get");
-            case "PATCH" -> String.valueOf(request.contentType()).startsWith("application/apply-patch") ? List.of("patch", "create") : List.of("patch");
-            case "DELETE" -> List.of("delete");
-            case "POST" -> List.of("create");
-            case "PUT" -> List.of("update");
-            default -> List.of(request.method().toLowerCase(java.util.Locale.ROOT));
-        };
-        String ns = namespace;
-        return verbs.stream().map(verb -> verb + "|" + group + "|" + resource + "|" + ns).toList();
+        return grants;
     }
 }

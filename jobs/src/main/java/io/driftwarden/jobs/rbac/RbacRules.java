@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The grants a run of some bindings needs, derived from what it sends: a LIST per kind and namespace (paged) →
  * {@code list}; server-side apply (which may create), its dry-run and the JSON-patch removal → {@code patch} and
- * {@code create}; prune and {@code driftwarden.io/replace} → {@code delete}; the wait for a new
+ * {@code create}; prune and {@code driftwarden.io/replace} → {@code delete} (and, when the inventory is read, {@code list}
+ * and {@code delete} on whatever it holds, so that a prune still works after a kind left Git entirely); the wait for a new
  * CustomResourceDefinition to be Established → {@code get}, {@code list}, {@code watch}; and the Namespaces LIST every
  * binding sends. Objects the tenancy gate would refuse (outside {@code allowNamespaces}, cluster-scoped kinds not
  * allowed) get nothing.
@@ -38,8 +39,20 @@ public final class RbacRules {
         }
     }
 
-    /** What to derive grants from: one binding, whether its cluster is listed by label, and its rendered objects. */
-    public record Rendered(BindingSpec binding, boolean listByLabel, List<DesiredObject> objects) {
+    /**
+     * What to derive grants from: one binding, whether its cluster is listed by label, its rendered objects, and the
+     * objects its inventory holds (those a prune would delete when they have left Git; empty when not read).
+     */
+    public record Rendered(BindingSpec binding, boolean listByLabel, List<DesiredObject> objects, List<ResourceKey> held) {
+        public Rendered {
+            objects = List.copyOf(objects);
+            held = List.copyOf(held);
+        }
+
+        /** A binding whose inventory is not read. */
+        public Rendered(BindingSpec binding, boolean listByLabel, List<DesiredObject> objects) {
+            this(binding, listByLabel, objects, List.of());
+        }
     }
 
     /**
@@ -94,8 +107,39 @@ public final class RbacRules {
                     }
                 }
             }
+            if (binding.prune()) {
+                heldForPrune(rendered, namespaced, clusterWide, problems);
+            }
         }
         return new Grants(namespaced, clusterWide, List.copyOf(problems), List.copyOf(notes));
+    }
+
+    /**
+     * What a prune of the binding's inventory sends for objects that left Git — the LIST of their kind that finds them
+     * and their DELETE — even when their kind has left Git entirely. A Namespace only with {@code pruneNamespaces}.
+     */
+    private static void heldForPrune(Rendered rendered, SortedMap<String, SortedMap<Resource, SortedSet<String>>> namespaced,
+                                     SortedMap<Resource, SortedSet<String>> clusterWide, List<String> problems) {
+        BindingSpec binding = rendered.binding();
+        for (ResourceKey key : rendered.held()) {
+            if (key.group().isEmpty() && key.kind().equals("Namespace") && !binding.pruneNamespaces()) {
+                continue;
+            }
+            String plural = plural(key, rendered.objects());
+            if (plural == null) {
+                problems.add("binding " + binding.name() + ": its inventory holds " + key.subject() + " (" + key.apiVersion()
+                        + "), whose plural is not known: its CustomResourceDefinition is not in the binding any more");
+                continue;
+            }
+            Resource resource = new Resource(key.group(), plural);
+            if (key.namespace().isEmpty()) {
+                if (Tenancy.allowsClusterKind(binding, key) || Tenancy.isOwnNamespace(binding, key)) {
+                    grant(clusterWide, resource, Set.of("list", "delete"));
+                }
+            } else if (binding.allowNamespaces().contains(key.namespace())) {
+                grant(namespaced.computeIfAbsent(key.namespace(), n -> new TreeMap<>()), resource, Set.of("list", "delete"));
+            }
+        }
     }
 
     /** A built-in kind's plural by Kubernetes' rule; a custom kind's from a definition among {@code objects}; else null. */

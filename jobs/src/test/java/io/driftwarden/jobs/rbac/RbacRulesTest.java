@@ -88,6 +88,22 @@ class RbacRulesTest {
     }
 
     @Test
+    void whatTheInventoryHoldsIsListedAndDeletedWhenPruningEvenAfterItsKindLeftGit() {
+        List<ResourceKey> held = List.of(ResourceKey.of("v1", "Secret", "shop", "token"), ResourceKey.of("v1", "Namespace", "", "shop"),
+                ResourceKey.of("v1", "ConfigMap", "other", "x"), ResourceKey.of("acme.io/v1", "Widget", "shop", "w"));
+        List<DesiredObject> inGit = List.of(object("v1", "ConfigMap", "shop", "settings"));
+
+        Grants pruning = RbacRules.of(List.of(new Rendered(binding(true, List.of(), List.of()), false, inGit, held)));
+        Grants notPruning = RbacRules.of(List.of(new Rendered(binding(false, List.of(), List.of()), false, inGit, held)));
+
+        // the Secret's kind left Git; the Namespace is not pruned without pruneNamespaces; "other" is outside the allowance
+        assertThat(rules(pruning)).containsExactly("*||namespaces|list", "shop||configmaps|create,delete,list,patch", "shop||secrets|delete,list");
+        assertThat(pruning.problems()).singleElement().asString().contains("its inventory holds Widget/shop/w (acme.io/v1)");
+        assertThat(rules(notPruning)).containsExactly("*||namespaces|list", "shop||configmaps|create,list,patch");
+        assertThat(notPruning.problems()).isEmpty();
+    }
+
+    @Test
     void pruningNamespacesIsNotedAsNotCovered() {
         BindingSpec binding = new BindingSpec("shop", "repo", "app", "prod", "shop", Mode.ENFORCE, false, null, List.of(),
                 DriftManagers.KUBECTL, helm(), true, null, null, List.of(), false, true, "driftwarden.yaml:3");

@@ -61,7 +61,8 @@ public class RbacCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
-        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         List<RbacRules.Rendered> rendered = new ArrayList<>();
         for (BindingSpec binding : loaded.bindings()) {
             try {

@@ -63,7 +63,8 @@ public class RenderCommand implements Callable<Integer> {
         List<DesiredObject> objects;
         try {
             revision = sources.resolve(loaded.source(binding.source()));
-            objects = new Renderer(loaded.kustomizeCommand(), loaded.limits()).render(sources.at(revision), binding);
+            objects = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts"))).render(sources.at(revision), binding);
         } catch (RenderException e) {
             err.println("error: binding " + binding.name() + ": manifests do not render:");
             e.problems().forEach(problem -> err.println("  " + problem));

@@ -66,6 +66,89 @@ public final class RemoteCharts {
         return remote.oci() ? fromRegistry(remote) : fromRepository(remote);
     }
 
+    /**
+     * Puts into the unpacked chart's {@code charts/} folder each dependency its {@code Chart.yaml} names from a repository
+     * and that is not vendored there, as {@code helm dependency build} would: only against a {@code Chart.lock} in sync
+     * with {@code Chart.yaml} ({@link ChartLock}), at the locked version, and only from the binding's own
+     * {@code helm.repository} (with its credentials, digest checks and provenance) — a dependency naming any other
+     * repository is refused, so a chart cannot make us fetch a URL of its choosing. Returns the dependencies added.
+     */
+    public List<ResolvedChart> vendorDependencies(Path chart, RemoteChart remote, String what) {
+        Map<?, ?> metadata;
+        try {
+            metadata = ChartLock.yaml(java.nio.file.Files.readString(chart.resolve("Chart.yaml")), what + ": Chart.yaml");
+        } catch (java.io.IOException e) {
+            throw new ChartRefusedException(what + ": Chart.yaml cannot be read: " + e.getMessage());
+        }
+        List<?> required = metadata.get("dependencies") instanceof List<?> list ? list : null;
+        List<String> missing = new ArrayList<>();
+        for (Object item : required == null ? List.of() : required) {
+            if (item instanceof Map<?, ?> dependency) {
+                String repository = String.valueOf(dependency.get("repository") == null ? "" : dependency.get("repository"));
+                String name = String.valueOf(dependency.get("name"));
+                if (!repository.isEmpty() && !repository.startsWith("file://") && !vendored(chart, name)) {
+                    missing.add(name);
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        Path lockFile = chart.resolve("Chart.lock");
+        if (!java.nio.file.Files.isRegularFile(lockFile)) {
+            throw new ChartRefusedException(what + ": dependencies " + missing + " are not in its charts/ folder and it has no Chart.lock "
+                    + "to resolve them against (as helm dependency build refuses)");
+        }
+        List<ChartLock.Locked> locked;
+        try {
+            locked = ChartLock.check(required, java.nio.file.Files.readString(lockFile), what);
+        } catch (java.io.IOException e) {
+            throw new ChartRefusedException(what + ": Chart.lock cannot be read: " + e.getMessage());
+        }
+        List<ResolvedChart> added = new ArrayList<>();
+        for (ChartLock.Locked dependency : locked) {
+            if (!missing.contains(dependency.name())) {
+                continue;
+            }
+            if (!sameRepository(dependency.repository(), remote.repository())) {
+                throw new ChartRefusedException(what + ": dependency " + dependency.name() + " " + dependency.version() + " comes from "
+                        + dependency.repository() + "; only the binding's helm.repository " + remote.repository() + " is contacted");
+            }
+            if (!RemoteChart.CHART_NAME.matcher(dependency.name()).matches() || RemoteChart.versionProblem(dependency.version()) != null) {
+                throw new ChartRefusedException(what + ": Chart.lock names dependency '" + dependency.name() + "' at '" + dependency.version()
+                        + "', not one chart name at an exact version");
+            }
+            ResolvedChart resolved = resolve(new RemoteChart(remote.repository(), dependency.name(), dependency.version(), null,
+                    remote.keyring(), remote.username(), remote.password(), remote.token(), remote.caFile(), remote.timeout(),
+                    remote.plainHttp(), remote.origin()));
+            try {
+                java.nio.file.Files.createDirectories(chart.resolve("charts"));
+                java.nio.file.Files.copy(resolved.archive(), chart.resolve("charts").resolve(dependency.name() + "-" + dependency.version() + ".tgz"));
+            } catch (java.io.IOException e) {
+                throw new ChartException(what + ": cannot add dependency " + dependency.name() + ": " + e.getMessage(), e);
+            }
+            added.add(resolved);
+        }
+        return added;
+    }
+
+    /** Whether {@code charts/} holds the dependency: its folder or an archive named for it. */
+    private static boolean vendored(Path chart, String name) {
+        Path charts = chart.resolve("charts");
+        if (java.nio.file.Files.isDirectory(charts.resolve(name))) {
+            return true;
+        }
+        try (var files = java.nio.file.Files.list(charts)) {
+            return files.map(f -> f.getFileName().toString()).anyMatch(f -> f.startsWith(name + "-") && f.endsWith(".tgz"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameRepository(String a, String b) {
+        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+    }
+
     // ---- chart repositories (index.yaml)
 
     private ResolvedChart fromRepository(RemoteChart remote) {

@@ -158,6 +158,9 @@ public final class Renderer {
         TreeWork render = (values, work) -> {
             ChartArchive.Limits archiveLimits = charts == null ? ChartArchive.Limits.DEFAULTS : charts.limits();
             Path unpacked = ChartArchive.extract(Files.readAllBytes(chart.archive()), work.resolve("chart"), archiveLimits, chart.reference());
+            if (charts != null) {
+                charts.vendorDependencies(unpacked, binding.helm().remote(), chart.reference());
+            }
             String output = helm.templateRemote(unpacked, chart.reference(), values, binding.path(), binding, work);
             TreeMap<Integer, String> sources = HelmTemplate.sources(output, "");
             List<Parsed> parsed = new ArrayList<>();

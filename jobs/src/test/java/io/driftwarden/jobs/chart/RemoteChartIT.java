@@ -244,9 +244,80 @@ class RemoteChartIT {
 
             BindingResult result = world.reconcile(config, "shop");
 
-            assertThat(result.error()).contains("helm template failed", "redis");
+            assertThat(result.error()).contains("dependencies [redis] are not in its charts/ folder and it has no Chart.lock");
+            assertThat(rowsOf(world.lastRunId()).get(0).entry().event()).isEqualTo(EventType.REFUSED);
             assertThat(elsewhere.requests()).isEmpty();
         }
+    }
+
+    @Test
+    void aDependencyIsResolvedAgainstTheChartLockHelmWroteFromTheBindingsRepositoryOnly() throws Exception {
+        // given an umbrella chart whose Chart.lock Helm's own dependency update wrote, packaged without its charts/ folder
+        Path archive = umbrella(charts, "app", "1.0.0");
+        charts.add("app", "1.0.0", archive);
+        try (GitRepo repo = world.repo("repo"); KubernetesClient client = world.sandbox.client()) {
+            repo.write("shop/README", "x\n").commit("path");
+            DriftwardenConfig config = world.config(World.sources(repo) + """
+                      - name: shop
+                        source: repo
+                        path: shop
+                        cluster: sandbox
+                        namespace: shop
+                        mode: enforce
+                        helm: {repository: %s, chart: app, version: 1.0.0}
+                    """.formatted(charts.url()));
+            charts.clearRequests();
+
+            BindingResult result = world.reconcile(config, "shop");
+
+            assertThat(result.error()).isNull();
+            assertThat(client.configMaps().inNamespace("shop").withName("shop-web-marker").get().getData()).containsEntry("marker", "one");
+            assertThat(charts.requests()).containsExactly("/charts/index.yaml", "/charts/app-1.0.0.tgz", "/charts/index.yaml",
+                    "/charts/web-1.0.0.tgz");
+        }
+    }
+
+    @Test
+    void aLockOutOfSyncWithChartYamlOrNamingAnotherRepositoryIsRefusedAndNothingIsFetchedThere() throws Exception {
+        try (ChartRepository elsewhere = ChartRepository.start().add("web", "1.0.0", one); GitRepo repo = world.repo("repo")) {
+            Path tampered = HelmCharts.rewrite(umbrella(charts, "app", "1.0.0"), (name, text) -> name.endsWith("Chart.lock")
+                    ? text.replace("version: 1.0.0", "version: 1.1.0") : text);
+            charts.add("app", "1.0.0", tampered);
+            charts.add("app", "2.0.0", umbrella(elsewhere, "app", "2.0.0"));
+            repo.write("shop/README", "x\n").commit("path");
+            elsewhere.clearRequests();
+
+            BindingResult outOfSync = world.reconcile(world.config(World.sources(repo) + app("1.0.0")), "shop");
+            BindingResult otherRepository = world.reconcile(world.config(World.sources(repo) + app("2.0.0")), "shop");
+
+            assertThat(outOfSync.error()).contains("Chart.lock is out of sync with the dependencies in Chart.yaml");
+            assertThat(otherRepository.error()).contains("dependency web 1.0.0 comes from " + elsewhere.url()
+                    + "; only the binding's helm.repository " + charts.url() + " is contacted");
+            assertThat(elsewhere.requests()).isEmpty();
+        }
+    }
+
+    private String app(String version) {
+        return """
+                  - name: shop
+                    source: repo
+                    path: shop
+                    cluster: sandbox
+                    namespace: shop
+                    mode: enforce
+                    helm: {repository: %s, chart: app, version: %s}
+                """.formatted(charts.url(), version);
+    }
+
+    /** An umbrella chart depending on web 1.0.0 from {@code from}: Helm's dependency update writes its lock; charts/ is left out. */
+    private Path umbrella(ChartRepository from, String name, String version) throws Exception {
+        Path src = HelmCharts.create(tmp.resolve("umbrella-" + version), name, version, "umbrella");
+        Files.writeString(src.resolve("Chart.yaml"), Files.readString(src.resolve("Chart.yaml"))
+                + "dependencies:\n  - name: web\n    version: \">=1.0.0 <1.1.0\"\n    repository: " + from.url() + "\n");
+        new com.marcnuri.helm.Helm(src).dependency().update().call();
+        assertThat(src.resolve("Chart.lock")).exists();
+        Path archive = HelmCharts.packageChart(src, tmp.resolve("umbrella-dist-" + version), name, version);
+        return HelmCharts.rewrite(archive, (entry, text) -> entry.startsWith(name + "/charts/") ? null : text);
     }
 
     private String binding(String name, String version, String more) {

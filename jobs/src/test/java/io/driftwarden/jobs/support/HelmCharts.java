@@ -66,8 +66,17 @@ public final class HelmCharts {
         return dest.resolve(name + "-" + version + ".tgz");
     }
 
-    /** Rewrites the archive with {@code extra} appended to its {@code Chart.yaml}, entry by entry (what a hand-made archive is). */
+    /** Rewrites the archive with {@code extra} appended to its {@code Chart.yaml} (what a hand-made archive is). */
     public static Path appendToChartYaml(Path archive, String extra) throws Exception {
+        return rewrite(archive, (name, content) -> name.endsWith("/Chart.yaml") && name.indexOf('/') == name.lastIndexOf('/')
+                ? content + extra : content);
+    }
+
+    /**
+     * Rewrites the archive entry by entry: {@code edit} gets each file's name and text and returns its new text, or null
+     * to leave it out.
+     */
+    public static Path rewrite(Path archive, java.util.function.BinaryOperator<String> edit) throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
                 new java.util.zip.GZIPInputStream(Files.newInputStream(archive)));
@@ -75,10 +84,13 @@ public final class HelmCharts {
             out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
             org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
-                byte[] content = in.readAllBytes();
-                if (entry.getName().endsWith("/Chart.yaml") && entry.getName().indexOf('/') == entry.getName().lastIndexOf('/')) {
-                    content = (new String(content, java.nio.charset.StandardCharsets.UTF_8) + extra).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] original = in.readAllBytes();
+                String edited = entry.getName().endsWith(".tgz") ? (edit.apply(entry.getName(), "") == null ? null : "")
+                        : edit.apply(entry.getName(), new String(original, java.nio.charset.StandardCharsets.UTF_8));
+                if (edited == null) {
+                    continue;
                 }
+                byte[] content = entry.getName().endsWith(".tgz") ? original : edited.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 var copy = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entry.getName());
                 copy.setSize(content.length);
                 out.putArchiveEntry(copy);

@@ -297,6 +297,27 @@ class RemoteChartIT {
         }
     }
 
+    @Test
+    void aTokenByReferenceIsSentAsBearerAndARefusedOneIsNamedByItsReferenceNeverItsValue() throws Exception {
+        String secret = "s3cr3t-" + java.util.UUID.randomUUID();
+        charts.requireAuthorization("Bearer " + secret);
+        Path good = Files.writeString(tmp.resolve("token"), secret + "\n");
+        Path stale = Files.writeString(tmp.resolve("stale-token"), "stale-" + secret + "\n");
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("shop/README", "x\n").commit("path");
+
+            BindingResult accepted = world.reconcile(world.config(World.sources(repo) + binding("shop", "1.0.0",
+                    "auth: {tokenFrom: file:" + good + "}")), "shop");
+            BindingResult refused = world.reconcile(world.config(World.sources(repo) + binding("shop", "1.1.0",
+                    "auth: {tokenFrom: file:" + stale + "}")), "shop");
+
+            assertThat(accepted.error()).isNull();
+            assertThat(refused.error()).contains("index.yaml answered 401: check the credentials helm.auth refers to (tokenFrom file:" + stale + ")")
+                    .doesNotContain(secret);
+            assertThat(world.everythingInTheAuditStore()).doesNotContain(secret);
+        }
+    }
+
     private String app(String version) {
         return """
                   - name: shop

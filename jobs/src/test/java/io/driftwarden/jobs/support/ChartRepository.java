@@ -27,6 +27,7 @@ public final class ChartRepository implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final StringBuilder entries = new StringBuilder();
+    private volatile String requiredAuthorization;
 
     private ChartRepository() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -61,6 +62,12 @@ public final class ChartRepository implements AutoCloseable {
         return this;
     }
 
+    /** Answers 401 to every request whose {@code Authorization} header is not {@code authorization}. */
+    public ChartRepository requireAuthorization(String authorization) {
+        this.requiredAuthorization = authorization;
+        return this;
+    }
+
     /** Serves {@code bytes} at {@code path} in place of what was there. */
     public void put(String path, byte[] bytes) {
         files.put(path, bytes);
@@ -92,6 +99,11 @@ public final class ChartRepository implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requests.add(path);
+        if (requiredAuthorization != null && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+        }
         byte[] body;
         if (path.equals("/charts/index.yaml")) {
             synchronized (this) {

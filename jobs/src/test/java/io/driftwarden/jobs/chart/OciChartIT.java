@@ -137,6 +137,31 @@ class OciChartIT {
         }
     }
 
+    @Test
+    void aRegistryAskingForBasicAuthGetsTheCredentialsByReferenceAfterItsChallenge() throws Exception {
+        String digest = push(HelmCharts.packageChart(HelmCharts.create(tmp.resolve("src"), "web", "1.0.0", "auth"), tmp.resolve("dist"),
+                "web", "1.0.0"));
+        proxy.close();
+        registry.close();
+        String password = "pw-" + java.util.UUID.randomUUID();
+        registry = DistributionRegistry.start(tmp.resolve("registry"), "puller", password); // same storage, now with htpasswd
+        proxy = FaultProxy.in(registry.url());
+        java.nio.file.Path user = java.nio.file.Files.writeString(tmp.resolve("user"), "puller");
+        java.nio.file.Path secret = java.nio.file.Files.writeString(tmp.resolve("password"), password);
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("shop/README", "x\n").commit("path");
+
+            BindingResult anonymous = world.reconcile(world.config(World.sources(repo) + binding("1.0.0", "")), "shop");
+            BindingResult withCredentials = world.reconcile(world.config(World.sources(repo) + binding("1.0.0", "digest: " + digest
+                    + "\n      auth: {usernameFrom: file:" + user + ", passwordFrom: file:" + secret + "}")), "shop");
+
+            assertThat(anonymous.error()).contains("manifest 1.0.0 answered 401: set helm.auth");
+            assertThat(withCredentials.error()).isNull();
+            assertThat(withCredentials.chart().digest()).isEqualTo(digest);
+            assertThat(world.everythingInTheAuditStore()).doesNotContain(password);
+        }
+    }
+
     /** Pushes with Helm's own {@code push} (plain HTTP to the loopback registry) and returns the manifest digest it printed. */
     private String push(Path archive) {
         String output = Helm.push().withChart(archive).withRemote(URI.create("oci://" + registry.host() + "/charts")).plainHttp().call();

@@ -32,6 +32,14 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** Starts a registry storing into {@code dir}; it answers {@code GET /v2/} before this returns. */
     public static DistributionRegistry start(Path dir) throws IOException {
+        return start(dir, null, null);
+    }
+
+    /**
+     * Starts a registry storing into {@code dir} that asks for basic auth ({@code htpasswd}, bcrypt) as {@code user} with
+     * {@code password} when both are given; a registry started earlier on the same folder keeps what was pushed.
+     */
+    public static DistributionRegistry start(Path dir, String user, String password) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's docker-registry package (.ci/run does)");
         }
@@ -40,6 +48,14 @@ public final class DistributionRegistry implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Files.createDirectories(dir.resolve("storage"));
+        String auth = "";
+        if (user != null) {
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            Path htpasswd = Files.writeString(dir.resolve("htpasswd"), user + ":"
+                    + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 6) + "\n");
+            auth = "auth:\n  htpasswd:\n    realm: loopback\n    path: " + htpasswd + "\n";
+        }
         Path config = Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
                 log:
@@ -49,7 +65,7 @@ public final class DistributionRegistry implements AutoCloseable {
                     rootdirectory: %s
                 http:
                   addr: 127.0.0.1:%d
-                """.formatted(dir.resolve("storage"), port));
+                """.formatted(dir.resolve("storage"), port) + auth);
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile()).start();
         DistributionRegistry registry = new DistributionRegistry(process, port);
@@ -59,8 +75,9 @@ public final class DistributionRegistry implements AutoCloseable {
                 throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
             }
             try {
-                return client.send(HttpRequest.newBuilder(URI.create(registry.url() + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                int status = client.send(HttpRequest.newBuilder(URI.create(registry.url() + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                return status == 200 || status == 401 && user != null;
             } catch (IOException e) {
                 return false;
             }

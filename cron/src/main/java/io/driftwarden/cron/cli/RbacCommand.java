@@ -2,6 +2,7 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.rbac.RbacRules;
@@ -62,7 +63,7 @@ public class RbacCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
-                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts")));
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         List<RbacRules.Rendered> rendered = new ArrayList<>();
         for (BindingSpec binding : loaded.bindings()) {
             try {

@@ -2,6 +2,7 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
@@ -64,7 +65,7 @@ public class RenderCommand implements Callable<Integer> {
         try {
             revision = sources.resolve(loaded.source(binding.source()));
             objects = new Renderer(loaded.kustomizeCommand(), loaded.limits())
-                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts"))).render(sources.at(revision), binding);
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts"))).render(sources.at(revision), binding);
         } catch (RenderException e) {
             err.println("error: binding " + binding.name() + ": manifests do not render:");
             e.problems().forEach(problem -> err.println("  " + problem));

@@ -4,6 +4,7 @@ import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
@@ -69,7 +70,7 @@ public class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
-                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts")));
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         int failed = 0;
         for (BindingSpec binding : loaded.bindings()) {
             String unpinned = unpinned(binding);
@@ -121,7 +122,7 @@ public class ValidateCommand implements Callable<Integer> {
     private int json(DriftwardenConfig loaded) {
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
         Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
-                .withCharts(new io.driftwarden.jobs.chart.RemoteCharts(Runs.defaultGitCache().resolve("charts")));
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         ObjectNode json = JSON.createObjectNode().put("valid", true).put("config", loaded.file().toString());
         ArrayNode results = json.putArray("bindings");
         boolean failed = false;

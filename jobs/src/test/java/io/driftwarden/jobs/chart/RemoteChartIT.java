@@ -336,6 +336,13 @@ class RemoteChartIT {
         Files.writeString(src.resolve("Chart.yaml"), Files.readString(src.resolve("Chart.yaml"))
                 + "dependencies:\n  - name: web\n    version: \">=1.0.0 <1.1.0\"\n    repository: " + from.url() + "\n");
         new com.marcnuri.helm.Helm(src).dependency().update().call();
+        // Helm's dependency update caches the repository's index in the working directory (helm-java sets no cache
+        // folder): removed, so a test run leaves the tree as it found it
+        try (var files = Files.list(Path.of(""))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("helm-manager-")).toList()) {
+                Files.delete(file);
+            }
+        }
         assertThat(src.resolve("Chart.lock")).exists();
         Path archive = HelmCharts.packageChart(src, tmp.resolve("umbrella-dist-" + version), name, version);
         return HelmCharts.rewrite(archive, (entry, text) -> entry.startsWith(name + "/charts/") ? null : text);

@@ -39,7 +39,11 @@ public final class ConfigLoader {
     private static final Set<String> WINDOW_KEYS = Set.of("kind", "schedule", "duration", "timeZone", "bindings", "clusters");
     private static final Set<String> LIMIT_KEYS = Set.of("maxFileSize", "maxBindingSize", "yamlMaxDepth", "yamlMaxAliases");
     private static final Set<String> KUSTOMIZE_KEYS = Set.of("command");
-    private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values");
+    private static final Set<String> HELM_KEYS = Set.of("releaseName", "valuesFiles", "values", "repository", "chart", "version", "digest",
+            "verify", "auth", "caFile", "timeout", "plainHttp");
+    private static final Set<String> HELM_AUTH_KEYS = Set.of("usernameFrom", "passwordFrom", "tokenFrom");
+    /** Keys that only a remote chart ({@code helm.repository}) takes. */
+    private static final List<String> REMOTE_ONLY_KEYS = List.of("chart", "version", "digest", "verify", "auth", "caFile", "timeout", "plainHttp");
     private static final Set<String> AUDIT_KEYS = Set.of("url", "username", "passwordFrom", "leaseTimeout", "checkpoints");
     private static final Set<String> CHECKPOINT_KEYS = Set.of("file", "signingKeyFrom");
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
@@ -206,7 +210,7 @@ public final class ConfigLoader {
                         .forEach(problem -> reader.problem(b.line("driftManagers"), "binding '" + name + "': driftManagers: " + problem));
                 driftManagers = new DriftManagers(patterns);
             }
-            HelmSettings helm = b.has("helm") ? helm(b.section("helm", HELM_KEYS), name, reader)
+            HelmSettings helm = b.has("helm") ? helm(b.section("helm", HELM_KEYS), name, reader, baseDir)
                     : new HelmSettings(name, List.of(), JsonNodeFactory.instance.objectNode());
             if (name != null && reader.unique(bindingLines, name, b.line("name"), "binding")) {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
@@ -253,7 +257,7 @@ public final class ConfigLoader {
         return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications);
     }
 
-    private static HelmSettings helm(Section helm, String binding, Reader reader) {
+    private static HelmSettings helm(Section helm, String binding, Reader reader, Path baseDir) {
         List<String> valuesFiles = helm.strings("valuesFiles");
         for (String valuesFile : valuesFiles) {
             if (valuesFile.startsWith("/")) {
@@ -276,7 +280,85 @@ public final class ConfigLoader {
                 reader.problem(helm.line("values"), "binding '" + binding + "': helm.values must be a mapping of chart values");
             }
         }
-        return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values);
+        return new HelmSettings(helm.optional("releaseName", binding), valuesFiles, values, remoteChart(helm, binding, baseDir));
+    }
+
+    /**
+     * The remote chart of {@code helm.repository}, or null when the chart is the binding's Git path. The version must be
+     * exact, the digest {@code sha256:} and 64 hex digits, the repository {@code https://}, {@code http://} or
+     * {@code oci://} with no credentials in it; files are relative to the config's folder.
+     */
+    private static RemoteChart remoteChart(Section helm, String binding, Path baseDir) {
+        Reader reader = helm.reader;
+        String at = "binding '" + binding + "': helm.";
+        if (!helm.has("repository")) {
+            REMOTE_ONLY_KEYS.stream().filter(helm::has).forEach(key -> reader.problem(helm.line(key), at + key
+                    + " is for a remote chart: set helm.repository (https://… or oci://…) too, or remove it"));
+            return null;
+        }
+        String repository = helm.required("repository");
+        String chart = helm.required("chart");
+        String version = helm.required("version");
+        if (repository != null) {
+            java.net.URI uri = null;
+            try {
+                uri = new java.net.URI(repository);
+            } catch (java.net.URISyntaxException e) {
+                reader.problem(helm.line("repository"), at + "repository '" + repository + "' is not a URL: " + e.getReason());
+            }
+            if (uri != null && (uri.getScheme() == null || !Set.of("https", "http", "oci").contains(uri.getScheme()) || uri.getHost() == null)) {
+                reader.problem(helm.line("repository"), at + "repository must be https://HOST/PATH (a chart repository) or "
+                        + "oci://HOST/PATH (an OCI registry), not '" + repository + "'");
+            } else if (uri != null && (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || List.of(String.valueOf(uri.getPath()).split("/")).contains(".."))) {
+                reader.problem(helm.line("repository"), at + "repository '" + repository + "' may hold no credentials, query, fragment "
+                        + "or '..' (credentials go in helm.auth)");
+            }
+        }
+        if (chart != null && (!RemoteChart.CHART_NAME.matcher(chart).matches() || chart.equals("..") || chart.equals("."))) {
+            reader.problem(helm.line("chart"), at + "chart '" + chart + "' must be one name of letters, digits, '.', '_' and '-' "
+                    + "(the repository's path goes in helm.repository)");
+        }
+        String versionProblem = RemoteChart.versionProblem(version);
+        if (versionProblem != null) {
+            reader.problem(helm.line("version"), "binding '" + binding + "': " + versionProblem);
+        }
+        String digest = helm.optional("digest", null);
+        if (digest != null && !RemoteChart.DIGEST.matcher(digest).matches()) {
+            reader.problem(helm.line("digest"), at + "digest must be sha256: and 64 lowercase hex digits, not '" + digest + "'");
+        }
+        Path keyring = null;
+        if (helm.has("verify")) {
+            String ring = helm.section("verify", VERIFY_KEYS).required("keyring");
+            keyring = ring == null ? null : baseDir.resolve(ring).normalize();
+        }
+        SecretRef username = null;
+        SecretRef password = null;
+        SecretRef token = null;
+        if (helm.has("auth")) {
+            Section auth = helm.section("auth", HELM_AUTH_KEYS);
+            username = secretRef(auth, "usernameFrom", at + "auth.");
+            password = secretRef(auth, "passwordFrom", at + "auth.");
+            token = secretRef(auth, "tokenFrom", at + "auth.");
+            if (token != null && (password != null || username != null)) {
+                reader.problem(auth.line("tokenFrom"), at + "auth.tokenFrom: set tokenFrom or usernameFrom and passwordFrom, not both");
+            }
+            if ((username == null) != (password == null) && token == null) {
+                reader.problem(auth.line(null), at + "auth: usernameFrom and passwordFrom go together");
+            }
+        }
+        String caFile = helm.optional("caFile", null);
+        boolean plainHttp = helm.bool("plainHttp", false);
+        if (plainHttp && repository != null && !repository.startsWith("oci://")) {
+            reader.problem(helm.line("plainHttp"), at + "plainHttp is for oci:// repositories (a chart repository says http:// or https:// "
+                    + "in its URL)");
+        }
+        if (repository == null || chart == null || version == null) {
+            return null;
+        }
+        return new RemoteChart(repository, chart, version, digest, keyring, username, password, token,
+                caFile == null ? null : baseDir.resolve(caFile).normalize(), helm.duration("timeout", RemoteChart.DEFAULT_TIMEOUT),
+                plainHttp, reader.file + ":" + helm.line(null));
     }
 
     /** The section's {@code schedule} in {@code zone}, checked by {@code cronCheck}; null when it has none or it is invalid. */

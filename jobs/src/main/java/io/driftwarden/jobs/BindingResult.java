@@ -1,5 +1,6 @@
 package io.driftwarden.jobs;
 
+import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
@@ -10,11 +11,22 @@ import java.util.List;
 /**
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
  * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
- * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease.
+ * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease; {@code chart}
+ * is the remote Helm chart rendered (null for a binding whose manifests are all in Git).
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
                             List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error,
-                            String skipped) {
+                            String skipped, ResolvedChart chart) {
+
+    public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, null);
+    }
+
+    /** This result with the remote chart the binding rendered. */
+    public BindingResult withChart(ResolvedChart resolved) {
+        return new BindingResult(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, resolved);
+    }
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
                          List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {

@@ -10,6 +10,9 @@ import io.driftwarden.jobs.apply.Applier;
 import io.driftwarden.jobs.apply.BindingAudit;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.apply.Recovery;
+import io.driftwarden.jobs.chart.ChartRefusedException;
+import io.driftwarden.jobs.chart.RemoteCharts;
+import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.lifecycle.RunStop;
@@ -52,13 +55,15 @@ public final class Reconciler {
     private final LiveReader liveReader;
     private final Applier applier;
     private final AuditLog auditLog;
+    private final RemoteCharts charts;
 
     private final Clock clock = Clock.systemUTC();
 
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
         this.config = config;
         this.sources = sources;
-        this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache());
+        this.charts = new RemoteCharts(sources.cacheDir().resolve("charts"));
+        this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache()).withCharts(charts);
         this.clusters = clusters;
         this.liveReader = new LiveReader();
         this.applier = new Applier();
@@ -93,12 +98,14 @@ public final class Reconciler {
 
     private BindingResult reconcileHeld(BindingSpec binding, RunContext run, SourceSpec source, BindingAudit audit) {
         SourceRevision revision = null;
+        ResolvedChart chart = null;
         try {
             revision = sources.resolve(source);
             audit.atCommit(revision.url(), revision.commit());
             trust(binding, source, revision, audit);
+            chart = remoteChart(binding, audit);
             Clusters.Cluster cluster = clusters.connect(config.cluster(binding.cluster()));
-            List<DesiredObject> desired = renderer.render(sources.at(revision), binding, cluster.discovery());
+            List<DesiredObject> desired = renderer.render(sources.at(revision), binding, cluster.discovery(), chart);
             List<Inventory.Entry> inventory = auditLog.inventory().of(binding.name());
             Set<ListGroup> groups = new TreeSet<>(ResourceKey.groupsOf(desired));
             groups.addAll(Extras.groupsOf(inventory));
@@ -128,12 +135,15 @@ public final class Reconciler {
             long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
-                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()));
+                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()))
+                    .withChart(chart);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {
                 if (e instanceof CommitRefusedException) {
                     audit.commitRefused(binding.namespace(), e.getMessage());
+                } else if (e instanceof ChartRefusedException) {
+                    audit.chartRefused(binding.namespace(), "remote chart refused: " + e.getMessage());
                 } else {
                     audit.bindingFailed(binding.namespace(), error);
                 }
@@ -141,8 +151,23 @@ public final class Reconciler {
                 error += " (and the failure could not be audited: " + auditFailure.getMessage() + ")";
             }
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, List.of(), List.of(), 0,
-                    List.of(), error);
+                    List.of(), error).withChart(chart);
         }
+    }
+
+    /**
+     * The binding's remote chart, fetched or from the cache and verified, and named from then on on every audit row of the
+     * binding; null when its manifests are all in Git.
+     */
+    private ResolvedChart remoteChart(BindingSpec binding, BindingAudit audit) {
+        if (binding.helm().remote() == null) {
+            return null;
+        }
+        var remote = binding.helm().remote();
+        audit.withChart(remote.reference(), remote.digest()); // a refusal's row names the chart asked for, and the pinned digest
+        ResolvedChart chart = charts.resolve(remote);
+        audit.withChart(chart.reference(), chart.digest());
+        return chart;
     }
 
     /**

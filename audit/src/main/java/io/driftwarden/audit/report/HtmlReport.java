@@ -49,13 +49,15 @@ public final class HtmlReport {
         chart(summary.driftsPerDay(), out);
         driftTable(summary, out);
         out.write("<h2>Rows</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>seq</th><th>time</th><th>run<br>trigger</th>"
-                + "<th>cluster<br>binding</th><th>source<br>commit</th><th>object</th><th>event</th><th>drift</th><th>action</th>"
+                + "<th>cluster<br>binding</th><th>source<br>commit</th><th>chart<br>digest</th><th>object</th><th>event</th><th>drift</th><th>action</th>"
                 + "<th>diff</th><th>error</th></tr></thead>\n<tbody>\n");
         rows.each(record -> {
             AuditEntry e = record.entry();
             out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td class=\"wrap\">"
                     + escape(e.runId()) + "<br><span class=\"muted\">" + escape(e.trigger()) + "</span></td><td>" + escape(e.cluster())
                     + "<br>" + escape(e.binding()) + "</td><td class=\"wrap\">" + escape(e.sourceUrl()) + "<br>" + sha(e.commit())
+                    + "</td><td class=\"wrap\">" + escape(e.details().chart()) + (e.details().chartDigest() == null ? ""
+                    : "<br><code class=\"sha\">" + escape(e.details().chartDigest()) + "</code>")
                     + "</td><td class=\"wrap\">" + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
                     + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td class=\"diff\"><pre>" + escape(e.maskedDiff())
                     + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td></tr>\n");

@@ -10,7 +10,7 @@ final class ReportRow {
 
     /** The columns, in order. Changing them is a breaking change: the README documents each one. */
     static final List<String> COLUMNS = List.of(
-            "seq", "time", "run_id", "trigger", "binding", "source_url", "commit", "cluster", "namespace",
+            "seq", "time", "run_id", "trigger", "binding", "source_url", "commit", "chart", "chart_digest", "cluster", "namespace",
             "group", "version", "kind", "name", "subject", "event", "drift_type", "action", "changed_paths",
             "diff", "error", "prev_hash", "hash");
 
@@ -21,7 +21,7 @@ final class ReportRow {
     static List<Object> values(AuditRecord record) {
         AuditEntry e = record.entry();
         return Arrays.asList(record.seq(), record.time().toString(), e.runId(), e.trigger(), e.binding(), e.sourceUrl(),
-                e.commit(), e.cluster(), e.namespace(), e.group(), e.version(), e.kind(), e.name(), record.subject(),
+                e.commit(), e.details().chart(), e.details().chartDigest(), e.cluster(), e.namespace(), e.group(), e.version(), e.kind(), e.name(), record.subject(),
                 e.event().name(), e.driftType(), e.action(), e.changedPaths(), e.maskedDiff(), e.error(),
                 record.prevHash(), record.hash());
     }

@@ -44,7 +44,9 @@ class ReportsTest {
                     "a".repeat(64), "b".repeat(64)),
             new AuditRecord(4, Instant.parse("2026-11-28T02:00:01Z"), new AuditEntry("20261128T020000Z-a1b2c3", "cronjob",
                     "billing", "file:///srv/git/platform.git", null, "prod", "billing", null, null, null, null,
-                    EventType.FAILED, null, "FAILED", null, null, "binding billing: manifests do not render:\n  apps/billing/db.yaml:7: duplicate key 'name'"),
+                    EventType.FAILED, null, "FAILED", null, null, "binding billing: manifests do not render:\n  apps/billing/db.yaml:7: duplicate key 'name'")
+                    .withDetails(AuditEntry.Details.NONE.withChart("oci://registry.example.com/charts/billing:2.3.1",
+                            "sha256:" + "5".repeat(64))),
                     "b".repeat(64), "c".repeat(64)),
             new AuditRecord(5, Instant.parse("2026-11-28T02:00:01.978Z"), new AuditEntry("20261128T020000Z-a1b2c3", "cronjob",
                     "guestbook", "file:///srv/git/platform.git", "9a1df0b23ddcb0554505e456250558b1f73815ae", "prod",

@@ -3,6 +3,7 @@ package io.driftwarden.cron.cli;
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.rbac.RbacRules;
@@ -74,7 +75,8 @@ public class RbacCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
-        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         Map<String, List<ResourceKey>> held = inventory ? held(loaded) : Map.of();
         List<RbacRules.Rendered> rendered = new ArrayList<>();
         for (BindingSpec binding : loaded.bindings()) {

@@ -2,6 +2,7 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.DriftwardenConfig;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.diff.SecretMasker;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
@@ -63,7 +64,8 @@ public class RenderCommand implements Callable<Integer> {
         List<DesiredObject> objects;
         try {
             revision = sources.resolve(loaded.source(binding.source()));
-            objects = new Renderer(loaded.kustomizeCommand(), loaded.limits()).render(sources.at(revision), binding);
+            objects = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts"))).render(sources.at(revision), binding);
         } catch (RenderException e) {
             err.println("error: binding " + binding.name() + ": manifests do not render:");
             e.problems().forEach(problem -> err.println("  " + problem));

@@ -54,6 +54,10 @@ public final class RunPrinter {
         out.printf("run %s (trigger %s, mode %s)%n", outcome.runId(), outcome.trigger(), outcome.mode());
         for (BindingResult result : outcome.results()) {
             out.printf("%nbinding %s -> %s/%s at %s%n", result.binding(), result.cluster(), result.namespace(), commit(result));
+            if (result.chart() != null) {
+                out.printf("  chart %s version %s digest %s%s%n", result.chart().reference(), result.chart().version(), result.chart().digest(),
+                        result.chart().signer() == null ? "" : " (provenance signed by " + result.chart().signer() + ")");
+            }
             if (result.error() != null) {
                 // the first line here, the whole error on stderr: point there only when it holds more
                 List<String> lines = result.error().lines().toList();
@@ -130,6 +134,11 @@ public final class RunPrinter {
             binding.put("sourceUrl", result.revision() == null ? null : result.revision().url());
             binding.put("commit", result.revision() == null ? null : result.revision().commit());
             binding.put("error", result.error());
+            if (result.chart() != null) {
+                binding.putObject("chart").put("reference", result.chart().reference()).put("chart", result.chart().chart())
+                        .put("version", result.chart().version()).put("digest", result.chart().digest())
+                        .put("signer", result.chart().signer());
+            }
             if (result.skipped() != null) {
                 binding.put("skipped", result.skipped());
             }

@@ -4,6 +4,7 @@ import io.driftwarden.config.BindingSpec;
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.config.EnvironmentCheck;
+import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.Runs;
 import io.driftwarden.jobs.render.RenderException;
@@ -69,14 +70,19 @@ public class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
-        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         int failed = 0;
         for (BindingSpec binding : loaded.bindings()) {
+            String unpinned = unpinned(binding);
+            if (unpinned != null) {
+                err.println("warning: " + unpinned);
+            }
             try {
                 SourceRevision revision = sources.resolve(loaded.source(binding.source()));
                 List<DesiredObject> objects = renderer.render(sources.at(revision), binding);
                 out.printf("binding %s: %d objects at %s (%s)%n", binding.name(), objects.size(), revision.commit(),
-                        Renderer.rendererOf(sources.at(revision), binding.path()));
+                        Renderer.rendererOf(sources.at(revision), binding));
             } catch (RenderException e) {
                 failed++;
                 err.println("error: binding " + binding.name() + ": manifests do not render:");
@@ -99,20 +105,39 @@ public class ValidateCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The warning for a remote chart with no {@code helm.digest}: the version alone does not pin the archive (a repository
+     * can republish it), and every run must then ask the repository which archive it is.
+     */
+    static String unpinned(BindingSpec binding) {
+        var remote = binding.helm().remote();
+        if (remote == null || remote.digest() != null) {
+            return null;
+        }
+        return remote.origin() + ": binding '" + binding.name() + "': helm.digest is not set for " + remote.reference()
+                + ": a repository can republish a version with other content, and each run must ask it which archive the version is; "
+                + "pin it with helm.digest: sha256:… (" + (remote.oci() ? "the manifest's digest" : "the .tgz's SHA-256") + ")";
+    }
+
     /** {@code --format json}: what the text says, as one object: {@code valid} (the config and every binding), {@code config}, {@code bindings}. */
     private int json(DriftwardenConfig loaded) {
         SourceReader sources = new SourceReader(Runs.defaultGitCache(), loaded.limits());
-        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits());
+        Renderer renderer = new Renderer(loaded.kustomizeCommand(), loaded.limits())
+                .withCharts(new RemoteCharts(Runs.defaultGitCache().resolve("charts")));
         ObjectNode json = JSON.createObjectNode().put("valid", true).put("config", loaded.file().toString());
         ArrayNode results = json.putArray("bindings");
         boolean failed = false;
         for (BindingSpec binding : loaded.bindings()) {
             ObjectNode result = results.addObject().put("name", binding.name());
+            String unpinned = unpinned(binding);
+            if (unpinned != null) {
+                result.putArray("warnings").add(unpinned);
+            }
             try {
                 SourceRevision revision = sources.resolve(loaded.source(binding.source()));
                 List<DesiredObject> objects = renderer.render(sources.at(revision), binding);
                 result.put("ok", true).put("objects", objects.size()).put("commit", revision.commit())
-                        .put("renderer", Renderer.rendererOf(sources.at(revision), binding.path()));
+                        .put("renderer", Renderer.rendererOf(sources.at(revision), binding));
             } catch (RenderException e) {
                 failed = true;
                 e.problems().forEach(result.put("ok", false).putArray("problems")::add);

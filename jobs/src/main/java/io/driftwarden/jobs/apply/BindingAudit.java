@@ -25,6 +25,8 @@ public final class BindingAudit {
     private final String cluster;
     private volatile String sourceUrl;
     private volatile String commit;
+    private volatile String chart;
+    private volatile String chartDigest;
 
     public BindingAudit(AuditLog log, String runId, String trigger, String binding, String cluster, String sourceUrl) {
         this.log = log;
@@ -39,6 +41,15 @@ public final class BindingAudit {
     public void atCommit(String url, String sha) {
         this.sourceUrl = url;
         this.commit = sha;
+    }
+
+    /**
+     * Once a remote chart is resolved, every row of the binding from then on names it: its reference (repository, chart,
+     * version) and verified digest ({@link AuditEntry.Details#withChart}).
+     */
+    public void withChart(String reference, String digest) {
+        this.chart = reference;
+        this.chartDigest = digest;
     }
 
     /** Drift found and left in place. */
@@ -58,8 +69,8 @@ public final class BindingAudit {
 
     /** An object in a managed namespace that no binding manages (reported, never touched). */
     public synchronized void unmanaged(ResourceKey key) {
-        pending.add(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
-                key.version(), key.kind(), key.name(), EventType.UNMANAGED, null, null, null, null, null));
+        pending.add(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+                key.version(), key.kind(), key.name(), EventType.UNMANAGED, null, null, null, null, null)));
     }
 
     /** Drift about to be corrected; when this returns the intent is durable. */
@@ -95,29 +106,37 @@ public final class BindingAudit {
     /** The binding as a whole was not reconciled by this run (another run holds it; the run was stopped), with why. */
     public synchronized void bindingSkipped(String namespace, String reason) {
         flush();
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
-                EventType.SKIPPED, null, Action.SKIPPED.name(), null, null, reason));
+        log.append(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.SKIPPED, null, Action.SKIPPED.name(), null, null, reason)));
     }
 
     /** The binding as a whole could not be reconciled (source, render, or live read failed). */
     public synchronized void bindingFailed(String namespace, String error) {
         flush();
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
-                EventType.FAILED, null, Action.FAILED.name(), null, null, error));
+        log.append(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.FAILED, null, Action.FAILED.name(), null, null, error)));
     }
 
     /** The binding's commit is not trusted (signature, force-push): one REFUSED row with the commit and the reason. */
     public synchronized void commitRefused(String namespace, String reason) {
         flush();
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
-                EventType.REFUSED, null, Action.REFUSED.name(), null, null, reason));
+        log.append(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.REFUSED, null, Action.REFUSED.name(), null, null, reason)));
+    }
+
+    /**
+     * The binding's remote chart is not trusted (its digest or provenance): one REFUSED row naming chart, version and the
+     * reason; nothing of the binding is applied.
+     */
+    public synchronized void chartRefused(String namespace, String reason) {
+        commitRefused(namespace, reason);
     }
 
     /** The binding's branch was force-pushed since its last enforced commit: recorded, and the run goes on. */
     public synchronized void forcePushed(String namespace, String what) {
         flush();
-        log.append(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
-                EventType.FORCE_PUSH, null, null, null, null, what));
+        log.append(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, namespace, null, null, null, null,
+                EventType.FORCE_PUSH, null, null, null, null, what)));
     }
 
     /** Commits the gathered rows (at the end of the binding, and before any row that must be durable at once). */
@@ -129,14 +148,19 @@ public final class BindingAudit {
     }
 
     private synchronized void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
-        AuditEntry entry = new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+        AuditEntry entry = row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
                 key.version(), key.kind(), key.name(), event, drift.type().name(), action.name(),
-                String.join("\n", drift.paths()), drift.maskedDiff(), error);
+                String.join("\n", drift.paths()), drift.maskedDiff(), error));
         if (event == EventType.DETECTED) {
             pending.add(entry);
         } else {
             flush();
             log.append(entry);
         }
+    }
+
+    /** {@code entry} with the binding's remote chart in its details, when it has one. */
+    private AuditEntry row(AuditEntry entry) {
+        return chart == null ? entry : entry.withDetails(entry.details().withChart(chart, chartDigest));
     }
 }

@@ -63,15 +63,30 @@ final class HelmTemplate {
      * in messages); {@code work} holds scratch files.
      */
     String template(Path chart, String path, BindingSpec binding, Path work) {
+        List<String> problems = new ArrayList<>(localDependenciesLeavingTheChart(chart, path));
+        return template(chart, chart, "the chart's folder " + display(path), chartFile(path), problems, binding, work);
+    }
+
+    /**
+     * The rendered YAML of the remote chart unpacked to {@code chart} ({@code reference} names it in messages), with the
+     * binding's values files read from {@code valuesRoot}, the binding's {@code path} written out from Git.
+     */
+    String templateRemote(Path chart, String reference, Path valuesRoot, String path, BindingSpec binding, Path work) {
+        List<String> problems = new ArrayList<>(localDependenciesLeavingTheChart(chart, "").stream()
+                .map(problem -> reference + ": " + problem).toList());
+        return template(chart, valuesRoot, "the binding's path " + display(path), reference, problems, binding, work);
+    }
+
+    private String template(Path chart, Path valuesRoot, String valuesPlace, String chartLabel, List<String> problems, BindingSpec binding,
+                            Path work) {
         HelmSettings settings = binding.helm();
         TemplateCommand template = new Helm(chart).template().withName(settings.releaseName()).withNamespace(binding.namespace());
-        List<String> problems = new ArrayList<>(localDependenciesLeavingTheChart(chart, path));
         for (String valuesFile : settings.valuesFiles()) {
-            Path file = chart.resolve(valuesFile).normalize();
-            if (!file.startsWith(chart)) {
-                problems.add(binding.origin() + ": helm.valuesFiles: '" + valuesFile + "' leaves the chart's folder " + display(path));
+            Path file = valuesRoot.resolve(valuesFile).normalize();
+            if (!file.startsWith(valuesRoot)) {
+                problems.add(binding.origin() + ": helm.valuesFiles: '" + valuesFile + "' leaves " + valuesPlace);
             } else if (!Files.isRegularFile(file)) {
-                problems.add(binding.origin() + ": helm.valuesFiles: '" + valuesFile + "' is not a file in " + display(path) + " at this commit");
+                problems.add(binding.origin() + ": helm.valuesFiles: '" + valuesFile + "' is not a file in " + valuesPlace + " at this commit");
             } else {
                 template = template.withValuesFile(file);
             }
@@ -86,9 +101,9 @@ final class HelmTemplate {
                 template = template.withValuesFile(inline);
             }
         } catch (IOException e) {
-            throw new RenderException(List.of(chartFile(path) + ": cannot write the inline values: " + e.getMessage()));
+            throw new RenderException(List.of(chartLabel + ": cannot write the inline values: " + e.getMessage()));
         }
-        return within(template, chartFile(path));
+        return within(template, chartLabel);
     }
 
     /**

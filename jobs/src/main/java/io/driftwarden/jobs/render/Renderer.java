@@ -5,6 +5,9 @@ import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.yaml.YamlDocument;
 import io.driftwarden.config.yaml.YamlDocuments;
 import io.driftwarden.config.yaml.YamlException;
+import io.driftwarden.jobs.chart.ChartArchive;
+import io.driftwarden.jobs.chart.RemoteCharts;
+import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.kube.KindScopes;
@@ -25,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Turns a binding's path into desired objects. A path holding a kustomization is rendered by kustomize
  * ({@link KustomizeBuild}), one holding {@code Chart.yaml} by Helm ({@link HelmTemplate}), anything else is read as
- * plain manifest files. Namespaced objects without a namespace get the binding's, and every object gets
+ * plain manifest files; a binding whose {@code helm.repository} names a remote chart renders that chart
+ * ({@link RemoteCharts}) with values files from its path. Namespaced objects without a namespace get the binding's, and every object gets
  * driftwarden's two labels so it can be found again.
  */
 public final class Renderer {
@@ -43,6 +47,7 @@ public final class Renderer {
     private final InputLimits limits;
     private final ParsedCache parsedFiles;
     private final HelmTemplate helm = new HelmTemplate(HELM_TIMEOUT);
+    private final RemoteCharts charts;
 
     /** A renderer whose kustomize is {@code kustomizeCommand} (empty: {@code kustomize build} or {@code kubectl kustomize}). */
     public Renderer(List<String> kustomizeCommand) {
@@ -59,9 +64,24 @@ public final class Renderer {
      * always parsed: it depends on more than the tree (remote bases, chart dependencies, the tools' versions).
      */
     public Renderer(List<String> kustomizeCommand, ParsedCache parsedFiles) {
+        this(new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT), parsedFiles, null);
+    }
+
+    private Renderer(KustomizeBuild kustomize, ParsedCache parsedFiles, RemoteCharts charts) {
         this.limits = parsedFiles.limits();
         this.parsedFiles = parsedFiles;
-        this.kustomize = new KustomizeBuild(kustomizeCommand, KUSTOMIZE_TIMEOUT);
+        this.kustomize = kustomize;
+        this.charts = charts;
+    }
+
+    /** This renderer, getting the remote charts of bindings it renders on its own from {@code remoteCharts}. */
+    public Renderer withCharts(RemoteCharts remoteCharts) {
+        return new Renderer(kustomize, parsedFiles, remoteCharts);
+    }
+
+    /** What renders the binding: {@code helm (remote)} for a remote chart, else what its path holds ({@link #rendererOf(ManifestSource, String)}). */
+    public static String rendererOf(ManifestSource source, BindingSpec binding) {
+        return binding.helm().remote() != null ? "helm (remote)" : rendererOf(source, binding.path());
     }
 
     /** What renders the binding's path: {@code kustomize}, {@code helm} or {@code plain}. */
@@ -83,7 +103,26 @@ public final class Renderer {
      * comes from Kubernetes' Go types, then {@code cluster} (its discovery), then the CRDs among the rendered objects.
      */
     public List<DesiredObject> render(ManifestSource source, BindingSpec binding, KindScopes cluster) {
+        return render(source, binding, cluster, null);
+    }
+
+    /**
+     * Renders the binding at the source's commit; a binding with a remote chart renders {@code chart} (resolved by the
+     * caller, which records its digest), or, when null, the chart this renderer's {@link RemoteCharts} resolves.
+     */
+    public List<DesiredObject> render(ManifestSource source, BindingSpec binding, KindScopes cluster, ResolvedChart remoteChart) {
         String path = binding.path();
+        if (binding.helm().remote() != null) {
+            ResolvedChart resolved = remoteChart;
+            if (resolved == null) {
+                if (charts == null) {
+                    throw new RenderException(List.of(binding.origin() + ": helm.repository names a remote chart and this command has no "
+                            + "chart cache to fetch it into"));
+                }
+                resolved = charts.resolve(binding.helm().remote());
+            }
+            return remote(source, binding, cluster, resolved);
+        }
         switch (rendererOf(source, path)) {
             case "kustomize":
                 return inExportedTree(source, (tree, work) -> {
@@ -108,6 +147,42 @@ public final class Renderer {
             default:
                 return render(source.manifests(path), binding, cluster);
         }
+    }
+
+    /**
+     * Renders the remote chart: unpacked from the cache into a temp folder by {@link ChartArchive}'s rules, with the
+     * binding's values files from its path written out alone (nothing is written out when it names none). Each object's
+     * origin is the chart's reference and the template that made it.
+     */
+    private List<DesiredObject> remote(ManifestSource source, BindingSpec binding, KindScopes cluster, ResolvedChart chart) {
+        TreeWork render = (values, work) -> {
+            ChartArchive.Limits archiveLimits = charts == null ? ChartArchive.Limits.DEFAULTS : charts.limits();
+            Path unpacked = ChartArchive.extract(Files.readAllBytes(chart.archive()), work.resolve("chart"), archiveLimits, chart.reference());
+            if (charts != null) {
+                charts.vendorDependencies(unpacked, binding.helm().remote(), chart.reference());
+            }
+            String output = helm.templateRemote(unpacked, chart.reference(), values, binding.path(), binding, work);
+            TreeMap<Integer, String> sources = HelmTemplate.sources(output, "");
+            List<Parsed> parsed = new ArrayList<>();
+            for (YamlDocument document : parse(output, "helm template " + chart.reference())) {
+                Map.Entry<Integer, String> template = sources.floorEntry(document.line());
+                parsed.add(new Parsed(document, chart.reference() + (template == null ? "" : " " + template.getValue())));
+            }
+            return objects(parsed, binding, new ArrayList<>(), cluster);
+        };
+        if (binding.helm().valuesFiles().isEmpty()) {
+            Path work = null;
+            try {
+                work = Files.createTempDirectory("driftwarden-render-");
+                Path values = Files.createDirectory(work.resolve("tree"));
+                return render.render(values, work);
+            } catch (IOException e) {
+                throw new RenderException(List.of(chart.reference() + ": cannot prepare the chart for rendering: " + e.getMessage()));
+            } finally {
+                deleteQuietly(work);
+            }
+        }
+        return inExportedTree(source, binding.path(), render);
     }
 
     /** Renders plain manifest {@code files} (repository path → content, in order) for {@code binding}. */

@@ -66,6 +66,11 @@ public final class SourceReader {
         this.parsedCache = ParsedCache.in(cacheDir.resolve("parsed"), limits);
     }
 
+    /** The folder the mirrors are kept in; other caches (parsed files, remote charts) sit beside them in it. */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     /** Parsed manifest files by blob id, kept beside the mirrors (folder {@code parsed}). */
     public ParsedCache parsedCache() {
         return parsedCache;

@@ -12,6 +12,8 @@ import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.apply.Recovery;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.health.HealthReport;
+import io.driftwarden.jobs.health.HealthWatch;
 import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
@@ -52,17 +54,29 @@ public final class Reconciler {
     private final LiveReader liveReader;
     private final Applier applier;
     private final AuditLog auditLog;
+    private final HealthWatch healthWatch;
 
     private final Clock clock = Clock.systemUTC();
 
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
+        this(config, sources, clusters, auditLog, new LiveReader());
+    }
+
+    private Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog, LiveReader liveReader) {
+        this(config, sources, clusters, auditLog, liveReader, HealthWatch.standard(liveReader));
+    }
+
+    /** A reconciler whose health watch is {@code healthWatch} (tests give one that polls sooner). */
+    public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog, LiveReader liveReader,
+                      HealthWatch healthWatch) {
         this.config = config;
         this.sources = sources;
         this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache());
         this.clusters = clusters;
-        this.liveReader = new LiveReader();
+        this.liveReader = liveReader;
         this.applier = new Applier();
         this.auditLog = auditLog;
+        this.healthWatch = healthWatch;
     }
 
     /**
@@ -119,6 +133,7 @@ public final class Reconciler {
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
             Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
+            HealthReport health = healthWatch.after(binding, cluster, managed(desired), drifts, changes, live, run.stop(), audit);
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
@@ -128,7 +143,8 @@ public final class Reconciler {
             long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
-                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()));
+                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()),
+                    null, health);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {
@@ -189,6 +205,10 @@ public final class Reconciler {
             return drift.inSync();
         }
         return Tenancy.governed(binding, drift);
+    }
+
+    private static List<ResourceKey> managed(List<DesiredObject> desired) {
+        return desired.stream().map(DesiredObject::key).toList();
     }
 
     private static List<JsonNode> manifests(List<DesiredObject> desired) {

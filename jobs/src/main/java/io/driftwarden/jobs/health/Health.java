@@ -7,6 +7,19 @@ package io.driftwarden.jobs.health;
  */
 public record Health(HealthState state, String reason, String message) {
 
+    /** The most of a reason and of a message kept: conditions are written by controllers, not by us, and land in audit rows. */
+    static final int MAX_REASON = 128;
+    static final int MAX_MESSAGE = 1024;
+
+    public Health {
+        reason = clip(reason == null ? "" : reason, MAX_REASON);
+        message = clip(message == null ? "" : message, MAX_MESSAGE);
+    }
+
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
     public static Health current(String message) {
         return new Health(HealthState.CURRENT, "", message);
     }

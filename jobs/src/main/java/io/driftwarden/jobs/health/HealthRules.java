@@ -67,6 +67,14 @@ public final class HealthRules {
         return rules.getOrDefault(group.isEmpty() ? kind : group + "/" + kind, otherwise).assess(object);
     }
 
+    /**
+     * Whether objects of {@code group}/{@code kind} are Current whatever the cluster did with them (kstatus's
+     * {@code alwaysReady}): their health is known from the write alone, with no read.
+     */
+    public boolean alwaysReady(String group, String kind) {
+        return rules.get(group.isEmpty() ? kind : group + "/" + kind) == ALWAYS_READY;
+    }
+
     /** kstatus's {@code NotFound}: the object is not in the cluster (here Unknown). */
     public static Health notFound() {
         return Health.unknown("NotFound", "not found in the cluster");

@@ -133,7 +133,7 @@ public final class Reconciler {
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
             Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
-            HealthReport health = healthWatch.after(binding, cluster, managed(desired), drifts, changes, live, run.stop(), audit);
+            HealthReport health = healthWatch.after(binding, cluster, desired, drifts, changes, live, run.stop(), audit);
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
@@ -205,10 +205,6 @@ public final class Reconciler {
             return drift.inSync();
         }
         return Tenancy.governed(binding, drift);
-    }
-
-    private static List<ResourceKey> managed(List<DesiredObject> desired) {
-        return desired.stream().map(DesiredObject::key).toList();
     }
 
     private static List<JsonNode> manifests(List<DesiredObject> desired) {

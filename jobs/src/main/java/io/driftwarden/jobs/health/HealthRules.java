@@ -68,11 +68,23 @@ public final class HealthRules {
     }
 
     /**
-     * Whether objects of {@code group}/{@code kind} are Current whatever the cluster did with them (kstatus's
-     * {@code alwaysReady}): their health is known from the write alone, with no read.
+     * The health of an object just written as {@code manifest}, when it does not depend on what the cluster does with it:
+     * kstatus's {@code alwaysReady} kinds (ConfigMap, Secret, CronJob, PodDisruptionBudget), and a Service that is not
+     * a {@code LoadBalancer} (kstatus's Service rule looks at nothing else), a Namespace (no kstatus rule; the generic
+     * checks find nothing on one just written). Empty when only a read can tell.
      */
-    public boolean alwaysReady(String group, String kind) {
-        return rules.get(group.isEmpty() ? kind : group + "/" + kind) == ALWAYS_READY;
+    public java.util.Optional<Health> fromWrite(String group, String kind, JsonNode manifest) {
+        KindRule rule = rules.get(group.isEmpty() ? kind : group + "/" + kind);
+        if (rule == ALWAYS_READY) {
+            return java.util.Optional.of(ALWAYS_READY.assess(manifest));
+        }
+        if (rule instanceof ServiceHealth && !manifest.path("spec").path("type").asString("ClusterIP").equals("LoadBalancer")) {
+            return java.util.Optional.of(rule.assess(manifest));
+        }
+        if (group.isEmpty() && kind.equals("Namespace")) { // no kstatus rule and no conditions until it is deleted: Current
+            return java.util.Optional.of(Health.current("Namespace is active"));
+        }
+        return java.util.Optional.empty();
     }
 
     /** kstatus's {@code NotFound}: the object is not in the cluster (here Unknown). */

@@ -8,6 +8,7 @@ import io.driftwarden.jobs.apply.BindingAudit;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftType;
+import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +31,9 @@ import tools.jackson.databind.JsonNode;
  * Reads the health of a binding's objects after its writes, with the LISTs the binding already makes — one per
  * (kind, namespace) that holds an object still to settle, per poll; never a GET per object. Without a wait it reads
  * once: the groups holding a written object are listed again (the write responses are not used: they show each object
- * before its controller acted, so a Deployment written a moment ago would always read InProgress) — except kinds kstatus
- * counts always ready (ConfigMap, Secret, CronJob, PodDisruptionBudget), whose health the write alone settles, with no
- * LIST —, the other assessed objects are judged from what the binding read before its writes. With a wait it polls, backing off from
+ * before its controller acted, so a Deployment written a moment ago would always read InProgress) — except objects
+ * whose health the write alone settles ({@link HealthRules#fromWrite}: ConfigMaps, Secrets, a ClusterIP Service…), which
+ * cost no LIST —; the other assessed objects are judged from what the binding read before its writes. With a wait it polls, backing off from
  * {@code firstPoll} (doubling, at most {@link #MAX_POLL}), until nothing is InProgress, the wait runs out, or the run is
  * asked to stop. A Failed object, or one still InProgress when the wait ran out, fails the binding with the reason from
  * its conditions; InProgress without a wait, and Unknown, do not.
@@ -84,9 +84,10 @@ public final class HealthWatch {
      * it assesses the live objects it would have written (its drifted ones; with {@code all}, all it manages) from what
      * the binding already read — no request, no wait — and reports them without failing the binding.
      */
-    public HealthReport after(BindingSpec binding, Clusters.Cluster cluster, Collection<ResourceKey> managed, List<Drift> drifts,
+    public HealthReport after(BindingSpec binding, Clusters.Cluster cluster, List<DesiredObject> desired, List<Drift> drifts,
                               List<Change> changes, Map<ResourceKey, JsonNode> live, RunStop stop, BindingAudit audit) {
         HealthSettings settings = binding.health();
+        List<ResourceKey> managed = desired.stream().map(DesiredObject::key).toList();
         boolean all = settings.scope() == HealthSettings.Scope.ALL;
         HealthReport report;
         if (binding.mode() == Mode.AUDIT) {
@@ -94,11 +95,13 @@ public final class HealthWatch {
             drifts.stream().filter(d -> d.drifted() && d.type() != DriftType.EXTRA).forEach(d -> wouldWrite.add(d.key()));
             Set<ResourceKey> assessed = new TreeSet<>(all ? managed : wouldWrite);
             assessed.retainAll(live.keySet());
-            report = watch(cluster, assessed, Set.of(), live, HealthSettings.DEFAULTS, stop).reportedOnly();
+            report = watch(cluster, assessed, Map.of(), live, HealthSettings.DEFAULTS, stop).reportedOnly();
         } else {
-            Set<ResourceKey> written = new TreeSet<>();
-            changes.stream().filter(c -> WRITES.contains(c.action())).forEach(c -> written.add(c.key()));
-            Set<ResourceKey> assessed = new TreeSet<>(written);
+            Map<ResourceKey, JsonNode> written = new TreeMap<>();
+            Map<ResourceKey, JsonNode> manifests = new java.util.HashMap<>();
+            desired.forEach(d -> manifests.put(d.key(), d.manifest()));
+            changes.stream().filter(c -> WRITES.contains(c.action())).forEach(c -> written.put(c.key(), manifests.get(c.key())));
+            Set<ResourceKey> assessed = new TreeSet<>(written.keySet());
             if (all) {
                 managed.stream().filter(live::containsKey).forEach(assessed::add);
             }
@@ -109,11 +112,11 @@ public final class HealthWatch {
     }
 
     /**
-     * The health of {@code assessed} once {@code written} (a subset, the objects written this run) has settled as
-     * {@code settings} say. {@code before} is what the binding read before its writes: objects not written are judged
-     * from it, and read again only while a wait polls their group.
+     * The health of {@code assessed} once {@code written} (the objects written this run, with the manifests written)
+     * has settled as {@code settings} say. {@code before} is what the binding read before its writes: objects not
+     * written are judged from it, and read again only while a wait polls their group.
      */
-    public HealthReport watch(Clusters.Cluster cluster, Set<ResourceKey> assessed, Set<ResourceKey> written,
+    public HealthReport watch(Clusters.Cluster cluster, Set<ResourceKey> assessed, Map<ResourceKey, JsonNode> written,
                               Map<ResourceKey, JsonNode> before, HealthSettings settings, RunStop stop) {
         if (assessed.isEmpty()) {
             return HealthReport.NONE;
@@ -122,10 +125,14 @@ public final class HealthWatch {
         Map<ResourceKey, Health> health = new TreeMap<>();
         Set<ResourceKey> toList = new TreeSet<>();
         for (ResourceKey key : assessed) {
-            if (!written.contains(key)) {
+            if (!written.containsKey(key)) {
                 health.put(key, assess(key, before.get(key)));
-            } else if (rules.alwaysReady(key.group(), key.kind())) {
-                health.put(key, Health.current("Resource is always ready")); // known from the write: no LIST for it
+                continue;
+            }
+            JsonNode manifest = written.get(key);
+            var known = manifest == null ? java.util.Optional.<Health>empty() : rules.fromWrite(key.group(), key.kind(), manifest);
+            if (known.isPresent()) {
+                health.put(key, known.get()); // known from the write: no LIST for it
             } else {
                 toList.add(key);
             }

@@ -194,24 +194,25 @@ public final class AuditLog implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement counts = connection.prepareStatement("SELECT binding_name, event, COUNT(*) FROM audit_event"
-                    + " WHERE run_id = ? GROUP BY binding_name, event ORDER BY binding_name")) {
+            try (PreparedStatement counts = connection.prepareStatement("SELECT binding_name, event, health_state, COUNT(*) FROM audit_event"
+                    + " WHERE run_id = ? GROUP BY binding_name, event, health_state ORDER BY binding_name")) {
                 for (RunHistory run : history) {
                     counts.setString(1, run.runId());
                     java.util.Map<String, long[]> perBinding = new java.util.TreeMap<>();
                     try (ResultSet rows = counts.executeQuery()) {
                         while (rows.next()) {
-                            long[] c = perBinding.computeIfAbsent(rows.getString(1), k -> new long[4]);
+                            long[] c = perBinding.computeIfAbsent(rows.getString(1), k -> new long[5]);
                             switch (EventType.valueOf(rows.getString(2))) {
-                                case DETECTED, INTENT -> c[0] += rows.getLong(3);
-                                case CORRECTED -> c[1] += rows.getLong(3);
-                                case FAILED -> c[2] += rows.getLong(3);
-                                case UNMANAGED -> c[3] += rows.getLong(3);
+                                case DETECTED, INTENT -> c[0] += rows.getLong(4);
+                                case CORRECTED -> c[1] += rows.getLong(4);
+                                case FAILED -> c[2] += rows.getLong(4);
+                                case UNMANAGED -> c[3] += rows.getLong(4);
+                                case HEALTH -> c[4] += "Failed".equals(rows.getString(3)) ? rows.getLong(4) : 0;
                                 default -> { }
                             }
                         }
                     }
-                    perBinding.forEach((name, c) -> run.bindings().add(new RunHistory.BindingCounts(name, c[0], c[1], c[2], c[3])));
+                    perBinding.forEach((name, c) -> run.bindings().add(new RunHistory.BindingCounts(name, c[0], c[1], c[2], c[3], c[4])));
                 }
             }
             return history;

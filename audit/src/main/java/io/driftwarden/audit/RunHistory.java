@@ -7,7 +7,14 @@ import java.util.List;
 public record RunHistory(String runId, String trigger, String mode, Instant startedAt, Instant finishedAt, int exitCode,
                          List<BindingCounts> bindings) {
 
-    /** Drifts found ({@code DETECTED} and {@code INTENT} rows), corrected, failed and unmanaged rows of one binding. */
-    public record BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged) {
+    /**
+     * Drifts found ({@code DETECTED} and {@code INTENT} rows), corrected, failed and unmanaged rows of one binding, and
+     * its objects whose health was {@code Failed} ({@code HEALTH} rows).
+     */
+    public record BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged, long healthFailed) {
+
+        public BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged) {
+            this(binding, drifts, corrected, failed, unmanaged, 0);
+        }
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * none but its own Namespace, and that only with driftwarden's labels). An existing cluster-scoped object that does not
  * carry this binding's label is overwritten only with {@code adopt}; a Namespace is pruned only with
  * {@code pruneNamespaces}, and only when nothing but this binding's objects is in it. {@code schedule} is when the daemon reconciles it (its own, else the config's default;
- * null: not scheduled). {@code origin} is where the binding is declared ({@code file:line}).
+ * null: not scheduled). {@code origin} is where the binding is declared ({@code file:line}). {@code health} is how the
+ * health of what it wrote is read after its writes (default: once, the objects written).
  */
 public record BindingSpec(
         String name,
@@ -31,9 +32,20 @@ public record BindingSpec(
         List<String> allowClusterKinds,
         boolean adopt,
         boolean pruneNamespaces,
-        String origin) {
+        String origin,
+        HealthSettings health) {
+
+    /** A binding with the default {@link HealthSettings}. */
+    public BindingSpec(String name, String source, String path, String cluster, String namespace, Mode mode, boolean createNamespace,
+                       Schedule schedule, List<IgnoreRule> ignore, DriftManagers driftManagers, HelmSettings helm, boolean prune,
+                       Integer maxPrune, List<String> allowNamespaces, List<String> allowClusterKinds, boolean adopt,
+                       boolean pruneNamespaces, String origin) {
+        this(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers, helm, prune, maxPrune,
+                allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, HealthSettings.DEFAULTS);
+    }
 
     public BindingSpec {
+        health = health == null ? HealthSettings.DEFAULTS : health;
         ignore = List.copyOf(ignore);
         allowNamespaces = allowNamespaces != null && !allowNamespaces.isEmpty() ? List.copyOf(allowNamespaces)
                 : namespace == null ? List.of() : List.of(namespace);
@@ -43,6 +55,12 @@ public record BindingSpec(
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
         return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
-                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin);
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, health);
+    }
+
+    /** The same binding with {@code wait} as its health wait ({@code run --wait}); null keeps its own. */
+    public BindingSpec withHealthWait(java.time.Duration wait) {
+        return new BindingSpec(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers,
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, health.withWait(wait));
     }
 }

@@ -52,7 +52,8 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone");
+            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone", "health");
+    private static final Set<String> HEALTH_KEYS = Set.of("wait", "scope");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
             "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
@@ -216,7 +217,8 @@ public final class ConfigLoader {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
                         b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, b.bool("prune", false), maxPrune,
                         b.strings("allowNamespaces"), b.strings("allowClusterKinds"), b.bool("adopt", false),
-                        b.bool("pruneNamespaces", false), file + ":" + b.line(null)));
+                        b.bool("pruneNamespaces", false), file + ":" + b.line(null),
+                        b.has("health") ? health(b.section("health", HEALTH_KEYS), name, reader) : HealthSettings.DEFAULTS));
             }
         }
         List<String> kustomize = List.of();
@@ -255,6 +257,21 @@ public final class ConfigLoader {
             throw new ConfigException(reader.problems);
         }
         return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications);
+    }
+
+    /** A binding's {@code health: {wait, scope}}: wait a duration (absent: read once), scope {@code written} or {@code all}. */
+    private static HealthSettings health(Section health, String binding, Reader reader) {
+        String scopeText = health.optional("scope", "written");
+        HealthSettings.Scope scope = switch (scopeText) {
+            case "written" -> HealthSettings.Scope.WRITTEN;
+            case "all" -> HealthSettings.Scope.ALL;
+            default -> {
+                reader.problem(health.line("scope"), "binding '" + binding + "': health.scope must be 'written' or 'all', not '"
+                        + scopeText + "'");
+                yield HealthSettings.Scope.WRITTEN;
+            }
+        };
+        return new HealthSettings(health.duration("wait", null), scope);
     }
 
     private static HelmSettings helm(Section helm, String binding, Reader reader, Path baseDir) {

@@ -168,6 +168,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsHealthWaitAndScopeWithTheirDefaults() {
+        assertThat(ConfigLoader.parse(VALID, FILE).binding("shop").health()).isEqualTo(new HealthSettings(null, HealthSettings.Scope.WRITTEN));
+        String waiting = VALID.replace("    namespace: shop\n", "    namespace: shop\n    health: {wait: 2m, scope: all}\n");
+        assertThat(ConfigLoader.parse(waiting, FILE).binding("shop").health())
+                .isEqualTo(new HealthSettings(java.time.Duration.ofMinutes(2), HealthSettings.Scope.ALL));
+        assertThat(ConfigLoader.parse(waiting, FILE).binding("shop").withHealthWait(java.time.Duration.ofSeconds(5)).health().timeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void refusesABadHealthWaitScopeOrKeyWithFileAndLine() {
+        String text = VALID.replace("    namespace: shop\n", """
+                    namespace: shop
+                    health:
+                      wait: forever
+                      scope: everything
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        FILE + ":15: binding 'shop': health.scope must be 'written' or 'all', not 'everything'",
+                        FILE + ":14: health: 'wait' must be a duration such as 500ms, 30s or 1m30s, not 'forever'"));
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("    namespace: shop\n", "    namespace: shop\n    health: {timeout: 2m}\n"), FILE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("timeout");
+    }
+
+    @Test
     void checksMaxPrune() {
         String text = VALID.replace("    namespace: shop\n", "    namespace: shop\n    prune: true\n    maxPrune: 0\n");
 

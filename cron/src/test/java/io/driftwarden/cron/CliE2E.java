@@ -35,6 +35,7 @@ class CliE2E {
         Cli.Result demo = Cli.run(tmp, "demo");
 
         assertThat(demo.exit()).as(demo.all()).isZero();
+        assertThat(demo.out()).containsPattern("HEALTH +Deployment/guestbook/frontend +Current +Deployment is available\\. Replicas: 3");
         assertThat(demo.out()).contains("Deployment/guestbook/frontend", "CONFIGURED", "spec.replicas",
                 "Service/guestbook/frontend", "3) Third run: nothing to do", "0 writes", ".driftwarden/demo/report.csv",
                 ".driftwarden/demo/report.html", "./driftwarden report --config .driftwarden/demo/driftwarden.yaml --format html");
@@ -68,7 +69,8 @@ class CliE2E {
                 .isEqualTo(summary.get("corrected").asLong() + summary.get("failed").asLong() + summary.get("left").asLong());
         Cli.Result verify = Cli.run(tmp, inDemoStore("audit", "verify"));
         assertThat(verify.exit()).as(verify.all()).isZero();
-        assertThat(verify.out()).startsWith("chain intact: 18 rows");
+        assertThat(verify.out()).as("18 rows of drift and correction, and a HEALTH row per object written: 5, then 4")
+                .startsWith("chain intact: 27 rows");
         Cli.Result history = Cli.run(tmp, inDemoStore("history"));
         assertThat(history.exit()).as(history.all()).isZero();
         assertThat(history.out()).contains("guestbook", "corrected 5");

@@ -4,6 +4,7 @@ import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.health.HealthReport;
 import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.source.SourceRevision;
 import java.util.List;
@@ -11,21 +12,29 @@ import java.util.List;
 /**
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
  * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
- * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease; {@code chart}
+ * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease;
+ * {@code health} is what its objects' health was after its writes (a failure there fails the binding); {@code chart}
  * is the remote Helm chart rendered (null for a binding whose manifests are all in Git).
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
                             List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error,
-                            String skipped, ResolvedChart chart) {
+                            String skipped, HealthReport health, ResolvedChart chart) {
+
+    public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped,
+                         HealthReport health) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, health, null);
+    }
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
                          List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped) {
-        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, null);
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, HealthReport.NONE);
     }
 
     /** This result with the remote chart the binding rendered. */
     public BindingResult withChart(ResolvedChart resolved) {
-        return new BindingResult(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, resolved);
+        return new BindingResult(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, health,
+                resolved);
     }
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
@@ -39,6 +48,7 @@ public record BindingResult(String binding, String cluster, String namespace, So
     }
 
     public BindingResult {
+        health = health == null ? HealthReport.NONE : health;
         drifts = List.copyOf(drifts);
         changes = List.copyOf(changes);
         unmanaged = List.copyOf(unmanaged);
@@ -47,9 +57,10 @@ public record BindingResult(String binding, String cluster, String namespace, So
     private static final java.util.Set<Action> CORRECTIONS = java.util.EnumSet.of(Action.CREATED, Action.CONFIGURED,
             Action.REPLACED, Action.DELETED);
 
-    /** The binding could not be reconciled, or a correction failed or was refused. */
+    /** The binding could not be reconciled, a correction failed or was refused, or what it wrote is not healthy. */
     public boolean failed() {
-        return error != null || changes.stream().anyMatch(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED);
+        return error != null || health.failure() != null
+                || changes.stream().anyMatch(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED);
     }
 
     /** Drift was found and left in place. */
@@ -63,6 +74,11 @@ public record BindingResult(String binding, String cluster, String namespace, So
 
     public long correctedCount() {
         return changes.stream().filter(c -> CORRECTIONS.contains(c.action())).count();
+    }
+
+    /** Objects whose health fails the binding (Failed, or InProgress when its wait ran out). */
+    public long unhealthyCount() {
+        return health.failing().size();
     }
 
     public long failedCount() {

@@ -15,6 +15,8 @@ import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.health.HealthReport;
+import io.driftwarden.jobs.health.HealthWatch;
 import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
@@ -56,18 +58,30 @@ public final class Reconciler {
     private final Applier applier;
     private final AuditLog auditLog;
     private final RemoteCharts charts;
+    private final HealthWatch healthWatch;
 
     private final Clock clock = Clock.systemUTC();
 
     public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog) {
+        this(config, sources, clusters, auditLog, new LiveReader());
+    }
+
+    private Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog, LiveReader liveReader) {
+        this(config, sources, clusters, auditLog, liveReader, HealthWatch.standard(liveReader));
+    }
+
+    /** A reconciler whose health watch is {@code healthWatch} (tests give one that polls sooner). */
+    public Reconciler(DriftwardenConfig config, SourceReader sources, Clusters clusters, AuditLog auditLog, LiveReader liveReader,
+                      HealthWatch healthWatch) {
         this.config = config;
         this.sources = sources;
         this.charts = new RemoteCharts(sources.cacheDir().resolve("charts"));
         this.renderer = new Renderer(config.kustomizeCommand(), sources.parsedCache()).withCharts(charts);
         this.clusters = clusters;
-        this.liveReader = new LiveReader();
+        this.liveReader = liveReader;
         this.applier = new Applier();
         this.auditLog = auditLog;
+        this.healthWatch = healthWatch;
     }
 
     /**
@@ -126,6 +140,7 @@ public final class Reconciler {
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
             Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
             List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
+            HealthReport health = healthWatch.after(binding, cluster, desired, drifts, changes, live, run.stop(), audit);
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
@@ -135,8 +150,8 @@ public final class Reconciler {
             long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
-                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()))
-                    .withChart(chart);
+                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()),
+                    null, health).withChart(chart);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {

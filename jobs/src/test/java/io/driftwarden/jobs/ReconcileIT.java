@@ -81,8 +81,9 @@ class ReconcileIT {
             world.reconcile(config, "team-a");
             world.reconcile(config, "team-b");
 
-            // then one LIST per (kind, namespace), no GET per object, one write per object
-            assertThat(world.lists()).hasSize(3 * 2);
+            // then one LIST per (kind, namespace), no GET per object, one write per object; and to read the health of what it
+            // wrote, one more Deployment LIST per namespace (ConfigMaps and ClusterIP Services are Current from the write alone)
+            assertThat(world.lists()).hasSize(3 * 2 + 2);
             assertThat(world.gets()).isEmpty();
             assertThat(world.writes()).hasSize(24);
             Map<String, String> versionsBefore = resourceVersions();
@@ -129,7 +130,8 @@ class ReconcileIT {
             assertThat(violations).isEmpty();
             assertThat(world.events(world.lastRunId())).containsExactly(
                     "INTENT ConfigMap/shop/settings", "CORRECTED ConfigMap/shop/settings",
-                    "INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api");
+                    "INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api",
+                    "HEALTH ConfigMap/shop/settings", "HEALTH Deployment/shop/api"); // health after the writes
             assertThat(result.correctedCount()).isEqualTo(2);
         }
     }
@@ -167,7 +169,7 @@ class ReconcileIT {
             assertThat(kubectl.configMaps().inNamespace("shop").withName("settings").get().getData()).containsEntry("color", "blue");
             assertThat(kubectl.services().inNamespace("shop").withName("api").get()).isNotNull();
             assertThat(world.audit.records(ReportFilter.all())).filteredOn(r -> r.entry().runId().equals(world.lastRunId()))
-                    .hasSize(6).allSatisfy(r -> assertThat(r.entry().commit()).isEqualTo(commit).hasSize(40));
+                    .hasSize(6 + 3).allSatisfy(r -> assertThat(r.entry().commit()).isEqualTo(commit).hasSize(40)); // and a HEALTH row each
         }
     }
 
@@ -203,7 +205,8 @@ class ReconcileIT {
             assertThat(after.getMetadata().getLabels()).doesNotContainKey("oncall");
             assertThat(after.getMetadata().getAnnotations()).containsEntry("example.com/seen", "yes");
             assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).isEmpty();
-            assertThat(world.events(world.lastRunId())).containsExactly("INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api");
+            assertThat(world.events(world.lastRunId())).containsExactly("INTENT Deployment/shop/api", "CORRECTED Deployment/shop/api",
+                    "HEALTH Deployment/shop/api");
             BindingResult next = world.reconcile(config, "shop");
             assertThat(next.driftCount()).as(next.drifts().get(0).maskedDiff()).isZero();
         }

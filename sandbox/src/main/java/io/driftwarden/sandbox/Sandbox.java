@@ -130,8 +130,21 @@ public final class Sandbox implements AutoCloseable {
         dispatcher.beforeWrite(hook);
     }
 
+    /**
+     * How long after a write the sandbox's controllers write the object's status (a Deployment rolled out, a Job
+     * complete, a claim bound — {@link StatusControllers}); default one second. Tests set it short; returns this sandbox.
+     */
+    public Sandbox statusDelay(java.time.Duration delay) {
+        dispatcher.statusDelay(delay);
+        return this;
+    }
+
+    /** The annotation that makes the sandbox's controllers fail an object the way a real one fails. */
+    public static final String FAIL_ANNOTATION = StatusControllers.FAIL;
+
     @Override
     public void close() {
+        dispatcher.stopControllers();
         server.destroy();
     }
 }

@@ -62,6 +62,13 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     private volatile Consumer<SandboxRequest> beforeWrite = request -> { };
     private final IndexedStore store = new IndexedStore();
     private volatile long latencyNanos;
+    private volatile long statusDelayNanos = StatusControllers.DEFAULT_DELAY.toNanos();
+    /** The sandbox's controllers ({@link StatusControllers}): one daemon thread writing status after a delay. */
+    private final java.util.concurrent.ScheduledExecutorService controllers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "sandbox-controllers");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     void latency(java.time.Duration latency) {
         this.latencyNanos = latency.toNanos();
@@ -193,10 +200,13 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
                     ? body // seeding: kept as given (a real server would also record the create's own change over them)
                     : fieldManagers.update(null, body, type(body), manager(request), "");
             withServerStatus(created);
+            StatusControllers.written(null, created);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(created));
             }
-            return super.handleCreate(request(HttpMethod.POST, pathOf(request), created));
+            MockResponse stored = super.handleCreate(request(HttpMethod.POST, pathOf(request), created));
+            controllersAct(pathOf(request) + "/" + created.path("metadata").path("name").asString(""), created, stored);
+            return stored;
         });
     }
 
@@ -392,11 +402,14 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         if (current == null) {
             requireNamespace(pathOf(request));
             withServerStatus(result);
+            StatusControllers.written(null, result);
             if (dryRun(request.getPath())) {
                 return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(result));
             }
             String objectPath = pathOf(request);
-            return super.handleCreate(request(HttpMethod.POST, objectPath.substring(0, objectPath.lastIndexOf('/')), result));
+            MockResponse stored = super.handleCreate(request(HttpMethod.POST, objectPath.substring(0, objectPath.lastIndexOf('/')), result));
+            controllersAct(objectPath, result, stored);
+            return stored;
         }
         return store(request, current, result, true);
     }
@@ -408,6 +421,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     private MockResponse store(RecordedRequest request, String objectPath, JsonNode current, ObjectNode updated, boolean keepVersion) {
         requireMutable(current, updated);
+        StatusControllers.written(current, updated);
         if (dryRun(request.getPath())) {
             return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(updated));
         }
@@ -416,7 +430,56 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
             metadata.put("resourceVersion", current.path("metadata").path("resourceVersion").asString(""));
         }
         MockResponse stored = super.handleUpdate(request(HttpMethod.PUT, objectPath, updated));
+        controllersAct(objectPath, updated, stored);
         return stored.code() == 202 ? stored.setResponseCode(200) : stored;
+    }
+
+    /**
+     * After a stored write of a kind a controller looks after ({@link StatusControllers}), that controller's status
+     * {@link #statusDelay} later — unless a newer spec (generation) came first: its own write brings its own. Not in a
+     * sandbox without defaults: the structured-merge-diff oracle it is compared with models no controllers.
+     */
+    private void controllersAct(String objectPath, JsonNode written, MockResponse stored) {
+        if (!defaults || stored.code() >= 300 || !StatusControllers.controlled(written)) {
+            return;
+        }
+        long generation = written.path("metadata").path("generation").asLong(1);
+        controllers.schedule(() -> controllerStatus(objectPath, generation), statusDelayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** The controller's status write: through the store (not the request log), resourceVersion and managedFields kept. */
+    private void controllerStatus(String objectPath, long generation) {
+        writeLock.lock();
+        try {
+            JsonNode current = current(objectPath);
+            if (current == null || current.path("metadata").path("generation").asLong(1) != generation) {
+                return;
+            }
+            ObjectNode status = StatusControllers.status(current, java.time.Instant.now());
+            if (status == null) {
+                return;
+            }
+            ObjectNode updated = (ObjectNode) current.deepCopy();
+            updated.set("status", status);
+            // into the store as it is (labels unchanged, so the same key): fabric8's update would give a new resourceVersion
+            Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> entry = findResource(attributeExtractor.fromPath(objectPath));
+            if (entry != null) {
+                store.put(entry.getKey(), Serialization.asJson(updated));
+            }
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(SandboxDispatcher.class.getName()).log(java.util.logging.Level.WARNING,
+                    "sandbox controller could not write the status of " + objectPath, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    void statusDelay(java.time.Duration delay) {
+        this.statusDelayNanos = delay.toNanos();
+    }
+
+    void stopControllers() {
+        controllers.shutdownNow();
     }
 
     /** RFC 7386: a {@code null} in the patch deletes the key (fabric8's CRUD mode keeps it). */

@@ -29,7 +29,7 @@ public final class HtmlReport {
             pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
             .muted{color:#57606a}
             dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.85rem}dt{font-weight:600}dd{margin:0}
-            .CORRECTED,.corrected{color:#1a7f37}.FAILED,.failed{color:#cf222e;font-weight:600}.DETECTED,.left{color:#9a6700}
+            .CORRECTED,.corrected,.health-Current{color:#1a7f37}.FAILED,.failed,.health-Failed{color:#cf222e;font-weight:600}.DETECTED,.left{color:#9a6700}
             .UNMANAGED{color:#6e7781}
             .bar{fill:#0969da}.axis{stroke:#8c959f}.label{font-size:10px;fill:#57606a}
             """;
@@ -50,7 +50,7 @@ public final class HtmlReport {
         driftTable(summary, out);
         out.write("<h2>Rows</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>seq</th><th>time</th><th>run<br>trigger</th>"
                 + "<th>cluster<br>binding</th><th>source<br>commit</th><th>chart<br>digest</th><th>object</th><th>event</th><th>drift</th><th>action</th>"
-                + "<th>diff</th><th>error</th></tr></thead>\n<tbody>\n");
+                + "<th>diff</th><th>error</th><th>health</th></tr></thead>\n<tbody>\n");
         rows.each(record -> {
             AuditEntry e = record.entry();
             out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td class=\"wrap\">"
@@ -60,7 +60,9 @@ public final class HtmlReport {
                     : "<br><code class=\"sha\">" + escape(e.details().chartDigest()) + "</code>")
                     + "</td><td class=\"wrap\">" + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
                     + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td class=\"diff\"><pre>" + escape(e.maskedDiff())
-                    + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td></tr>\n");
+                    + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td><td class=\"wrap\">"
+                    + (e.details().healthState() == null ? "" : "<span class=\"health-" + escape(e.details().healthState()) + "\">"
+                    + escape(e.details().healthState()) + "</span><br>" + escape(e.details().healthMessage())) + "</td></tr>\n");
         });
         out.write("</tbody>\n</table></div>\n</body>\n</html>\n");
     }

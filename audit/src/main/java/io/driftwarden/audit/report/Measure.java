@@ -22,7 +22,9 @@ public enum Measure {
     BINDING_FAILURES("bindingFailures", "binding failures",
             "runs in which the binding could not be reconciled at all (a FAILED row with no object: Git, render or cluster error)"),
     UNMANAGED("unmanaged", "unmanaged",
-            "distinct objects reported UNMANAGED (in a managed namespace, declared by no binding)");
+            "distinct objects reported UNMANAGED (in a managed namespace, declared by no binding)"),
+    HEALTH_FAILED("healthFailed", "health failed",
+            "distinct objects whose last HEALTH row in the range says Failed (kstatus: a Deployment past its progress deadline, a failed Job, a Stalled object)");
 
     /** The measures that partition {@link #FOUND}. */
     public static final List<Measure> OUTCOMES = List.of(CORRECTED, FAILED, LEFT);

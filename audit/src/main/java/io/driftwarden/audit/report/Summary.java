@@ -27,7 +27,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
     /** One binding on one cluster. {@code inSyncPercent}, {@code meanTimeToCorrect} and {@code lastSuccessfulRun} may be null. */
     public record BindingSummary(String cluster, String binding, int objectsManaged, Integer inSyncPercent, long driftsFound,
                                  long corrected, long failed, long left, long bindingFailures, long unmanaged,
-                                 Duration meanTimeToCorrect, Instant lastSuccessfulRun) {
+                                 Duration meanTimeToCorrect, Instant lastSuccessfulRun, long healthFailed) {
 
         /** The value of {@code measure}: how every writer reads the numbers, so they agree. */
         public long count(Measure measure) {
@@ -38,6 +38,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 case LEFT -> left;
                 case BINDING_FAILURES -> bindingFailures;
                 case UNMANAGED -> unmanaged;
+                case HEALTH_FAILED -> healthFailed;
             };
         }
     }
@@ -184,6 +185,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         final Map<String, Story> open = new HashMap<>();
         final List<Story> stories = new ArrayList<>();
         final Set<String> unmanaged = new HashSet<>();
+        /** Each object's last health state (kstatus's name) in the range. */
+        final Map<String, String> health = new HashMap<>();
         long bindingFailures;
         String run;
         boolean runFailed;
@@ -227,6 +230,13 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                     return tell(record);
                 }
                 case UNMANAGED -> unmanaged.add(subject);
+                case HEALTH -> {
+                    String state = e.details().healthState();
+                    health.put(subject, state);
+                    if ("Failed".equals(state)) {
+                        runFailed = true; // a Failed object fails its binding's run
+                    }
+                }
                 default -> {
                 }
             }
@@ -285,7 +295,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             Integer inSync = managed == 0 ? null : (int) Math.round(100.0 * Math.max(0, managed - leftInRun.size()) / managed);
             Duration mean = corrected == 0 ? null : Duration.ofMillis(correctionMillis / corrected);
             return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, left, bindingFailures,
-                    unmanaged.size(), mean, lastSuccess);
+                    unmanaged.size(), mean, lastSuccess, health.values().stream().filter("Failed"::equals).count());
         }
     }
 }

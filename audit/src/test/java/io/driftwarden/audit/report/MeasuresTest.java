@@ -122,6 +122,28 @@ class MeasuresTest {
     }
 
     @Test
+    void countsObjectsWhoseLastHealthInTheRangeIsFailedAndTheirRunAsNotSuccessful() throws IOException {
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        List<AuditRecord> records = List.of(
+                health(1, t, "run-1", "api", "Failed"), health(2, t.plusSeconds(1), "run-1", "web", "InProgress"),
+                health(3, t.plusSeconds(60), "run-2", "api", "Current"), health(4, t.plusSeconds(61), "run-2", "worker", "Failed"),
+                health(5, t.plusSeconds(120), "run-3", "web", "Current"));
+
+        Summary.BindingSummary summary = Summary.of(Rows.of(records), Map.of()).bindings().get(0);
+
+        assertThat(summary.healthFailed()).as("api recovered, worker did not").isEqualTo(1);
+        assertThat(summary.count(Measure.HEALTH_FAILED)).isEqualTo(1);
+        assertThat(summary.driftsFound()).as("health is no drift").isZero();
+        assertThat(summary.lastSuccessfulRun()).as("run-2 had a Failed object").isEqualTo(t.plusSeconds(120));
+    }
+
+    private static AuditRecord health(long seq, Instant time, String run, String name, String state) {
+        return new AuditRecord(seq, time, new AuditEntry(run, "manual", "shop", "file:///git", "9a1df0b23ddcb0554505e456250558b1f73815ae",
+                "prod", "shop", "apps", "v1", "Deployment", name, EventType.HEALTH, null, null, null, null, null)
+                .withDetails(AuditEntry.Details.NONE.withHealth(state, state + " by the rules")), "0".repeat(64), "a".repeat(64));
+    }
+
+    @Test
     void showsDurationsInSecondsToTheMillisecond() {
         assertThat(Summary.seconds(Duration.ofMillis(1853))).isEqualTo(new BigDecimal("1.853"));
         assertThat(Summary.seconds(Duration.ofSeconds(7384)).toPlainString()).isEqualTo("7384");

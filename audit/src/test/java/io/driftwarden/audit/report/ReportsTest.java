@@ -22,7 +22,8 @@ class ReportsTest {
     /**
      * A sample trail: a plan finds two paths drifted on one Deployment; the next night's run corrects them, fails to
      * correct a Secret, cannot render another binding, and sees an object no binding manages. So: 3 drifts found in
-     * guestbook (2 corrected after 86401.978 s, 1 failed), 1 binding failure in billing.
+     * guestbook (2 corrected after 86401.978 s, 1 failed), 1 binding failure in billing; the corrected Deployment's health
+     * afterwards is Failed (its rollout passed its progress deadline).
      */
     static final List<AuditRecord> RECORDS = List.of(
             new AuditRecord(1, Instant.parse("2026-11-27T02:00:00Z"), new AuditEntry("20261127T020000Z-d4e5f6", "manual",
@@ -57,7 +58,13 @@ class ReportsTest {
             new AuditRecord(6, Instant.parse("2026-11-28T02:00:02Z"), new AuditEntry("20261128T020000Z-a1b2c3", "cronjob",
                     "guestbook", "file:///srv/git/platform.git", "9a1df0b23ddcb0554505e456250558b1f73815ae", "prod",
                     "guestbook", "", "v1", "ConfigMap", "scratch", EventType.UNMANAGED, null, null, null, null, null),
-                    "d".repeat(64), "e".repeat(64)));
+                    "d".repeat(64), "e".repeat(64)),
+            new AuditRecord(7, Instant.parse("2026-11-28T02:00:09Z"), new AuditEntry("20261128T020000Z-a1b2c3", "cronjob",
+                    "guestbook", "file:///srv/git/platform.git", "9a1df0b23ddcb0554505e456250558b1f73815ae", "prod",
+                    "guestbook", "apps", "v1", "Deployment", "frontend", EventType.HEALTH, null, null, null, null, null)
+                    .withDetails(AuditEntry.Details.NONE.withHealth("Failed",
+                            "ProgressDeadlineExceeded: ReplicaSet \"frontend-5d8f\" has timed out progressing.")),
+                    "e".repeat(64), "f".repeat(64)));
 
     @Test
     void writesTheDocumentedColumnsForEveryRow() throws IOException {

@@ -74,15 +74,17 @@ public class HistoryCommand implements Callable<Integer> {
                         .put("exitCode", run.exitCode());
                 ArrayNode bindings = node.putArray("bindings");
                 run.bindings().forEach(b -> bindings.addObject().put("binding", b.binding()).put("drifts", b.drifts())
-                        .put("corrected", b.corrected()).put("failed", b.failed()).put("unmanaged", b.unmanaged()));
+                        .put("corrected", b.corrected()).put("failed", b.failed()).put("unmanaged", b.unmanaged())
+                        .put("healthFailed", b.healthFailed()));
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return;
         }
         TextTable table = new TextTable("RUN", "STARTED", "TRIGGER", "MODE", "EXIT");
         for (RunHistory run : runs) {
-            table.row(run.bindings().stream().map(b -> "    %s: drifts %d, corrected %d, failed %d, unmanaged %d"
-                    .formatted(b.binding(), b.drifts(), b.corrected(), b.failed(), b.unmanaged())).toList(),
+            table.row(run.bindings().stream().map(b -> "    %s: drifts %d, corrected %d, failed %d, unmanaged %d%s"
+                    .formatted(b.binding(), b.drifts(), b.corrected(), b.failed(), b.unmanaged(),
+                            b.healthFailed() == 0 ? "" : ", health failed " + b.healthFailed())).toList(),
                     run.runId(), run.startedAt(), run.trigger(), run.mode(), run.exitCode());
         }
         table.print(out);
@@ -94,13 +96,15 @@ public class HistoryCommand implements Callable<Integer> {
             ArrayNode array = mapper.createArrayNode();
             rows.forEach(r -> array.addObject().put("seq", r.seq()).put("time", r.time().toString()).put("binding", r.entry().binding())
                     .put("subject", r.subject()).put("event", r.entry().event().name()).put("driftType", r.entry().driftType())
-                    .put("action", r.entry().action()).put("changedPaths", r.entry().changedPaths()).put("error", r.entry().error()));
+                    .put("action", r.entry().action()).put("changedPaths", r.entry().changedPaths()).put("error", r.entry().error())
+                    .put("healthState", r.entry().details().healthState()).put("healthMessage", r.entry().details().healthMessage()));
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return;
         }
-        TextTable table = new TextTable("SEQ", "TIME", "BINDING", "OBJECT", "EVENT", "DRIFT", "ACTION");
+        TextTable table = new TextTable("SEQ", "TIME", "BINDING", "OBJECT", "EVENT", "DRIFT", "ACTION", "HEALTH");
         for (AuditRecord r : rows) {
-            table.row(null, r.seq(), r.time(), r.entry().binding(), r.subject(), r.entry().event(), r.entry().driftType(), r.entry().action());
+            table.row(null, r.seq(), r.time(), r.entry().binding(), r.subject(), r.entry().event(), r.entry().driftType(), r.entry().action(),
+                    r.entry().details().healthState());
         }
         table.print(out);
     }

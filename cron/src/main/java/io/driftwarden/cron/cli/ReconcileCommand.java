@@ -47,6 +47,12 @@ abstract class ReconcileCommand implements Callable<Integer> {
 
     /** One run; {@code metricsFile} (may be null) receives its Prometheus series. */
     protected Integer execute(Mode runMode, DiffStyle defaultDiff, boolean ignoreWindows, java.nio.file.Path metricsFile) throws Exception {
+        return execute(runMode, defaultDiff, ignoreWindows, metricsFile, null);
+    }
+
+    /** One run whose bindings wait {@code healthWait} for health (null: each binding's own {@code health.wait}). */
+    protected Integer execute(Mode runMode, DiffStyle defaultDiff, boolean ignoreWindows, java.nio.file.Path metricsFile,
+                              java.time.Duration healthWait) throws Exception {
         if (!Set.of("manual", "cronjob", "cron", "webhook").contains(trigger)) {
             throw new ParameterException(spec.commandLine(), "--trigger must be manual, cronjob, cron or webhook");
         }
@@ -66,7 +72,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             long started = System.nanoTime();
             outcome = DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache())
-                    .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows), audit, stop);
+                    .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows, null, healthWait), audit, stop);
             if (metricsFile != null) {
                 RunMetrics metrics = new RunMetrics();
                 metrics.record(outcome, java.time.Duration.ofNanos(System.nanoTime() - started), audit.inventory().sizes());

@@ -21,18 +21,26 @@ public class RunCommand extends ReconcileCommand {
             description = "Also write the run's Prometheus series to FILE (for node-exporter's textfile collector).")
     java.nio.file.Path metricsFile;
 
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "Wait up to DURATION (e.g. 90s, 2m) for what each binding wrote to become healthy, instead of each binding's"
+                    + " health.wait; Failed, or InProgress at the end, fails the binding.")
+    String healthWait;
+
     @Option(names = "--ignore-windows", description = "Correct drift even in a closed sync window (recorded in the audit trail).")
     boolean ignoreWindows;
 
     @Override
     public Integer call() throws Exception {
         if (restart != null) {
-            if (mode != null || !bindings.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--restart takes the run's own bindings and mode; drop --binding and --mode");
+            if (mode != null || !bindings.isEmpty() || healthWait != null) {
+                throw new ParameterException(spec.commandLine(), "--restart takes the run's own bindings, mode and waits; drop --binding, --mode and --wait");
             }
             return restart(restart, ignoreWindows);
         }
-        return execute(parseMode(), DiffStyle.none, ignoreWindows, metricsFile);
+        if (healthWait != null && !Durations.matches(healthWait)) {
+            throw new ParameterException(spec.commandLine(), "--wait must be a number and a unit (s, m, h), such as 90s or 2m, not '" + healthWait + "'");
+        }
+        return execute(parseMode(), DiffStyle.none, ignoreWindows, metricsFile, healthWait == null ? null : Durations.parse(healthWait));
     }
 
     private Mode parseMode() {

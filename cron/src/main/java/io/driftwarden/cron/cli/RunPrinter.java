@@ -6,6 +6,8 @@ import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftPath;
 import io.driftwarden.jobs.diff.DriftType;
+import io.driftwarden.jobs.health.HealthReport;
+import io.driftwarden.jobs.health.ObjectHealth;
 import io.driftwarden.jobs.lifecycle.RunOutcome;
 import io.driftwarden.jobs.lifecycle.RunStop;
 import java.io.PrintWriter;
@@ -37,6 +39,8 @@ public final class RunPrinter {
             }
             result.changes().stream().filter(c -> c.action() == Action.FAILED || c.action() == Action.REFUSED)
                     .forEach(c -> err.println("error: binding " + result.binding() + ": " + c.detail()));
+            result.health().failing().forEach(o -> err.println("error: binding " + result.binding() + ": health: " + o.key().subject()
+                    + " is " + o.state() + ": " + o.health().describe()));
         }
         if (outcome.checkpointError() != null) {
             err.println("error: " + outcome.checkpointError());
@@ -70,6 +74,7 @@ public final class RunPrinter {
                 continue;
             }
             table(result, "  ");
+            health(result, "  ");
             result.unmanaged().forEach(key -> out.printf("  UNMANAGED  %s%n", key.subject()));
             long inSync = result.drifts().size() - result.driftCount();
             out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
@@ -77,10 +82,13 @@ public final class RunPrinter {
                     result.dryRuns() == 0 ? "" : " (" + result.dryRuns() + " server dry-runs to confirm drift, not writes)");
         }
         List<BindingResult> results = outcome.results();
-        out.printf("%nsummary: %d bindings (%d failed), %d drifted, %d corrected, %d failed, %d refused%n", results.size(),
-                results.stream().filter(r -> r.error() != null).count(), results.stream().mapToLong(BindingResult::driftCount).sum(),
+        long unhealthy = results.stream().mapToLong(BindingResult::unhealthyCount).sum();
+        out.printf("%nsummary: %d bindings (%d failed), %d drifted, %d corrected, %d failed, %d refused%s%n", results.size(),
+                results.stream().filter(r -> r.error() != null || r.health().failure() != null).count(),
+                results.stream().mapToLong(BindingResult::driftCount).sum(),
                 results.stream().mapToLong(BindingResult::correctedCount).sum(), results.stream().mapToLong(BindingResult::failedCount).sum(),
-                results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count());
+                results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count(),
+                unhealthy == 0 ? "" : ", " + unhealthy + " unhealthy");
         if (outcome.checkpoint() != null) {
             out.printf("checkpoint: head seq %d, hash %s, signed%n", outcome.checkpoint().seq(), outcome.checkpoint().hash());
         }
@@ -118,6 +126,28 @@ public final class RunPrinter {
         }
     }
 
+    /**
+     * One line per object whose health was assessed — {@code HEALTH  Kind/ns/name  State  reason: message} — then, when
+     * health fails the binding, why.
+     */
+    public void health(BindingResult result, String indent) {
+        HealthReport health = result.health();
+        for (ObjectHealth object : health.objects()) {
+            out.printf("%s%-10s %-44s %-10s %s%n", indent, "HEALTH", object.key().subject(), object.state(), object.health().describe());
+        }
+        if (health.failure() != null) {
+            out.printf("%sHEALTH FAILED: %d objects unhealthy%s%n", indent, health.failing().size(),
+                    health.waited().isZero() ? "" : " after waiting " + health.waited().toSeconds() + "s");
+        }
+    }
+
+    private static ObjectNode health(ObjectHealth object, ObjectNode node) {
+        node.put("state", object.state().kstatusName());
+        node.put("reason", object.health().reason());
+        node.put("message", object.health().message());
+        return node;
+    }
+
     private static String json(RunOutcome outcome) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode root = mapper.createObjectNode();
@@ -145,6 +175,8 @@ public final class RunPrinter {
             binding.put("dryRuns", result.dryRuns());
             Map<String, Change> changes = result.changes().stream().collect(Collectors.toMap(c -> c.key().subject(), Function.identity()));
             ArrayNode objects = binding.putArray("objects");
+            Map<String, ObjectHealth> healthOf = result.health().objects().stream()
+                    .collect(Collectors.toMap(o -> o.key().subject(), Function.identity()));
             for (Drift drift : result.drifts()) {
                 Change change = changes.get(drift.key().subject());
                 ObjectNode object = objects.addObject();
@@ -170,8 +202,16 @@ public final class RunPrinter {
                 if (change != null && change.action() == Action.FAILED) {
                     object.put("error", change.detail());
                 }
+                if (healthOf.containsKey(drift.key().subject())) {
+                    health(healthOf.get(drift.key().subject()), object.putObject("health"));
+                }
             }
             result.unmanaged().forEach(key -> binding.withArray("unmanaged").add(key.subject()));
+            ArrayNode healthLines = binding.putArray("health");
+            result.health().objects().forEach(o -> health(o, healthLines.addObject().put("subject", o.key().subject())));
+            binding.put("healthFailure", result.health().failure());
+            binding.put("healthLists", result.health().lists());
+            binding.put("healthWaitedMillis", result.health().waited().toMillis());
         }
         if (outcome.checkpoint() != null) {
             root.set("checkpoint", outcome.checkpoint().json());

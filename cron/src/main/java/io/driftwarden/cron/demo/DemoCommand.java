@@ -62,6 +62,8 @@ public class DemoCommand implements Callable<Integer> {
     static final Path STORE_CONFIG = HOME.resolve("driftwarden.yaml");
     /** Five hand edits touch four objects: the Deployment is scaled and given another image. */
     static final int HAND_EDITED_OBJECTS = 4;
+    /** How soon the sandbox's controllers roll out what a run wrote: InProgress at the first health read, Current soon after. */
+    static final java.time.Duration CONTROLLER_DELAY = java.time.Duration.ofMillis(800);
 
     @Spec
     CommandSpec spec;
@@ -75,7 +77,7 @@ public class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("driftwarden-demo-");
         Instant started = Instant.now();
-        try (Sandbox sandbox = Sandbox.start(0)) {
+        try (Sandbox sandbox = Sandbox.start(0).statusDelay(CONTROLLER_DELAY)) {
             String commit = commitExamples(work.resolve("repo"));
             DriftwardenConfig config = writeConfig(work, sandbox);
             AuditSettings store = store();
@@ -83,7 +85,8 @@ public class DemoCommand implements Callable<Integer> {
             out.println("driftwarden demo: a sandbox API server, a Git repository, three runs");
             out.println();
             out.println("  Git repository   " + config.sources().get(0).url() + " (commit " + commit.substring(0, 12) + ")");
-            out.println("  Sandbox cluster  " + sandbox.url() + " (in memory; no defaults, controllers or admission)");
+            out.println("  Sandbox cluster  " + sandbox.url() + " (in memory; no admission; its controllers write status "
+                    + CONTROLLER_DELAY.toMillis() + " ms after a write)");
             out.println("  Audit store      " + store.url() + (storeConfig == null ? " (the demo's own, not the default store)" : ""));
             out.println();
             try (AuditLog audit = AuditLog.open(store, Clock.systemUTC())) {
@@ -184,6 +187,7 @@ public class DemoCommand implements Callable<Integer> {
                     cluster: sandbox
                     namespace: %s
                     mode: enforce
+                    health: {wait: 30s}
                 """.formatted(work.resolve("repo").toUri(), kubeconfig, NAMESPACE));
         return ConfigLoader.load(file, io.driftwarden.cron.schedule.QuartzCron.CHECK);
     }
@@ -232,6 +236,11 @@ public class DemoCommand implements Callable<Integer> {
                 out.println("   FAILED: " + result.error());
             }
             printer.table(result, "   ");
+            if (!result.health().objects().isEmpty()) {
+                out.printf(java.util.Locale.ROOT, "   Health of what it wrote (kstatus's rules; waited %.1f s, %d LIST requests):%n",
+                        result.health().waited().toMillis() / 1000.0, result.health().lists());
+                printer.health(result, "   ");
+            }
         }
         out.println("   exit code " + outcome.exitCode());
     }

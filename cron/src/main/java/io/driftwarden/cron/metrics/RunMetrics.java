@@ -1,6 +1,7 @@
 package io.driftwarden.cron.metrics;
 
 import io.driftwarden.jobs.BindingResult;
+import io.driftwarden.jobs.health.HealthState;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.RunOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The runs as Prometheus series (Micrometer): runs by outcome, drifts found / corrected / failed per binding and
- * cluster, run duration, last successful run per binding, objects managed and objects out of sync per binding. The daemon serves them on
+ * cluster, run duration, last successful run per binding, objects managed and objects out of sync per binding, the
+ * objects per kstatus health state at each binding's last health read and the health failures. The daemon serves them on
  * {@code /metrics}; a one-shot run can write them to a file for node-exporter's textfile collector.
  */
 public final class RunMetrics {
@@ -37,6 +39,8 @@ public final class RunMetrics {
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> managed = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> outOfSync = new ConcurrentHashMap<>();
+    /** binding → kstatus state → objects in that state at the binding's last health read. */
+    private final Map<String, Map<HealthState, AtomicLong>> health = new ConcurrentHashMap<>();
 
     /** The run series only: what a one-shot run writes for the textfile collector (its JVM is gone when it is read). */
     public RunMetrics() {
@@ -77,6 +81,22 @@ public final class RunMetrics {
             }
             gauge("driftwarden.objects.managed", "Objects the binding applied and manages", managed, binding, tags)
                     .set(inventory.getOrDefault(binding.binding(), 0));
+            Counter.builder("driftwarden.health.failed").description("Objects whose health failed their binding (Failed, or InProgress when the wait ran out)")
+                    .tags(tags).register(registry).increment(binding.unhealthyCount());
+            if (!binding.health().objects().isEmpty()) {
+                Map<HealthState, AtomicLong> states = health.computeIfAbsent(binding.binding(), b -> {
+                    Map<HealthState, AtomicLong> byState = new java.util.EnumMap<>(HealthState.class);
+                    for (HealthState state : HealthState.values()) {
+                        AtomicLong value = new AtomicLong();
+                        Gauge.builder("driftwarden.health", value, AtomicLong::doubleValue)
+                                .description("Objects assessed at the binding's last health read, by kstatus state")
+                                .tags(tags).tag("state", state.kstatusName()).register(registry);
+                        byState.put(state, value);
+                    }
+                    return byState;
+                });
+                states.forEach((state, value) -> value.set(binding.health().count(state)));
+            }
             if (binding.error() == null && binding.skipped() == null) { // not reconciled: its drift is not known, the last value stands
                 gauge("driftwarden.binding.out.of.sync", "Objects drifted at the end of the binding's last run (found and not corrected)",
                         outOfSync, binding, tags).set(Math.max(0, binding.driftCount() - binding.correctedCount()));

@@ -8,6 +8,9 @@ import io.driftwarden.jobs.apply.Action;
 import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.diff.Drift;
 import io.driftwarden.jobs.diff.DriftType;
+import io.driftwarden.jobs.health.Health;
+import io.driftwarden.jobs.health.HealthReport;
+import io.driftwarden.jobs.health.ObjectHealth;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
 import java.time.Duration;
@@ -38,6 +41,25 @@ class RunMetricsTest {
                 Duration.ofSeconds(1), Map.of());
 
         assertThat(metrics.scrape()).contains("driftwarden_binding_out_of_sync{binding=\"shop\",cluster=\"prod\"} 2.0");
+    }
+
+    @Test
+    void healthIsAGaugePerKstatusStateAndACounterOfObjectsThatFailedTheirBinding() {
+        RunMetrics metrics = new RunMetrics();
+        ObjectHealth web = new ObjectHealth(ResourceKey.of("apps/v1", "Deployment", "shop", "web"),
+                Health.failed("ProgressDeadlineExceeded", "ReplicaSet \"web-1\" has timed out progressing."));
+        ObjectHealth api = new ObjectHealth(ResourceKey.of("apps/v1", "Deployment", "shop", "api"), Health.current("Deployment is available."));
+        HealthReport report = new HealthReport(List.of(web, api), 1, Duration.ZERO, List.of(web));
+
+        metrics.record(outcome(new BindingResult("shop", "prod", "shop", null, List.of(), List.of(), 0, List.of(), null, null, report)),
+                Duration.ofSeconds(1), Map.of());
+
+        assertThat(metrics.scrape()).contains(
+                "driftwarden_health{binding=\"shop\",cluster=\"prod\",state=\"Failed\"} 1.0",
+                "driftwarden_health{binding=\"shop\",cluster=\"prod\",state=\"Current\"} 1.0",
+                "driftwarden_health{binding=\"shop\",cluster=\"prod\",state=\"InProgress\"} 0.0",
+                "driftwarden_health_failed_total{binding=\"shop\",cluster=\"prod\"} 1.0");
+        assertThat(metrics.scrape()).doesNotContain("driftwarden_last_success{binding=\"shop\"");
     }
 
     @Test

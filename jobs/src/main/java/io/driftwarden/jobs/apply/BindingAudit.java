@@ -73,6 +73,16 @@ public final class BindingAudit {
                 key.version(), key.kind(), key.name(), EventType.UNMANAGED, null, null, null, null, null)));
     }
 
+    /**
+     * The health of an object after the binding's writes: a {@code HEALTH} row with kstatus's state name and the
+     * reason and message ({@code details.health_state}, {@code details.health_message}); gathered like {@code DETECTED}.
+     */
+    public synchronized void health(ResourceKey key, String state, String message) {
+        pending.add(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+                key.version(), key.kind(), key.name(), EventType.HEALTH, null, null, null, null, null)
+                .withDetails(AuditEntry.Details.NONE.withHealth(state, message)));
+    }
+
     /** Drift about to be corrected; when this returns the intent is durable. */
     public void intent(Drift drift, Action action) {
         append(drift.key(), EventType.INTENT, drift, action, null);

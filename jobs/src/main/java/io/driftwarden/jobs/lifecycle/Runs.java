@@ -106,6 +106,7 @@ public final class Runs {
         List<BindingSpec> bindings = config.bindings().stream()
                 .filter(b -> request.bindings().isEmpty() || request.bindings().contains(b.name()))
                 .map(b -> request.mode() == null ? b : b.withMode(request.mode()))
+                .map(b -> b.withHealthWait(request.healthWait()))
                 .map(b -> {
                     String window = b.mode() == Mode.ENFORCE ? windows.closed(config, b, now) : null;
                     if (window == null) {

@@ -139,7 +139,7 @@ class KindsAndReplaceIT {
             assertThat(client.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getSelector().getMatchLabels())
                     .containsEntry("app", "web-v2");
             assertThat(world.events(world.lastRunId())).containsExactly("INTENT Deployment/shop/web", "FAILED Deployment/shop/web",
-                    "INTENT Deployment/shop/web", "CORRECTED Deployment/shop/web");
+                    "INTENT Deployment/shop/web", "CORRECTED Deployment/shop/web", "HEALTH Deployment/shop/web"); // its health read once after the write
         }
     }
 

@@ -73,8 +73,9 @@ class ReconcileJobIT {
             assertThat(results.get(1).error()).contains("broken/bad.yaml:7: ");
             assertThat(kubectl.configMaps().inNamespace("good").withName("settings").get()).isNotNull();
             assertThat(kubectl.configMaps().inNamespace("broken").withName("fine").get()).isNull();
-            assertThat(world.events("run-1")).containsExactlyInAnyOrder("INTENT ConfigMap/good/settings", "CORRECTED ConfigMap/good/settings", "FAILED ")
-                    .hasSize(3);
+            assertThat(world.events("run-1")).containsExactlyInAnyOrder("INTENT ConfigMap/good/settings", "CORRECTED ConfigMap/good/settings", "HEALTH ConfigMap/good/settings",
+                    "FAILED ")
+                    .hasSize(4);
         }
     }
 

@@ -57,7 +57,8 @@ class RequestFloorIT {
             world.sandbox.clearRequests();
             run(world, config);
             assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7, "DRY-RUN", 1, "PATCH", 1));
-            assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("an intent and an outcome").hasSize(rowsBefore + 2);
+            assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("an intent, an outcome and the ConfigMap's health,"
+                    + " known from the write (no LIST)").hasSize(rowsBefore + 3);
         }
     }
 

@@ -10,15 +10,22 @@ import java.util.List;
 /**
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
  * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
- * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease.
+ * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease;
+ * {@code expired} says, one line each, which expired exception matched a drift (that drift went on as usual).
+ * A drift an exception covers is in {@code drifts} with an {@link Action#EXCEPTED} change: it is not counted as drift.
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
                             List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error,
-                            String skipped) {
+                            String skipped, List<String> expired) {
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
                          List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {
-        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, null);
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, null, List.of());
+    }
+
+    public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, List.of());
     }
 
     /** Not reconciled by this run because another run is reconciling it ({@code why} names the holder). */
@@ -30,6 +37,7 @@ public record BindingResult(String binding, String cluster, String namespace, So
         drifts = List.copyOf(drifts);
         changes = List.copyOf(changes);
         unmanaged = List.copyOf(unmanaged);
+        expired = expired == null ? List.of() : List.copyOf(expired);
     }
 
     private static final java.util.Set<Action> CORRECTIONS = java.util.EnumSet.of(Action.CREATED, Action.CONFIGURED,
@@ -45,8 +53,14 @@ public record BindingResult(String binding, String cluster, String namespace, So
         return changes.stream().anyMatch(c -> c.action() == Action.SKIPPED);
     }
 
+    /** Drifted objects, not counting those an exception covers. */
     public long driftCount() {
-        return drifts.stream().filter(Drift::drifted).count();
+        return drifts.stream().filter(Drift::drifted).count() - exceptedCount();
+    }
+
+    /** Drifted objects left in place because an active exception covers every drifted path. */
+    public long exceptedCount() {
+        return changes.stream().filter(c -> c.action() == Action.EXCEPTED).count();
     }
 
     public long correctedCount() {

@@ -12,6 +12,7 @@ import io.driftwarden.jobs.apply.Change;
 import io.driftwarden.jobs.apply.Recovery;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.exceptions.Exceptions;
 import io.driftwarden.jobs.lifecycle.RunStop;
 import io.driftwarden.jobs.live.Clusters;
 import io.driftwarden.jobs.live.LiveReader;
@@ -113,12 +114,17 @@ public final class Reconciler {
             // a cluster listed by label cannot see unlabelled objects: no unmanaged report there (README, Performance)
             List<ResourceKey> unmanaged = cluster.listByLabel() ? List.of() : Unmanaged.find(desired, live);
             unmanaged.forEach(audit::unmanaged);
-            Applier.Confirmation confirmed = applier.confirm(found, cluster, live, refused.keySet()); // nothing is sent for a refused object
+            Exceptions.Sorted excepted = Exceptions.sort(config.exceptions().exceptions(), binding, found, refused.keySet(), live,
+                    run.clock().instant(), audit); // covered drift stops here: no dry-run, no write
+            Applier.Confirmation confirmed = applier.confirm(excepted.open(), cluster, live, refused.keySet()); // nothing is sent for a refused object
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());
             drifts.addAll(extras);
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
-            Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
-            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
+            Recovery.resolve(unfinished.intents(), java.util.stream.Stream.concat(drifts.stream(), excepted.excepted().stream())
+                    .collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
+            List<Change> changes = new ArrayList<>(applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop()));
+            changes.addAll(excepted.changes());
+            drifts.addAll(excepted.excepted());
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
             if (binding.mode() == Mode.ENFORCE) {
@@ -128,7 +134,8 @@ public final class Reconciler {
             long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
-                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()));
+                    : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()),
+                    null, excepted.expired());
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {

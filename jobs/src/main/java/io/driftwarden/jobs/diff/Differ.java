@@ -90,7 +90,7 @@ public final class Differ {
             if (!path.liveOnly()) {
                 text.append(" -> ").append(show(path.desired()));
             }
-            text.append(" (").append(path.because()).append(")\n");
+            text.append(" (").append(path.explained()).append(")\n");
         }
         String unified = UnifiedDiff.of(key, have, want, type, walk.out);
         return new Drift(desired, DriftType.MODIFIED, walk.out, text.toString().stripTrailing(), unified);

@@ -29,12 +29,21 @@ public record DriftPath(FieldPath path, Reason reason, String manager, JsonNode 
         NO_LONGER_IN_GIT
     }
 
-    /**
-     * Why, and who changed it when: {@code differs from Git, changed by kubectl-scale at 2026-12-03T02:14Z},
-     * {@code added by kubectl-edit at 2026-12-03T02:14Z}, {@code no longer in Git, applied by driftwarden at …}
-     * ({@code unknown} where {@code managedFields} say nothing).
-     */
+    /** {@code differs from Git}, {@code added by kubectl-edit}, {@code no longer in Git}. */
     public String because() {
+        return switch (reason) {
+            case DIFFERS -> "differs from Git";
+            case ADDED_BY_HAND -> "added by " + manager;
+            case NO_LONGER_IN_GIT -> "no longer in Git";
+        };
+    }
+
+    /**
+     * Why, with who changed it and when, as the drift output shows it: {@code differs from Git, changed by kubectl-scale at
+     * 2026-12-03T02:14Z}, {@code added by kubectl-edit at 2026-12-03T02:14Z}, {@code no longer in Git, applied by
+     * driftwarden at …} ({@code unknown} where {@code managedFields} say nothing).
+     */
+    public String explained() {
         return switch (reason) {
             case DIFFERS -> "differs from Git, changed by " + changedBy.text();
             case ADDED_BY_HAND -> "added by " + (changedBy.manager() == null ? new ChangedBy(manager, null) : changedBy).text();

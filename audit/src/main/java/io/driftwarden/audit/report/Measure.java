@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A number a report shows per cluster and binding, defined here once: its JSON field, its HTML heading and what it
  * counts. A <em>drift</em> is one object path (or a whole object, for {@code MISSING} and {@code EXTRA}) that differs
- * from Git, from the first row that reports it ({@code DETECTED}, {@code INTENT}, {@code REFUSED} or an outcome)
+ * from Git, from the first row that reports it ({@code DETECTED}, {@code INTENT}, {@code REFUSED}, {@code EXCEPTED}, {@code EXPIRED} or an outcome)
  * until its {@code CORRECTED} row, across runs: the rows of one run and the runs that see it again before it is
  * corrected all tell the story of the same drift, so it is counted once. Every drift found ends the range in exactly
  * one of corrected, failed, excepted or left, so {@code found = corrected + failed + excepted + left}.

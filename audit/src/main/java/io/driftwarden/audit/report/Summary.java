@@ -224,7 +224,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             String subject = record.subject();
             boolean aboutAnObject = e.kind() != null;
             switch (e.event()) {
-                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED, EXCEPTED -> {
+                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED, EXCEPTED, EXPIRED -> {
                     if (e.event() == EventType.FAILED) {
                         runFailed = true;
                         if (!aboutAnObject) {

@@ -74,7 +74,7 @@ class ExceptionReportsTest {
         assertThat(web.count(Measure.EXCEPTED)).isEqualTo(1);
         assertThat(web.count(Measure.LEFT)).isZero();
         assertThat(summary.drifts()).extracting(Summary.DriftLine::changedBy).containsOnly("kubectl-edit at 2026-12-03T02:14:07Z");
-        assertThat(summary.drifts().get(0).done()).isEqualTo("EXCEPTED ×2 → INTENT CONFIGURED → CORRECTED");
+        assertThat(summary.drifts().get(0).done()).isEqualTo("EXCEPTED ×2 → EXPIRED → INTENT CONFIGURED → CORRECTED");
     }
 
     @Test

@@ -66,15 +66,19 @@ public final class RunPrinter {
                 continue;
             }
             table(result, "  ");
+            result.expired().forEach(line -> out.printf("  EXPIRED  %s%n", line));
             result.unmanaged().forEach(key -> out.printf("  UNMANAGED  %s%n", key.subject()));
-            long inSync = result.drifts().size() - result.driftCount();
-            out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
-                    result.driftCount(), result.correctedCount(), result.failedCount(),
+            long inSync = result.drifts().size() - result.driftCount() - result.exceptedCount();
+            out.printf("  %d objects: %d in sync, %d drifted%s, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
+                    result.driftCount(), result.exceptedCount() == 0 ? "" : ", " + result.exceptedCount() + " excepted",
+                    result.correctedCount(), result.failedCount(),
                     result.dryRuns() == 0 ? "" : " (" + result.dryRuns() + " server dry-runs to confirm drift, not writes)");
         }
         List<BindingResult> results = outcome.results();
-        out.printf("%nsummary: %d bindings (%d failed), %d drifted, %d corrected, %d failed, %d refused%n", results.size(),
+        long excepted = results.stream().mapToLong(BindingResult::exceptedCount).sum();
+        out.printf("%nsummary: %d bindings (%d failed), %d drifted%s, %d corrected, %d failed, %d refused%n", results.size(),
                 results.stream().filter(r -> r.error() != null).count(), results.stream().mapToLong(BindingResult::driftCount).sum(),
+                excepted == 0 ? "" : ", " + excepted + " excepted",
                 results.stream().mapToLong(BindingResult::correctedCount).sum(), results.stream().mapToLong(BindingResult::failedCount).sum(),
                 results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count());
         if (outcome.checkpoint() != null) {
@@ -105,6 +109,12 @@ public final class RunPrinter {
             String what = drift.type() == DriftType.EXTRA ? change.detail()
                     : drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths());
             out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(), what);
+            if (change.action() == Action.EXCEPTED) {
+                out.println(indent + "    " + change.detail());
+            }
+            if (diffStyle != DiffStyle.paths) { // the paths style says who on each line already
+                drift.details().forEach(d -> out.println(indent + "    " + d.path().render() + ": " + d.explained()));
+            }
             String shown = switch (diffStyle) {
                 case paths -> drift.maskedDiff();
                 case unified -> drift.unifiedDiff().isEmpty() ? drift.maskedDiff() : drift.unifiedDiff();
@@ -153,6 +163,8 @@ public final class RunPrinter {
                     ObjectNode detail = details.addObject();
                     detail.put("path", path.path().render());
                     detail.put("reason", path.because());
+                    detail.put("changedBy", path.changedBy().manager() == null ? "unknown" : path.changedBy().manager());
+                    detail.put("changedAt", path.changedBy().time() == null ? "unknown" : path.changedBy().time().toString());
                     detail.set("live", path.live());
                     detail.set("git", path.desired());
                 }
@@ -161,8 +173,12 @@ public final class RunPrinter {
                 if (change != null && change.action() == Action.FAILED) {
                     object.put("error", change.detail());
                 }
+                if (change != null && change.action() == Action.EXCEPTED) {
+                    object.put("excepted", change.detail());
+                }
             }
             result.unmanaged().forEach(key -> binding.withArray("unmanaged").add(key.subject()));
+            result.expired().forEach(line -> binding.withArray("expiredExceptions").add(line));
         }
         if (outcome.checkpoint() != null) {
             root.set("checkpoint", outcome.checkpoint().json());

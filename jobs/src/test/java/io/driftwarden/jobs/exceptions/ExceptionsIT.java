@@ -48,6 +48,7 @@ class ExceptionsIT {
     @BeforeEach
     void start() throws Exception {
         world = new World(tmp);
+        world.sandbox.createNamespaces("shop");
     }
 
     @AfterEach
@@ -75,7 +76,7 @@ class ExceptionsIT {
                         ticket: CHG-1234
                         expires: %s
                     """.formatted(today.plusDays(7)));
-            assertThat(reconcile(config, during).error()).isNull();
+            assertThat(reconcile(config, during).correctedCount()).isEqualTo(2);
             var api = kubectl.apps().deployments().inNamespace("shop").withName("api");
 
             // given kubectl-edit scaled the Deployment (covered) and changed the ConfigMap (not covered)

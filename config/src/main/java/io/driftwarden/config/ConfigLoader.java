@@ -33,7 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits", "defaults",
-            "windows", "webhook", "notifications");
+            "windows", "webhook", "notifications", "exceptions", "exceptionPolicy");
+    private static final Set<String> EXCEPTION_KEYS = Set.of("name", "binding", "cluster", "namespace", "kind", "objectName", "paths",
+            "reason", "approvedBy", "ticket", "expires");
+    /** An exception's second {@code name} key (the shape: the first names the exception, the second the object). */
+    private static final String OBJECT_NAME = "name (the object's)";
+    private static final Set<String> EXCEPTION_POLICY_KEYS = Set.of("maxDays");
     private static final Set<String> WEBHOOK_KEYS = Set.of("githubSecretFrom", "gitlabTokenFrom", "hmacSecretFrom", "maxBodySize");
     private static final Set<String> DEFAULTS_KEYS = Set.of("schedule", "timeZone");
     private static final Set<String> WINDOW_KEYS = Set.of("kind", "schedule", "duration", "timeZone", "bindings", "clusters");
@@ -75,15 +80,7 @@ public final class ConfigLoader {
 
     /** Reads and validates {@code file}, its cron expressions by {@code cronCheck}. */
     public static DriftwardenConfig load(Path file, CronCheck cronCheck) {
-        String content;
-        try {
-            content = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(List.of(file + ": config file not found"));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
-        }
-        return parse(content, file, cronCheck);
+        return load(file, cronCheck, java.time.Clock.systemUTC());
     }
 
     /** Parses config text; {@code file} names positions and anchors relative kubeconfig paths. */
@@ -93,6 +90,27 @@ public final class ConfigLoader {
 
     /** Parses config text, checking its cron expressions with {@code cronCheck}. */
     public static DriftwardenConfig parse(String content, Path file, CronCheck cronCheck) {
+        return parse(content, file, cronCheck, java.time.Clock.systemUTC());
+    }
+
+    /** Loads {@code file}; {@code clock} gives the day an exception's {@code expires} is measured from. */
+    public static DriftwardenConfig load(Path file, CronCheck cronCheck, java.time.Clock clock) {
+        String content;
+        try {
+            content = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(file + ": config file not found"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        return parse(content, file, cronCheck, clock);
+    }
+
+    /**
+     * Parses config text, checking its cron expressions with {@code cronCheck}; an exception may expire at most
+     * {@code exceptionPolicy.maxDays} after today by {@code clock} (UTC).
+     */
+    public static DriftwardenConfig parse(String content, Path file, CronCheck cronCheck, java.time.Clock clock) {
         Reader reader = new Reader(file.toString());
         Node root;
         try {
@@ -253,10 +271,98 @@ public final class ConfigLoader {
                 notifications.add(target);
             }
         }
+        ExceptionRules exceptions = exceptions(top, clock);
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications, exceptions);
+    }
+
+    /**
+     * {@code exceptionPolicy.maxDays} and {@code exceptions:}: each needs a unique name, a kind, an object name (a glob),
+     * paths that parse, a reason, an approver, a ticket and an {@code expires} date at most {@code maxDays} after today
+     * (UTC, by {@code clock}). A date already past is valid: the exception is reported expired and covers nothing.
+     */
+    private static ExceptionRules exceptions(Section top, java.time.Clock clock) {
+        int maxDays = ExceptionRules.DEFAULT_MAX_DAYS;
+        if (top.has("exceptionPolicy")) {
+            maxDays = (int) top.section("exceptionPolicy", EXCEPTION_POLICY_KEYS).count("maxDays", maxDays);
+        }
+        java.time.LocalDate latest = java.time.LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)).plusDays(maxDays);
+        List<ExceptionSpec> exceptions = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        for (Section x : top.has("exceptions") ? top.list("exceptions", "exception", EXCEPTION_KEYS) : List.<Section>of()) {
+            String name = x.required("name");
+            String at = "exception '" + (name == null ? "?" : name) + "': ";
+            String kind = required(x, "kind", at);
+            String objectName = null;
+            if (x.has(OBJECT_NAME) && x.has("objectName")) {
+                x.reader.problem(x.line("objectName"), at + "name the object once: a second 'name' or 'objectName', not both");
+            } else if (x.has(OBJECT_NAME) || x.has("objectName")) {
+                objectName = required(x, x.has(OBJECT_NAME) ? OBJECT_NAME : "objectName", at);
+            } else {
+                x.reader.problem(x.line(null), at + "missing the object's name: a second 'name' key after kind (a glob: frontend, "
+                        + "web-*, or * for every object of the kind), or 'objectName'");
+            }
+            List<ExceptionSpec.PathPattern> paths = new ArrayList<>();
+            if (x.strings("paths").isEmpty()) {
+                x.reader.problem(x.line(x.has("paths") ? "paths" : null), at + "paths must list at least one path, as the drift "
+                        + "output writes it (spec.replicas) or as a JSON pointer (/spec/replicas)");
+            }
+            for (String path : x.strings("paths")) {
+                try {
+                    paths.add(ExceptionSpec.PathPattern.parse(path));
+                } catch (IllegalArgumentException e) {
+                    x.reader.problem(x.line("paths"), at + "paths: " + e.getMessage());
+                }
+            }
+            String reason = required(x, "reason", at);
+            String approvedBy = required(x, "approvedBy", at);
+            String ticket = required(x, "ticket", at);
+            String expiresText = required(x, "expires", at);
+            java.time.LocalDate expires = null;
+            if (expiresText != null) {
+                try {
+                    expires = java.time.LocalDate.parse(expiresText);
+                    if (expires.isAfter(latest)) {
+                        x.reader.problem(x.line("expires"), at + "expires " + expires + " is more than " + maxDays
+                                + " days ahead (at most " + latest + "; exceptionPolicy.maxDays sets the limit)");
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    x.reader.problem(x.line("expires"), at + "expires must be a date such as 2027-01-15, not '" + expiresText + "'");
+                }
+            }
+            Glob binding = glob(x, "binding");
+            Glob cluster = glob(x, "cluster");
+            Glob namespace = glob(x, "namespace");
+            boolean complete = name != null && kind != null && objectName != null && reason != null && approvedBy != null
+                    && ticket != null && expires != null && !paths.isEmpty();
+            if (name != null && x.reader.unique(names, name, x.line("name"), "exception") && complete) {
+                exceptions.add(new ExceptionSpec(name, binding, cluster, namespace, kind, Glob.of(objectName), paths, reason,
+                        approvedBy, ticket, expires, x.reader.file + ":" + x.line(null)));
+            }
+        }
+        return new ExceptionRules(maxDays, exceptions);
+    }
+
+    /** A key the exception must have, non-empty; the problem names the exception and the key. */
+    private static String required(Section section, String key, String at) {
+        String value = section.optional(key, null);
+        if (!section.has(key)) {
+            section.reader.problem(section.line(null), at + "missing required key '" + key + "'");
+        } else if (value == null || value.isBlank()) {
+            section.reader.problem(section.line(key), at + "'" + key + "' must not be empty");
+            return null;
+        }
+        return value;
+    }
+
+    private static Glob glob(Section section, String key) {
+        String text = section.optional(key, null);
+        if (text != null && text.isBlank()) {
+            section.reader.problem(section.line(key), "exception: '" + key + "' must not be empty (leave it out to match any)");
+        }
+        return text == null || text.isBlank() ? Glob.ANY : Glob.of(text);
     }
 
     /** A binding's {@code health: {wait, scope}}: wait a duration (absent: read once), scope {@code written} or {@code all}. */
@@ -787,6 +893,10 @@ public final class ConfigLoader {
             for (NodeTuple tuple : node.getValue()) {
                 String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
                 int line = YamlDocuments.line(tuple.getKeyNode());
+                if (what.equals("exception") && key.equals("name") && entries.containsKey("name")
+                        && entries.putIfAbsent(OBJECT_NAME, tuple) == null) {
+                    continue; // an exception's second name is its object's (the shape)
+                }
                 if (entries.putIfAbsent(key, tuple) != null) {
                     reader.problem(line, "duplicate key '" + key + "' in " + what);
                 } else if (!known.contains(key)) {

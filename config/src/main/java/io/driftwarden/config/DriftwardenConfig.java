@@ -9,12 +9,12 @@ import java.util.NoSuchElementException;
  * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
  * {@code limits} bound what is read from Git. {@code windows} are the sync windows, in config order. {@code webhook}
- * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order.
+ * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order. {@code exceptions} are the approved exceptions and their policy.
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
         List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows, WebhookSettings webhook,
-        List<NotificationTarget> notifications) {
+        List<NotificationTarget> notifications, ExceptionRules exceptions) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
@@ -27,6 +27,7 @@ public record DriftwardenConfig(
         clusters = List.copyOf(clusters);
         bindings = List.copyOf(bindings);
         notifications = List.copyOf(notifications);
+        exceptions = exceptions == null ? ExceptionRules.NONE : exceptions;
     }
 
     public SourceSpec source(String name) {

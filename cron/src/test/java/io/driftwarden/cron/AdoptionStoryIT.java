@@ -125,7 +125,7 @@ class AdoptionStoryIT {
         kubectl(Map.of("EDITOR", editor.toString()), "-n", "shop", "edit", "deployment/web");
         InProcess.Outcome plan = InProcess.cli("plan", "--diff", "paths", "--config", config.toString());
         assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
-        assertThat(plan.out()).contains("image: \"nginx:hacked\" -> \"nginx:1.27\" (differs from Git)")
+        assertThat(plan.out()).contains("image: \"nginx:hacked\" -> \"nginx:1.27\" (differs from Git, changed by ")
                 .doesNotContain("dnsPolicy", "terminationMessagePath", "revisionHistoryLimit", "suspend", "sessionAffinity");
 
         // run corrects only that, and plan is clean again

@@ -74,12 +74,12 @@ class KubectlStoryIT {
         InProcess.Outcome plan = InProcess.cli("plan", "--diff", "paths", "--config", config.toString());
         assertThat(plan.exit()).as(plan.all()).isEqualTo(ExitCodes.DRIFT);
         assertThat(plan.out()).contains(
-                "spec.replicas: 5 -> 2 (differs from Git)",
-                "image: \"nginx:hacked\" -> \"nginx:1.27\" (differs from Git)",
+                "spec.replicas: 5 -> 2 (differs from Git, changed by kubectl at ",
+                "image: \"nginx:hacked\" -> \"nginx:1.27\" (differs from Git, changed by kubectl-set at ",
                 "DEBUG",
-                "added by kubectl-set",
+                "added by kubectl-set at ",
                 "metadata.labels.oncall",
-                "added by kubectl-label")
+                "added by kubectl-label at ")
                 .doesNotContain("example.com/rollout");
 
         InProcess.Outcome run = InProcess.cli("run", "--config", config.toString());

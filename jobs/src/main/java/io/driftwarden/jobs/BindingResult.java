@@ -13,33 +13,41 @@ import java.util.List;
  * How one binding came out of a run. {@code dryRuns} counts the server-side dry-runs asked to confirm drift (not
  * writes); {@code unmanaged} are objects in its namespaces no binding manages; {@code error} is set when the binding
  * could not be reconciled at all; {@code skipped} is set (and nothing else) when another run held its lease;
+ * {@code expired} says, one line each, which expired exception matched a drift (that drift went on as usual);
  * {@code health} is what its objects' health was after its writes (a failure there fails the binding); {@code chart}
  * is the remote Helm chart rendered (null for a binding whose manifests are all in Git).
+ * A drift an exception covers is in {@code drifts} with an {@link Action#EXCEPTED} change: it is not counted as drift.
  */
 public record BindingResult(String binding, String cluster, String namespace, SourceRevision revision,
                             List<Drift> drifts, List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error,
-                            String skipped, HealthReport health, ResolvedChart chart) {
+                            String skipped, List<String> expired, HealthReport health, ResolvedChart chart) {
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
                          List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped,
                          HealthReport health) {
-        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, health, null);
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, List.of(), health, null);
     }
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
-                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped) {
-        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, HealthReport.NONE);
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped,
+                         List<String> expired) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, expired, HealthReport.NONE, null);
     }
 
     /** This result with the remote chart the binding rendered. */
     public BindingResult withChart(ResolvedChart resolved) {
-        return new BindingResult(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, health,
-                resolved);
+        return new BindingResult(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, expired,
+                health, resolved);
     }
 
     public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
                          List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error) {
-        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, null);
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, null, List.of());
+    }
+
+    public BindingResult(String binding, String cluster, String namespace, SourceRevision revision, List<Drift> drifts,
+                         List<Change> changes, int dryRuns, List<ResourceKey> unmanaged, String error, String skipped) {
+        this(binding, cluster, namespace, revision, drifts, changes, dryRuns, unmanaged, error, skipped, List.of());
     }
 
     /** Not reconciled by this run because another run is reconciling it ({@code why} names the holder). */
@@ -52,6 +60,7 @@ public record BindingResult(String binding, String cluster, String namespace, So
         drifts = List.copyOf(drifts);
         changes = List.copyOf(changes);
         unmanaged = List.copyOf(unmanaged);
+        expired = expired == null ? List.of() : List.copyOf(expired);
     }
 
     private static final java.util.Set<Action> CORRECTIONS = java.util.EnumSet.of(Action.CREATED, Action.CONFIGURED,
@@ -68,8 +77,14 @@ public record BindingResult(String binding, String cluster, String namespace, So
         return changes.stream().anyMatch(c -> c.action() == Action.SKIPPED);
     }
 
+    /** Drifted objects, not counting those an exception covers. */
     public long driftCount() {
-        return drifts.stream().filter(Drift::drifted).count();
+        return drifts.stream().filter(Drift::drifted).count() - exceptedCount();
+    }
+
+    /** Drifted objects left in place because an active exception covers every drifted path. */
+    public long exceptedCount() {
+        return changes.stream().filter(c -> c.action() == Action.EXCEPTED).count();
     }
 
     public long correctedCount() {

@@ -15,6 +15,7 @@ import io.driftwarden.jobs.chart.RemoteCharts;
 import io.driftwarden.jobs.chart.ResolvedChart;
 import io.driftwarden.jobs.diff.Differ;
 import io.driftwarden.jobs.diff.Drift;
+import io.driftwarden.jobs.exceptions.Exceptions;
 import io.driftwarden.jobs.health.HealthReport;
 import io.driftwarden.jobs.health.HealthWatch;
 import io.driftwarden.jobs.lifecycle.RunStop;
@@ -134,12 +135,17 @@ public final class Reconciler {
             // a cluster listed by label cannot see unlabelled objects: no unmanaged report there (README, Performance)
             List<ResourceKey> unmanaged = cluster.listByLabel() ? List.of() : Unmanaged.find(desired, live);
             unmanaged.forEach(audit::unmanaged);
-            Applier.Confirmation confirmed = applier.confirm(found, cluster, live, refused.keySet()); // nothing is sent for a refused object
+            Exceptions.Sorted excepted = Exceptions.sort(config.exceptions().exceptions(), binding, found, refused.keySet(), live,
+                    run.clock().instant(), audit); // covered drift stops here: no dry-run, no write
+            Applier.Confirmation confirmed = applier.confirm(excepted.open(), cluster, live, refused.keySet()); // nothing is sent for a refused object
             List<Drift> drifts = new ArrayList<>(confirmed.drifts());
             drifts.addAll(extras);
             AuditLog.Unfinished unfinished = auditLog.unfinishedIntents(binding.name(), clock.instant().minus(QUIET));
-            Recovery.resolve(unfinished.intents(), drifts.stream().collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
-            List<Change> changes = applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop());
+            Recovery.resolve(unfinished.intents(), java.util.stream.Stream.concat(drifts.stream(), excepted.excepted().stream())
+                    .collect(Collectors.toMap(Drift::key, d -> d, (a, b) -> a)), live, audit);
+            List<Change> changes = new ArrayList<>(applier.apply(drifts, binding.mode(), cluster, audit, live, kept, refused, run.stop()));
+            changes.addAll(excepted.changes());
+            drifts.addAll(excepted.excepted());
             HealthReport health = healthWatch.after(binding, cluster, desired, drifts, changes, live, run.stop(), audit);
             audit.flush();
             auditLog.intentsCheckedUpTo(binding.name(), unfinished.checkedUpTo()); // their outcomes are committed now
@@ -151,7 +157,7 @@ public final class Reconciler {
             return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
                     : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()),
-                    null, health).withChart(chart);
+                    null, excepted.expired(), health, chart);
         } catch (RuntimeException e) {
             String error = describe(binding, e);
             try {

@@ -113,7 +113,9 @@ final class FieldManagers {
                 change.removed.members().forEach(entry.fields::remove);
             }
         }
-        set(entries, manager, "Apply", "", applied.path("apiVersion").asString(""), appliedSet);
+        // as kube-apiserver's managedFieldsUpdater: the applier's time moves only when the apply changed the object
+        boolean changed = !change.changed.isEmpty() || !change.removed.isEmpty();
+        set(entries, manager, "Apply", "", applied.path("apiVersion").asString(""), appliedSet, changed);
         return withEntries(wire(merged, type), entries, current);
     }
 
@@ -145,7 +147,8 @@ final class FieldManagers {
         }
         FieldTree owned = own == null ? new FieldTree() : own.fields;
         change.changed.members().forEach(owned::insert);
-        set(entries, manager, "Update", subresource, updated.path("apiVersion").asString(""), owned);
+        // as kube-apiserver's managedFieldsUpdater: the manager's time moves when this write took any field
+        set(entries, manager, "Update", subresource, updated.path("apiVersion").asString(""), owned, !change.changed.isEmpty());
         return withEntries(stored, entries, current);
     }
 
@@ -463,12 +466,18 @@ final class FieldManagers {
 
     // ---- entries ----
 
-    private void set(List<Entry> entries, String manager, String operation, String subresource, String apiVersion, FieldTree fields) {
+    /**
+     * The manager's entry after its write: a new entry is stamped now; an existing one only when {@code touched} (the
+     * write changed what it owns), else it keeps its time whatever its field set became. Other entries keep theirs.
+     */
+    private void set(List<Entry> entries, String manager, String operation, String subresource, String apiVersion, FieldTree fields,
+                     boolean touched) {
         Entry existing = Entry.find(entries, manager, operation, subresource);
         if (existing == null) {
             entries.add(new Entry(manager, operation, apiVersion, now(), subresource, fields));
-        } else if (!existing.fields.toFieldsV1().equals(fields.toFieldsV1()) || existing.fields != fields) {
-            entries.set(entries.indexOf(existing), new Entry(manager, operation, apiVersion, now(), subresource, fields));
+        } else {
+            entries.set(entries.indexOf(existing), new Entry(manager, operation, apiVersion, touched ? now() : existing.time,
+                    subresource, fields));
         }
     }
 
@@ -481,25 +490,8 @@ final class FieldManagers {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         entries.stream().filter(e -> !e.fields.isEmpty()).forEach(e -> list.add(e.toJson()));
         JsonNode previous = current == null ? null : current.path("metadata").get("managedFields");
-        metadata.set("managedFields", previous != null && sameFields(previous, list) ? previous : list);
+        metadata.set("managedFields", previous != null && previous.equals(list) ? previous : list);
         return object;
-    }
-
-    /** Equal but for the times of the entries (an unchanged entry keeps its time). */
-    private static boolean sameFields(JsonNode a, JsonNode b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            ObjectNode x = (ObjectNode) a.get(i).deepCopy();
-            ObjectNode y = (ObjectNode) b.get(i).deepCopy();
-            x.remove("time");
-            y.remove("time");
-            if (!x.equals(y)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** One {@code managedFields} entry. */

@@ -30,6 +30,7 @@ public final class HtmlReport {
             .muted{color:#57606a}
             dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.85rem}dt{font-weight:600}dd{margin:0}
             .CORRECTED,.corrected,.health-Current{color:#1a7f37}.FAILED,.failed,.health-Failed{color:#cf222e;font-weight:600}.DETECTED,.left{color:#9a6700}
+            .EXCEPTED,.excepted,.active{color:#8250df}.EXPIRED,.expired{color:#cf222e}.expiring{color:#9a6700}
             .UNMANAGED{color:#6e7781}
             .bar{fill:#0969da}.axis{stroke:#8c959f}.label{font-size:10px;fill:#57606a}
             """;
@@ -39,18 +40,24 @@ public final class HtmlReport {
 
     /** Writes the page; {@code range} says which rows it covers (e.g. "all rows" or "since … until …"). */
     public static void write(Summary summary, Rows rows, String range, Writer out) throws IOException {
+        write(summary, ExceptionStatus.NONE, rows, range, out);
+    }
+
+    /** The page, with the config's exceptions (active, expiring soon, expired) after the summary. */
+    public static void write(Summary summary, ExceptionStatus exceptions, Rows rows, String range, Writer out) throws IOException {
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>driftwarden audit report</title>\n");
         out.write("<style>\n" + STYLE + "</style>\n</head>\n<body>\n<h1>driftwarden audit report</h1>\n");
         out.write("<p>" + escape(range) + ": " + summary.rows() + " rows, " + summary.drifts().size()
                 + " drifts. Secret values are masked (***) as stored. Times are UTC; durations in seconds.</p>\n");
         summaryTable(summary, out);
         definitions(out);
+        exceptions(exceptions, out);
         out.write("<h2>Drifts first found per day</h2>\n");
         chart(summary.driftsPerDay(), out);
         driftTable(summary, out);
         out.write("<h2>Rows</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>seq</th><th>time</th><th>run<br>trigger</th>"
                 + "<th>cluster<br>binding</th><th>source<br>commit</th><th>chart<br>digest</th><th>object</th><th>event</th><th>drift</th><th>action</th>"
-                + "<th>diff</th><th>error</th><th>health</th></tr></thead>\n<tbody>\n");
+                + "<th>diff</th><th>changed by</th><th>error</th><th>health</th></tr></thead>\n<tbody>\n");
         rows.each(record -> {
             AuditEntry e = record.entry();
             out.write("<tr><td class=\"num\">" + record.seq() + "</td><td class=\"time\">" + record.time() + "</td><td class=\"wrap\">"
@@ -60,7 +67,7 @@ public final class HtmlReport {
                     : "<br><code class=\"sha\">" + escape(e.details().chartDigest()) + "</code>")
                     + "</td><td class=\"wrap\">" + escape(record.subject()) + "</td><td class=\"" + e.event().name() + "\">" + e.event().name() + "</td><td>"
                     + escape(e.driftType()) + "</td><td>" + escape(e.action()) + "</td><td class=\"diff\"><pre>" + escape(e.maskedDiff())
-                    + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td><td class=\"wrap\">"
+                    + "</pre></td><td class=\"wrap\"><pre>" + escape(e.details().changedBy()) + "</pre></td><td class=\"err\"><pre>" + escape(e.error()) + "</pre></td><td class=\"wrap\">"
                     + (e.details().healthState() == null ? "" : "<span class=\"health-" + escape(e.details().healthState()) + "\">"
                     + escape(e.details().healthState()) + "</span><br>" + escape(e.details().healthMessage())) + "</td></tr>\n");
         });
@@ -90,11 +97,37 @@ public final class HtmlReport {
     private static void definitions(Writer out) throws IOException {
         out.write("<h2>What the numbers count</h2>\n<p>A drift is one object path (or a whole object, for MISSING and EXTRA) that "
                 + "differs from Git, from the first row that reports it until its CORRECTED row, across runs: it is counted once, "
-                + "however many rows and runs tell its story. drifts found = corrected + failed + left in place.</p>\n<dl>\n");
+                + "however many rows and runs tell its story. drifts found = corrected + failed + excepted + left in place.</p>\n<dl>\n");
         for (Measure measure : Measure.values()) {
             out.write("<dt>" + escape(measure.label()) + "</dt><dd>" + escape(measure.definition()) + "</dd>\n");
         }
         out.write("<dt>mean time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT) + "</dd>\n</dl>\n");
+    }
+
+    private static void exceptions(ExceptionStatus status, Writer out) throws IOException {
+        out.write("<h2>Exceptions</h2>\n");
+        int count = status.active().size() + status.expiring().size() + status.expired().size();
+        if (count == 0) {
+            out.write("<p>No exceptions are configured.</p>\n");
+            return;
+        }
+        out.write("<p>As of " + time(status.asOf()) + ": " + status.active().size() + " active, " + status.expiring().size()
+                + " expiring within " + Measure.EXPIRING_WITHIN_DAYS + " days, " + status.expired().size() + " expired. An exception "
+                + "covers drift up to the end of its expiry day (UTC).</p>\n");
+        out.write("<div class=\"scroll\"><table>\n<thead><tr><th>state</th><th>name</th><th>binding<br>cluster</th><th>object</th>"
+                + "<th>paths</th><th>reason</th><th>approved by</th><th>ticket</th><th>expires</th></tr></thead>\n<tbody>\n");
+        for (var group : java.util.List.of(java.util.Map.entry("expired", status.expired()), java.util.Map.entry("expiring", status.expiring()),
+                java.util.Map.entry("active", status.active()))) {
+            for (io.driftwarden.config.ExceptionSpec x : group.getValue()) {
+                out.write("<tr><td class=\"" + group.getKey() + "\">" + group.getKey() + "</td><td>" + escape(x.name()) + "</td><td>"
+                        + escape(x.binding().pattern()) + "<br>" + escape(x.cluster().pattern()) + "</td><td class=\"wrap\">"
+                        + escape(x.kind() + "/" + x.namespace().pattern() + "/" + x.objectName().pattern()) + "</td><td class=\"wrap\"><code>"
+                        + escape(String.join(", ", x.paths().stream().map(p -> p.text()).toList())) + "</code></td><td>" + escape(x.reason())
+                        + "</td><td>" + escape(x.approvedBy()) + "</td><td>" + escape(x.ticket()) + "</td><td class=\"time\">" + x.expires()
+                        + "</td></tr>\n");
+            }
+        }
+        out.write("</tbody>\n</table></div>\n");
     }
 
     private static void driftTable(Summary summary, Writer out) throws IOException {

@@ -10,8 +10,9 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a JSON document {@code {"measures": {...}, "summary": [...], "drifts": [...], "rows": [...]}}: what each
- * measure counts, the measures per cluster and binding, one object per drift, then the audit rows as objects whose
+ * Writes a JSON document {@code {"measures": {...}, "summary": [...], "exceptions": {...}, "drifts": [...], "rows": [...]}}:
+ * what each measure counts, the measures per cluster and binding, the config's exceptions (active, expiring within
+ * {@value Measure#EXPIRING_WITHIN_DAYS} days, expired), one object per drift, then the audit rows as objects whose
  * fields are the CSV columns, streamed. Durations are ISO 8601 ({@code PT1.853S}) with the same value in seconds beside.
  */
 public final class JsonReport {
@@ -20,6 +21,11 @@ public final class JsonReport {
     }
 
     public static void write(Summary summary, Rows rows, Writer out) throws IOException {
+        write(summary, ExceptionStatus.NONE, rows, out);
+    }
+
+    /** The document, with the exceptions section from {@code exceptions}. */
+    public static void write(Summary summary, ExceptionStatus exceptions, Rows rows, Writer out) throws IOException {
         JsonMapper mapper = JsonMapper.builder().build();
         JsonGenerator json = mapper.writerWithDefaultPrettyPrinter().createGenerator(out);
         {
@@ -53,6 +59,7 @@ public final class JsonReport {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            exceptions(json, exceptions);
             json.writeName("drifts");
             json.writeStartArray();
             for (Summary.DriftLine drift : summary.drifts()) {
@@ -99,6 +106,43 @@ public final class JsonReport {
         }
         json.flush(); // not closed: the writer is the caller's
         out.write('\n');
+    }
+
+    private static void exceptions(JsonGenerator json, ExceptionStatus status) {
+        json.writeName("exceptions");
+        json.writeStartObject();
+        json.writeStringProperty("asOf", text(status.asOf()));
+        json.writeNumberProperty("expiringWithinDays", Measure.EXPIRING_WITHIN_DAYS);
+        exceptionList(json, "active", status.active());
+        exceptionList(json, "expiring", status.expiring());
+        exceptionList(json, "expired", status.expired());
+        json.writeEndObject();
+    }
+
+    private static void exceptionList(JsonGenerator json, String name, List<io.driftwarden.config.ExceptionSpec> exceptions) {
+        json.writeName(name);
+        json.writeStartArray();
+        for (io.driftwarden.config.ExceptionSpec x : exceptions) {
+            json.writeStartObject();
+            json.writeStringProperty("name", x.name());
+            json.writeStringProperty("binding", x.binding().pattern());
+            json.writeStringProperty("cluster", x.cluster().pattern());
+            json.writeStringProperty("namespace", x.namespace().pattern());
+            json.writeStringProperty("kind", x.kind());
+            json.writeStringProperty("objectName", x.objectName().pattern());
+            json.writeName("paths");
+            json.writeStartArray();
+            x.paths().forEach(p -> json.writeString(p.text()));
+            json.writeEndArray();
+            json.writeStringProperty("reason", x.reason());
+            json.writeStringProperty("approvedBy", x.approvedBy());
+            json.writeStringProperty("ticket", x.ticket());
+            json.writeStringProperty("expires", x.expires().toString());
+            json.writeStringProperty("endsAt", x.end().toString());
+            json.writeStringProperty("origin", x.origin());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** {@code name} as ISO 8601 ({@code PT1.853S}) and {@code nameSeconds} as a number of seconds; both null when absent. */

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * A number a report shows per cluster and binding, defined here once: its JSON field, its HTML heading and what it
  * counts. A <em>drift</em> is one object path (or a whole object, for {@code MISSING} and {@code EXTRA}) that differs
- * from Git, from the first row that reports it ({@code DETECTED}, {@code INTENT}, {@code REFUSED} or an outcome)
+ * from Git, from the first row that reports it ({@code DETECTED}, {@code INTENT}, {@code REFUSED}, {@code EXCEPTED}, {@code EXPIRED} or an outcome)
  * until its {@code CORRECTED} row, across runs: the rows of one run and the runs that see it again before it is
  * corrected all tell the story of the same drift, so it is counted once. Every drift found ends the range in exactly
- * one of corrected, failed or left, so {@code found = corrected + failed + left}.
+ * one of corrected, failed, excepted or left, so {@code found = corrected + failed + excepted + left}.
  */
 public enum Measure {
     FOUND("driftsFound", "drifts found",
@@ -17,6 +17,8 @@ public enum Measure {
             "drifts found whose last row in the range is CORRECTED"),
     FAILED("failed", "failed",
             "drifts found and not corrected whose correction was tried and FAILED at least once"),
+    EXCEPTED("excepted", "excepted",
+            "drifts found, not corrected, whose last row in the range is EXCEPTED: an approved exception that had not expired covered them"),
     LEFT("left", "left in place",
             "drifts found, not corrected, never tried (audit mode, plan, a closed window, a kept EXTRA object, REFUSED)"),
     BINDING_FAILURES("bindingFailures", "binding failures",
@@ -27,7 +29,10 @@ public enum Measure {
             "distinct objects whose last HEALTH row in the range says Failed (kstatus: a Deployment past its progress deadline, a failed Job, a Stalled object)");
 
     /** The measures that partition {@link #FOUND}. */
-    public static final List<Measure> OUTCOMES = List.of(CORRECTED, FAILED, LEFT);
+    public static final List<Measure> OUTCOMES = List.of(CORRECTED, FAILED, EXCEPTED, LEFT);
+
+    /** An active exception that ends within this many days is listed as expiring soon (reports' exceptions section). */
+    public static final int EXPIRING_WITHIN_DAYS = 14;
 
     private final String key;
     private final String label;

@@ -12,7 +12,7 @@ final class ReportRow {
     static final List<String> COLUMNS = List.of(
             "seq", "time", "run_id", "trigger", "binding", "source_url", "commit", "chart", "chart_digest", "cluster", "namespace",
             "group", "version", "kind", "name", "subject", "event", "drift_type", "action", "changed_paths",
-            "diff", "error", "health_state", "health_message", "prev_hash", "hash");
+            "diff", "error", "changed_by", "health_state", "health_message", "prev_hash", "hash");
 
     private ReportRow() {
     }
@@ -23,6 +23,6 @@ final class ReportRow {
         return Arrays.asList(record.seq(), record.time().toString(), e.runId(), e.trigger(), e.binding(), e.sourceUrl(),
                 e.commit(), e.details().chart(), e.details().chartDigest(), e.cluster(), e.namespace(), e.group(), e.version(), e.kind(), e.name(), record.subject(),
                 e.event().name(), e.driftType(), e.action(), e.changedPaths(), e.maskedDiff(), e.error(),
-                e.details().healthState(), e.details().healthMessage(), record.prevHash(), record.hash());
+                e.details().changedBy(), e.details().healthState(), e.details().healthMessage(), record.prevHash(), record.hash());
     }
 }

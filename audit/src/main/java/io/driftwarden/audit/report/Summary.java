@@ -26,7 +26,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
 
     /** One binding on one cluster. {@code inSyncPercent}, {@code meanTimeToCorrect} and {@code lastSuccessfulRun} may be null. */
     public record BindingSummary(String cluster, String binding, int objectsManaged, Integer inSyncPercent, long driftsFound,
-                                 long corrected, long failed, long left, long bindingFailures, long unmanaged,
+                                 long corrected, long failed, long excepted, long left, long bindingFailures, long unmanaged,
                                  Duration meanTimeToCorrect, Instant lastSuccessfulRun, long healthFailed) {
 
         /** The value of {@code measure}: how every writer reads the numbers, so they agree. */
@@ -35,6 +35,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 case FOUND -> driftsFound;
                 case CORRECTED -> corrected;
                 case FAILED -> failed;
+                case EXCEPTED -> excepted;
                 case LEFT -> left;
                 case BINDING_FAILURES -> bindingFailures;
                 case UNMANAGED -> unmanaged;
@@ -45,8 +46,9 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
 
     /**
      * One drift and its story: where it was, the path ({@code ""} for a whole object: {@code MISSING}, {@code EXTRA}),
-     * when it was first and last reported and in how many runs, who put the live value there when the diff says so
-     * ({@code added by kubectl-set}; null when the trail does not record it), what was done ({@code DETECTED ×2 → INTENT
+     * when it was first and last reported and in how many runs, who last changed the path and when ({@code kubectl-edit at
+     * 2026-12-03T02:14:00Z}, from the row's {@code changed_by}; older rows: the manager the diff names, {@code kubectl-set};
+     * null when the trail does not record it), what was done ({@code DETECTED ×2 → INTENT
      * CONFIGURED → CORRECTED}), how it ended (one of {@link Measure#OUTCOMES}) and, when corrected, when and how long
      * after its first row. {@code error} is the last failure's, {@code commit} the last row's.
      */
@@ -97,6 +99,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         final List<String> steps = new ArrayList<>();
         final List<Integer> repeats = new ArrayList<>();
         boolean failed;
+        boolean excepted;
         Instant correctedAt;
         String error;
         String commit;
@@ -125,8 +128,9 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 commit = e.commit();
             }
             if (changedBy == null) {
-                changedBy = changedBy(e.maskedDiff(), path);
+                changedBy = e.details().changedBy() != null ? attributed(e.details().changedBy(), path) : changedBy(e.maskedDiff(), path);
             }
+            excepted = e.event() == EventType.EXCEPTED;
             String step = e.event() == EventType.INTENT && e.action() != null ? "INTENT " + e.action() : e.event().name();
             int last = steps.size() - 1;
             if (last >= 0 && steps.get(last).equals(step)) {
@@ -147,7 +151,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         }
 
         Measure outcome() {
-            return correctedAt != null ? Measure.CORRECTED : failed ? Measure.FAILED : Measure.LEFT;
+            return correctedAt != null ? Measure.CORRECTED : excepted ? Measure.EXCEPTED : failed ? Measure.FAILED : Measure.LEFT;
         }
 
         Duration timeToCorrect() {
@@ -161,6 +165,17 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             }
             return new DriftLine(cluster, binding, subject, path, driftType, firstSeq, firstSeen, lastSeen, runs, changedBy,
                     done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit);
+        }
+
+        /** {@code manager at time} of {@code path}'s line in a row's {@code changed_by} ({@code path<TAB>manager<TAB>time}), or null. */
+        static String attributed(String changedBy, String path) {
+            for (String line : changedBy.split("\n")) {
+                String[] parts = line.split("\t", -1);
+                if (parts.length == 3 && parts[0].equals(path)) {
+                    return parts[1] + " at " + parts[2];
+                }
+            }
+            return null;
         }
 
         /** The manager a diff line names for {@code path} ({@code ~ a.b: 1 -> absent (added by kubectl-set)}), or null. */
@@ -212,7 +227,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             String subject = record.subject();
             boolean aboutAnObject = e.kind() != null;
             switch (e.event()) {
-                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED -> {
+                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED, EXCEPTED, EXPIRED -> {
                     if (e.event() == EventType.FAILED) {
                         runFailed = true;
                         if (!aboutAnObject) {
@@ -222,7 +237,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                     if (!aboutAnObject) {
                         return List.of();
                     }
-                    if (e.event() == EventType.DETECTED || e.event() == EventType.REFUSED || e.event() == EventType.FAILED) {
+                    if (e.event() == EventType.DETECTED || e.event() == EventType.REFUSED || e.event() == EventType.FAILED
+                            || e.event() == EventType.EXCEPTED) {
                         leftInRun.add(subject);
                     } else if (e.event() == EventType.CORRECTED) {
                         leftInRun.remove(subject);
@@ -280,6 +296,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             closeRun();
             long corrected = 0;
             long failed = 0;
+            long excepted = 0;
             long left = 0;
             long correctionMillis = 0;
             for (Story story : stories) {
@@ -289,12 +306,13 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                         correctionMillis += story.timeToCorrect().toMillis();
                     }
                     case FAILED -> failed++;
+                    case EXCEPTED -> excepted++;
                     default -> left++;
                 }
             }
             Integer inSync = managed == 0 ? null : (int) Math.round(100.0 * Math.max(0, managed - leftInRun.size()) / managed);
             Duration mean = corrected == 0 ? null : Duration.ofMillis(correctionMillis / corrected);
-            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, left, bindingFailures,
+            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, excepted, left, bindingFailures,
                     unmanaged.size(), mean, lastSuccess, health.values().stream().filter("Failed"::equals).count());
         }
     }

@@ -16,7 +16,15 @@ public final class ConfigOption {
 
     /** The config, validated; a problem is a {@code ConfigException} (exit 64). */
     public DriftwardenConfig load() {
-        return ConfigLoader.load(file(), QuartzCron.CHECK);
+        return ConfigLoader.load(file(), QuartzCron.CHECK, Clocks.system());
+    }
+
+    /** The config's approved exceptions, or none when no config is given and none is in this folder. */
+    public java.util.List<io.driftwarden.config.ExceptionSpec> exceptions() {
+        if (config == null && !Files.exists(file())) {
+            return java.util.List.of();
+        }
+        return load().exceptions().exceptions();
     }
 
     /** The audit store of the config, or the default store when no config is given and none is in this folder. */

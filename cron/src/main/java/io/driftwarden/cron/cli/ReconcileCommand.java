@@ -71,7 +71,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         RunStop stop = new RunStop();
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             long started = System.nanoTime();
-            outcome = DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache())
+            outcome = DriftwardenApplication.runs(Clocks.system(), Runs.defaultGitCache())
                     .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows, null, healthWait), audit, stop);
             if (metricsFile != null) {
                 RunMetrics metrics = new RunMetrics();
@@ -94,7 +94,7 @@ abstract class ReconcileCommand implements Callable<Integer> {
         RunStop stop = new RunStop();
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             try {
-                outcome = DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache()).restart(loaded, runId, audit, ignoreWindows, stop);
+                outcome = DriftwardenApplication.runs(Clocks.system(), Runs.defaultGitCache()).restart(loaded, runId, audit, ignoreWindows, stop);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

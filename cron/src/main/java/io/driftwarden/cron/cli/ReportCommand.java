@@ -3,6 +3,7 @@ package io.driftwarden.cron.cli;
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.ReportFilter;
 import io.driftwarden.audit.report.CsvReport;
+import io.driftwarden.audit.report.ExceptionStatus;
 import io.driftwarden.audit.report.HtmlReport;
 import io.driftwarden.audit.report.JsonReport;
 import io.driftwarden.audit.report.Rows;
@@ -33,7 +34,7 @@ public class ReportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Where "now" comes from for relative times (--since 24h). */
-    Clock clock = Clock.systemUTC();
+    Clock clock = Clocks.system();
 
     @Mixin
     ConfigOption config;
@@ -64,15 +65,16 @@ public class ReportCommand implements Callable<Integer> {
         }
         Instant now = clock.instant();
         ReportFilter filter = new ReportFilter(time(since, "--since", now), time(until, "--until", now), binding, cluster);
+        ExceptionStatus exceptions = ExceptionStatus.of(config.exceptions(), now);
         try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
             Rows rows = handler -> audit.stream(filter, handler);
             if (output == null) {
                 Writer out = spec.commandLine().getOut();
-                write(audit, rows, out);
+                write(audit, rows, exceptions, out);
                 out.flush();
             } else {
                 try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                    write(audit, rows, writer);
+                    write(audit, rows, exceptions, writer);
                 }
                 spec.commandLine().getErr().println("wrote the " + format + " report to " + output);
             }
@@ -80,17 +82,20 @@ public class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** CSV streams the rows once; JSON and HTML read them twice (summary, then rows), never holding them all. */
-    private void write(AuditLog audit, Rows rows, Writer out) throws java.io.IOException {
+    /**
+     * CSV streams the rows once; JSON and HTML read them twice (summary, then rows), never holding them all, and list the
+     * config's exceptions as they stand now.
+     */
+    private void write(AuditLog audit, Rows rows, ExceptionStatus exceptions, Writer out) throws java.io.IOException {
         if (format.equals("csv")) {
             CsvReport.write(rows, out);
             return;
         }
         Summary summary = Summary.of(rows, audit.inventory().sizes());
         if (format.equals("json")) {
-            JsonReport.write(summary, rows, out);
+            JsonReport.write(summary, exceptions, rows, out);
         } else {
-            HtmlReport.write(summary, rows, range(), out);
+            HtmlReport.write(summary, exceptions, rows, range(), out);
         }
     }
 

@@ -75,17 +75,21 @@ public final class RunPrinter {
             }
             table(result, "  ");
             health(result, "  ");
+            result.expired().forEach(line -> out.printf("  EXPIRED  %s%n", line));
             result.unmanaged().forEach(key -> out.printf("  UNMANAGED  %s%n", key.subject()));
-            long inSync = result.drifts().size() - result.driftCount();
-            out.printf("  %d objects: %d in sync, %d drifted, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
-                    result.driftCount(), result.correctedCount(), result.failedCount(),
+            long inSync = result.drifts().size() - result.driftCount() - result.exceptedCount();
+            out.printf("  %d objects: %d in sync, %d drifted%s, %d corrected, %d failed%s%n", result.drifts().size(), inSync,
+                    result.driftCount(), result.exceptedCount() == 0 ? "" : ", " + result.exceptedCount() + " excepted",
+                    result.correctedCount(), result.failedCount(),
                     result.dryRuns() == 0 ? "" : " (" + result.dryRuns() + " server dry-runs to confirm drift, not writes)");
         }
         List<BindingResult> results = outcome.results();
         long unhealthy = results.stream().mapToLong(BindingResult::unhealthyCount).sum();
-        out.printf("%nsummary: %d bindings (%d failed), %d drifted, %d corrected, %d failed, %d refused%s%n", results.size(),
+        long excepted = results.stream().mapToLong(BindingResult::exceptedCount).sum();
+        out.printf("%nsummary: %d bindings (%d failed), %d drifted%s, %d corrected, %d failed, %d refused%s%n", results.size(),
                 results.stream().filter(r -> r.error() != null || r.health().failure() != null).count(),
                 results.stream().mapToLong(BindingResult::driftCount).sum(),
+                excepted == 0 ? "" : ", " + excepted + " excepted",
                 results.stream().mapToLong(BindingResult::correctedCount).sum(), results.stream().mapToLong(BindingResult::failedCount).sum(),
                 results.stream().flatMap(r -> r.changes().stream()).filter(c -> c.action() == Action.REFUSED).count(),
                 unhealthy == 0 ? "" : ", " + unhealthy + " unhealthy");
@@ -117,6 +121,12 @@ public final class RunPrinter {
             String what = drift.type() == DriftType.EXTRA ? change.detail()
                     : drift.paths().isEmpty() ? "(whole object)" : String.join(", ", drift.paths());
             out.printf("%s%-44s %-9s %-10s %s%n", indent, change.key().subject(), drift.type(), change.action(), what);
+            if (change.action() == Action.EXCEPTED) {
+                out.println(indent + "    " + change.detail());
+            }
+            if (diffStyle != DiffStyle.paths) { // the paths style says who on each line already
+                drift.details().forEach(d -> out.println(indent + "    " + d.path().render() + ": " + d.explained()));
+            }
             String shown = switch (diffStyle) {
                 case paths -> drift.maskedDiff();
                 case unified -> drift.unifiedDiff().isEmpty() ? drift.maskedDiff() : drift.unifiedDiff();
@@ -194,6 +204,8 @@ public final class RunPrinter {
                     ObjectNode detail = details.addObject();
                     detail.put("path", path.path().render());
                     detail.put("reason", path.because());
+                    detail.put("changedBy", path.changedBy().manager() == null ? "unknown" : path.changedBy().manager());
+                    detail.put("changedAt", path.changedBy().time() == null ? "unknown" : path.changedBy().time().toString());
                     detail.set("live", path.live());
                     detail.set("git", path.desired());
                 }
@@ -205,6 +217,9 @@ public final class RunPrinter {
                 if (healthOf.containsKey(drift.key().subject())) {
                     health(healthOf.get(drift.key().subject()), object.putObject("health"));
                 }
+                if (change != null && change.action() == Action.EXCEPTED) {
+                    object.put("excepted", change.detail());
+                }
             }
             result.unmanaged().forEach(key -> binding.withArray("unmanaged").add(key.subject()));
             ArrayNode healthLines = binding.putArray("health");
@@ -212,6 +227,7 @@ public final class RunPrinter {
             binding.put("healthFailure", result.health().failure());
             binding.put("healthLists", result.health().lists());
             binding.put("healthWaitedMillis", result.health().waited().toMillis());
+            result.expired().forEach(line -> binding.withArray("expiredExceptions").add(line));
         }
         if (outcome.checkpoint() != null) {
             root.set("checkpoint", outcome.checkpoint().json());

@@ -62,6 +62,19 @@ public final class BindingAudit {
         append(drift.key(), EventType.DETECTED, drift, Action.SKIPPED, reason);
     }
 
+    /**
+     * Drift an approved exception covers, left in place: one {@code EXCEPTED} row (action {@code SKIPPED}) naming the
+     * exception, gathered like {@code DETECTED} (it guards no write).
+     */
+    public void excepted(Drift drift, String exception, String note) {
+        append(drift.key(), EventType.EXCEPTED, drift, Action.SKIPPED, note, exception);
+    }
+
+    /** An expired exception that would have covered this drift: one {@code EXPIRED} row naming it; the drift goes on. */
+    public void expired(Drift drift, String exception, String note) {
+        append(drift.key(), EventType.EXPIRED, drift, null, note, exception);
+    }
+
     /** A write refused by tenancy, with why. */
     public void refused(Drift drift, String reason) {
         append(drift.key(), EventType.REFUSED, drift, Action.REFUSED, reason);
@@ -78,9 +91,9 @@ public final class BindingAudit {
      * reason and message ({@code details.health_state}, {@code details.health_message}); gathered like {@code DETECTED}.
      */
     public synchronized void health(ResourceKey key, String state, String message) {
-        pending.add(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
+        pending.add(row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
                 key.version(), key.kind(), key.name(), EventType.HEALTH, null, null, null, null, null)
-                .withDetails(AuditEntry.Details.NONE.withHealth(state, message)));
+                .withDetails(AuditEntry.Details.NONE.withHealth(state, message))));
     }
 
     /** Drift about to be corrected; when this returns the intent is durable. */
@@ -157,11 +170,26 @@ public final class BindingAudit {
         }
     }
 
-    private synchronized void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
+    private void append(ResourceKey key, EventType event, Drift drift, Action action, String error) {
+        append(key, event, drift, action, error, null);
+    }
+
+    /**
+     * One row about {@code drift}; each drifted path's {@code changed_by} line ({@code path<TAB>manager<TAB>time}) rides
+     * along, and {@code exception} names the exception the row is about (null: none).
+     */
+    private synchronized void append(ResourceKey key, EventType event, Drift drift, Action action, String error, String exception) {
+        AuditEntry.Details details = AuditEntry.Details.NONE;
+        if (!drift.details().isEmpty()) {
+            details = details.withChangedBy(String.join("\n", drift.details().stream().map(d -> d.changedBy().row(d.path().render())).toList()));
+        }
+        if (exception != null) {
+            details = details.withException(exception);
+        }
         AuditEntry entry = row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
-                key.version(), key.kind(), key.name(), event, drift.type().name(), action.name(),
-                String.join("\n", drift.paths()), drift.maskedDiff(), error));
-        if (event == EventType.DETECTED) {
+                key.version(), key.kind(), key.name(), event, drift.type().name(), action == null ? null : action.name(),
+                String.join("\n", drift.paths()), drift.maskedDiff(), error).withDetails(details));
+        if (event == EventType.DETECTED || event == EventType.EXCEPTED || event == EventType.EXPIRED) {
             pending.add(entry);
         } else {
             flush();

@@ -90,7 +90,7 @@ public final class Differ {
             if (!path.liveOnly()) {
                 text.append(" -> ").append(show(path.desired()));
             }
-            text.append(" (").append(path.because()).append(")\n");
+            text.append(" (").append(path.explained()).append(")\n");
         }
         String unified = UnifiedDiff.of(key, have, want, type, walk.out);
         return new Drift(desired, DriftType.MODIFIED, walk.out, text.toString().stripTrailing(), unified);
@@ -299,7 +299,8 @@ public final class Differ {
 
         private void addedByHand(FieldPath path, JsonNode value, Field field, String manager) {
             if (value != null && !value.isNull() && !(value.isContainer() && value.isEmpty()) && !field.isDefault(value)) {
-                out.add(new DriftPath(path, DriftPath.Reason.ADDED_BY_HAND, manager, masked(path, value), null));
+                out.add(new DriftPath(path, DriftPath.Reason.ADDED_BY_HAND, manager, masked(path, value), null,
+                        ownership.changedBy(path, manager)));
             }
         }
 
@@ -324,7 +325,7 @@ public final class Differ {
             if (owners.stream().anyMatch(Ownership.Owned::whole) || !value.isContainer()) {
                 DriftPath.Reason reason = owner.manager().equals(ownManager) ? DriftPath.Reason.NO_LONGER_IN_GIT
                         : DriftPath.Reason.ADDED_BY_HAND;
-                out.add(new DriftPath(path, reason, owner.manager(), masked(path, value), null));
+                out.add(new DriftPath(path, reason, owner.manager(), masked(path, value), null, ownership.changedBy(path, owner.manager())));
                 return;
             }
             if (value.isObject()) {
@@ -335,7 +336,7 @@ public final class Differ {
         }
 
         private void differs(FieldPath path, JsonNode want, JsonNode have) {
-            out.add(new DriftPath(path, DriftPath.Reason.DIFFERS, null, masked(path, have), masked(path, want)));
+            out.add(new DriftPath(path, DriftPath.Reason.DIFFERS, null, masked(path, have), masked(path, want), ownership.changedBy(path)));
         }
 
         private JsonNode masked(FieldPath path, JsonNode value) {

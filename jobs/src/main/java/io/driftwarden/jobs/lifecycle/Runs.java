@@ -77,7 +77,7 @@ public final class Runs {
         try (RunLease lease = lifecycle.begin(started, request.restartOf(), request.trigger(),
                 request.mode() == null ? null : request.mode().name(), bindings.stream().map(BindingSpec::name).toList())) {
             String runId = lease.runId();
-            RunContext context = new RunContext(runId, request.trigger(), stop, lease);
+            RunContext context = new RunContext(runId, request.trigger(), stop, lease, clock);
             // Git fetches and cluster clients get going on other threads while the job's context starts
             SourceReader sources = new SourceReader(gitCache, config.limits())
                     .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());

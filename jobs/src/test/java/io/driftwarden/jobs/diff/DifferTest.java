@@ -347,7 +347,7 @@ class DifferTest {
 
         assertThat(drift.paths()).containsExactlyInAnyOrder("metadata.labels.oncall",
                 "spec.template.spec.containers[name=debug]");
-        assertThat(drift.maskedDiff()).contains("(added by kubectl-label)", "(added by kubectl-edit)");
+        assertThat(drift.maskedDiff()).contains("(added by kubectl-label at an unknown time)", "(added by kubectl-edit at an unknown time)");
         assertThat(drift.unifiedDiff()).contains("-    oncall: \"me\"").doesNotContain("+    oncall");
     }
 

@@ -26,7 +26,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
 
     /** One binding on one cluster. {@code inSyncPercent}, {@code meanTimeToCorrect} and {@code lastSuccessfulRun} may be null. */
     public record BindingSummary(String cluster, String binding, int objectsManaged, Integer inSyncPercent, long driftsFound,
-                                 long corrected, long failed, long left, long bindingFailures, long unmanaged,
+                                 long corrected, long excepted, long failed, long left, long bindingFailures, long unmanaged,
                                  Duration meanTimeToCorrect, Instant lastSuccessfulRun) {
 
         /** The value of {@code measure}: how every writer reads the numbers, so they agree. */
@@ -34,8 +34,10 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             return switch (measure) {
                 case FOUND -> driftsFound;
                 case CORRECTED -> corrected;
+                case EXCEPTED -> excepted;
                 case FAILED -> failed;
                 case LEFT -> left;
+                case OPEN -> failed + left;
                 case BINDING_FAILURES -> bindingFailures;
                 case UNMANAGED -> unmanaged;
             };
@@ -96,6 +98,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         final List<String> steps = new ArrayList<>();
         final List<Integer> repeats = new ArrayList<>();
         boolean failed;
+        EventType lastEvent;
         Instant correctedAt;
         String error;
         String commit;
@@ -134,6 +137,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 steps.add(step);
                 repeats.add(1);
             }
+            lastEvent = e.event();
             switch (e.event()) {
                 case FAILED -> {
                     failed = true;
@@ -146,7 +150,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         }
 
         Measure outcome() {
-            return correctedAt != null ? Measure.CORRECTED : failed ? Measure.FAILED : Measure.LEFT;
+            return correctedAt != null ? Measure.CORRECTED : lastEvent == EventType.EXCEPTED ? Measure.EXCEPTED
+                    : failed ? Measure.FAILED : Measure.LEFT;
         }
 
         Duration timeToCorrect() {
@@ -209,7 +214,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             String subject = record.subject();
             boolean aboutAnObject = e.kind() != null;
             switch (e.event()) {
-                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED -> {
+                case DETECTED, INTENT, REFUSED, CORRECTED, FAILED, EXCEPTED -> {
                     if (e.event() == EventType.FAILED) {
                         runFailed = true;
                         if (!aboutAnObject) {
@@ -219,7 +224,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                     if (!aboutAnObject) {
                         return List.of();
                     }
-                    if (e.event() == EventType.DETECTED || e.event() == EventType.REFUSED || e.event() == EventType.FAILED) {
+                    if (e.event() == EventType.DETECTED || e.event() == EventType.REFUSED || e.event() == EventType.FAILED
+                            || e.event() == EventType.EXCEPTED) {
                         leftInRun.add(subject);
                     } else if (e.event() == EventType.CORRECTED) {
                         leftInRun.remove(subject);
@@ -269,6 +275,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         BindingSummary finish(int managed) {
             closeRun();
             long corrected = 0;
+            long excepted = 0;
             long failed = 0;
             long left = 0;
             long correctionMillis = 0;
@@ -278,13 +285,14 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                         corrected++;
                         correctionMillis += story.timeToCorrect().toMillis();
                     }
+                    case EXCEPTED -> excepted++;
                     case FAILED -> failed++;
                     default -> left++;
                 }
             }
             Integer inSync = managed == 0 ? null : (int) Math.round(100.0 * Math.max(0, managed - leftInRun.size()) / managed);
             Duration mean = corrected == 0 ? null : Duration.ofMillis(correctionMillis / corrected);
-            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, left, bindingFailures,
+            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, excepted, failed, left, bindingFailures,
                     unmanaged.size(), mean, lastSuccess);
         }
     }

@@ -74,7 +74,7 @@ public final class HtmlReport {
         out.write("</tbody>\n</table></div>\n</body>\n</html>\n");
     }
 
-    /** The measures counted from the table over the period (SQL; see {@link Measures}), with two charts. */
+    /** The measures of the period (see {@link Measures}), with two charts. */
     private static void compliance(Compliance compliance, Writer out) throws IOException {
         Measures m = compliance.measures();
         String period = m.since() == null && m.until() == null ? "Every row in the table"

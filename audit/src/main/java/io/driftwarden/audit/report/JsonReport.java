@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a JSON document {@code {"measures": {...}, "compliance": {...}, "summary": [...], "drifts": [...], "rows": [...]}}:
- * what each measure counts, the {@link Compliance} section (the measures counted in SQL per binding, cluster and in
+ * what each measure counts, the {@link Compliance} section (the measures of the range per binding, cluster and in
  * total over the period, recurrence, coverage, controls; only when the report reads the store), the measures per
  * cluster and binding as the rows tell them, one object per drift, then the audit rows as objects whose fields are the
  * CSV columns, streamed. Durations are ISO 8601 ({@code PT1.853S}) with the same value in seconds beside.

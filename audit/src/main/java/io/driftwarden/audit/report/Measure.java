@@ -9,8 +9,8 @@ import java.util.List;
  * until its {@code CORRECTED} row, across runs: the rows of one run and the runs that see it again before it is
  * corrected all tell the story of the same drift, so it is counted once; after its {@code CORRECTED} row the same path
  * drifting again is a new drift. Every drift found ends the range in exactly one of corrected, excepted, failed or left,
- * so {@code found = corrected + excepted + failed + left}, and {@code open = failed + left}. {@link Measures} counts
- * them in SQL from the table, {@link Summary} from the rows it streams; a test keeps the two equal.
+ * so {@code found = corrected + excepted + failed + left}, and {@code open = failed + left}. {@link Summary} tells the
+ * drifts apart from the rows it streams; {@link Measures} counts them per binding, cluster, control and in total.
  */
 public enum Measure {
     FOUND("driftsFound", "drifts found",

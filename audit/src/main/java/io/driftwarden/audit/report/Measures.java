@@ -15,23 +15,25 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * The {@link Measure measures} of a range of the audit table, counted by SQL that runs unchanged on H2 and PostgreSQL:
- * per cluster and binding, per cluster and in total — drifts found, corrected, excepted, failed, left, open, binding
- * failures, unmanaged objects, and the time to correct (mean, median and 90th percentile, nearest rank) — then the
- * object paths that drifted again and again (recurrence, with the managers that changed them) and the coverage of
- * each binding's namespaces.
+ * The {@link Measure measures} of a range of the audit table, per cluster and binding, per cluster and in total —
+ * drifts found, corrected, excepted, failed, left, open, binding failures, unmanaged objects, and the time to correct
+ * (mean, median and 90th percentile, nearest rank) — then the object paths that drifted again and again (recurrence,
+ * with the managers that changed them) and the coverage of each binding's namespaces.
  *
- * <p>How a drift is told apart in SQL, as {@link Summary} does in Java: each row about an object (DETECTED, INTENT,
- * REFUSED, CORRECTED, FAILED, EXCEPTED) is split into its changed paths (none: the whole object, path {@code ""});
- * the rows of one object path, in {@code seq} order, belong to one drift until its CORRECTED row, and the next row
- * after a correction begins a new drift ({@code story} = the number of CORRECTED rows before it). Only rows in the
- * range are read: a drift whose first row lies before {@code since} is counted from its first row in the range.
+ * <p>Where the numbers come from: the store's SQL selects the range's rows and streams them in {@code seq} order (the
+ * same statement on H2 and PostgreSQL); {@link Summary} folds them once into drifts — the one place a drift is told
+ * apart (see {@link Measure}) — and these measures are counted from its drifts, so every report, per binding or per
+ * control, agrees with its drift lines. Coverage is one SQL statement of its own (the inventory and each binding's
+ * latest run). Why not one SQL statement for all of it: pairing a drift's rows needs a window function or a self-join
+ * over the paths split out of {@code changed_paths}; H2 evaluates window functions in memory (a 200,000-row trail ran
+ * out of a 64 MB heap) and joins derived tables without an index (the split and join alone took 53 s where streaming
+ * the rows takes 7 s, measured on our loaded 2-core machine), while the streamed fold needs memory for the drifts only.
  */
 public record Measures(Instant since, Instant until, List<Group> bindings, List<Group> clusters, Group total, int threshold,
                        long recurringPaths, List<Recurring> recurring, List<Coverage> coverage) {
@@ -62,71 +64,141 @@ public record Measures(Instant since, Instant until, List<Group> bindings, List<
     public record Coverage(String cluster, String binding, long managed, long unmanaged, java.math.BigDecimal percent) {
     }
 
-    private static final String STORY_EVENTS = "'DETECTED', 'INTENT', 'REFUSED', 'CORRECTED', 'FAILED', 'EXCEPTED'";
-    private static final String KEY = "binding_name, cl, kind, ns, name, path";
+    /**
+     * The measures of the rows {@code filter} selects (its run id is ignored), only those of {@code bindings} when not
+     * null (a control's): reads the rows once through {@link Summary}, then the coverage.
+     */
+    public static Measures of(io.driftwarden.audit.AuditLog audit, ReportFilter filter, Collection<String> bindings, int threshold) {
+        Rows rows = handler -> audit.stream(filter, record -> {
+            if (bindings == null || bindings.contains(record.entry().binding())) {
+                handler.row(record);
+            }
+        });
+        try {
+            Summary summary = Summary.of(rows, Map.of());
+            return of(summary, filter, threshold, coverage(audit.dataSource(), filter, bindings));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
-    /** The drifts of the range, one row each: the common subset of H2 2.x and PostgreSQL SQL. */
-    private static final String STORIES = """
-            WITH RECURSIVE ev (seq, event_time, binding_name, cl, kind, ns, name, event, paths) AS (
-              SELECT seq, event_time, binding_name, COALESCE(cluster, '') AS cl, kind, COALESCE(namespace, '') AS ns, name, event,
-                     COALESCE(changed_paths, '') AS paths
-              FROM audit_event WHERE kind IS NOT NULL AND event IN (%s) %s
-            ), parts (seq, depth, path, rest) AS (
-              SELECT seq, 0, CAST('' AS VARCHAR(1000000)), CAST(paths || CHR(10) AS VARCHAR(1000000)) FROM ev
-              UNION ALL
-              SELECT seq, depth + 1, CAST(TRIM(SUBSTRING(rest FROM 1 FOR POSITION(CHR(10) IN rest) - 1)) AS VARCHAR(1000000)),
-                     CAST(SUBSTRING(rest FROM POSITION(CHR(10) IN rest) + 1) AS VARCHAR(1000000))
-              FROM parts WHERE rest <> ''
-            ), drift_rows (seq, event_time, binding_name, cl, kind, ns, name, event, path) AS (
-              SELECT DISTINCT e.seq, e.event_time, e.binding_name, e.cl, e.kind, e.ns, e.name, e.event, p.path
-              FROM ev e JOIN parts p ON p.seq = e.seq
-              WHERE (p.depth > 0 AND p.path <> '') OR (p.depth = 0 AND TRIM(REPLACE(e.paths, CHR(10), '')) = '')
-            ), numbered (seq, event_time, binding_name, cl, kind, ns, name, event, path, story, from_end) AS (
-              SELECT d.seq, d.event_time, d.binding_name, d.cl, d.kind, d.ns, d.name, d.event, d.path,
-                     COALESCE(SUM(CASE WHEN event = 'CORRECTED' THEN 1 ELSE 0 END) OVER (PARTITION BY %s ORDER BY seq
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS story,
-                     ROW_NUMBER() OVER (PARTITION BY %s ORDER BY seq DESC) AS from_end
-              FROM drift_rows d
-            ), stories (binding_name, cl, kind, ns, name, path, story, first_seq, first_time, corrected_time, failed, excepted) AS (
-              SELECT binding_name, cl, kind, ns, name, path, story, MIN(seq) AS first_seq, MIN(event_time) AS first_time,
-                     MAX(CASE WHEN event = 'CORRECTED' THEN event_time END) AS corrected_time,
-                     MAX(CASE WHEN event = 'FAILED' THEN 1 ELSE 0 END) AS failed,
-                     MAX(CASE WHEN from_end = 1 AND event = 'EXCEPTED' THEN 1 ELSE 0 END) AS excepted
-              FROM numbered GROUP BY binding_name, cl, kind, ns, name, path, story
-            ), drifts (binding_name, cl, kind, ns, name, path, story, first_seq, first_time, outcome, ttc_ms) AS (
-              SELECT binding_name, cl, kind, ns, name, path, story, first_seq, first_time,
-                     CASE WHEN corrected_time IS NOT NULL THEN 'CORRECTED' WHEN excepted = 1 THEN 'EXCEPTED'
-                          WHEN failed = 1 THEN 'FAILED' ELSE 'LEFT' END AS outcome,
-                     CASE WHEN corrected_time IS NOT NULL THEN CAST(ROUND((EXTRACT(EPOCH FROM corrected_time)
-                          - EXTRACT(EPOCH FROM first_time)) * 1000) AS BIGINT) END AS ttc_ms
-              FROM stories s
-            )
-            """.formatted(STORY_EVENTS, "%1$s", KEY, KEY);
+    /** The measures of what {@code summary} read (the rows of {@code filter}), with {@code coverage} beside. */
+    public static Measures of(Summary summary, ReportFilter filter, int threshold, List<Coverage> coverage) {
+        return of(summary, filter.since(), filter.until(), threshold, coverage, null);
+    }
+
+    /** The measures of {@code summary} restricted to {@code bindings} (null: all), e.g. a control's. */
+    static Measures of(Summary summary, Instant since, Instant until, int threshold, List<Coverage> coverage, Collection<String> bindings) {
+        Map<String, Acc> perBinding = new TreeMap<>();
+        Map<String, Acc> perCluster = new TreeMap<>();
+        Acc total = new Acc(null, null);
+        for (Summary.BindingSummary b : summary.bindings()) {
+            if (bindings != null && !bindings.contains(b.binding())) {
+                continue;
+            }
+            String cluster = Objects.toString(b.cluster(), "");
+            perBinding.computeIfAbsent(cluster + "\u0000" + b.binding(), k -> new Acc(cluster, b.binding())).rows(b);
+            perCluster.computeIfAbsent(cluster, k -> new Acc(cluster, null)).rows(b);
+            total.rows(b);
+        }
+        Map<String, long[]> perPath = new TreeMap<>();
+        Map<String, TreeSet<String>> managers = new TreeMap<>();
+        for (Summary.DriftLine d : summary.drifts()) {
+            if (bindings != null && !bindings.contains(d.binding())) {
+                continue;
+            }
+            String cluster = Objects.toString(d.cluster(), "");
+            perBinding.computeIfAbsent(cluster + "\u0000" + d.binding(), k -> new Acc(cluster, d.binding())).drift(d);
+            perCluster.computeIfAbsent(cluster, k -> new Acc(cluster, null)).drift(d);
+            total.drift(d);
+            String key = cluster + "\u0000" + d.binding() + "\u0000" + d.subject() + "\u0000" + d.path();
+            perPath.computeIfAbsent(key, k -> new long[1])[0]++;
+            managers.computeIfAbsent(key, k -> new TreeSet<>()).addAll(d.managers());
+        }
+        List<Recurring> recurring = new ArrayList<>();
+        perPath.forEach((key, count) -> {
+            if (count[0] >= Math.max(1, threshold)) {
+                String[] k = key.split("\u0000", -1);
+                recurring.add(new Recurring(k[0], k[1], k[2], k[3], count[0], List.copyOf(managers.get(key))));
+            }
+        });
+        recurring.sort(Comparator.comparingLong(Recurring::drifts).reversed().thenComparing(Recurring::cluster)
+                .thenComparing(Recurring::binding).thenComparing(Recurring::subject).thenComparing(Recurring::path));
+        return new Measures(since, until, perBinding.values().stream().map(Acc::group).toList(),
+                perCluster.values().stream().map(Acc::group).toList(), total.group(), threshold, recurring.size(),
+                List.copyOf(recurring.subList(0, Math.min(TOP_OFFENDERS, recurring.size()))), coverage);
+    }
+
+    /** The measures of the bindings that evidence a control, taken together: the total of their drifts. */
+    public Group total(Summary summary, Collection<String> evidencing) {
+        return of(summary, since, until, threshold, List.of(), evidencing).total();
+    }
+
+    /** The running counts of one group. */
+    private static final class Acc {
+        final String cluster;
+        final String binding;
+        final Map<Measure, Long> counts = new EnumMap<>(Measure.class);
+        final List<Long> millis = new ArrayList<>();
+
+        Acc(String cluster, String binding) {
+            this.cluster = cluster;
+            this.binding = binding;
+            for (Measure measure : Measure.values()) {
+                counts.put(measure, 0L);
+            }
+        }
+
+        void rows(Summary.BindingSummary b) {
+            counts.merge(Measure.BINDING_FAILURES, b.bindingFailures(), Long::sum);
+            counts.merge(Measure.UNMANAGED, b.unmanaged(), Long::sum);
+        }
+
+        void drift(Summary.DriftLine d) {
+            counts.merge(Measure.FOUND, 1L, Long::sum);
+            counts.merge(d.outcome(), 1L, Long::sum);
+            if (d.outcome() == Measure.FAILED || d.outcome() == Measure.LEFT) {
+                counts.merge(Measure.OPEN, 1L, Long::sum);
+            }
+            if (d.timeToCorrect() != null) {
+                millis.add(d.timeToCorrect().toMillis());
+            }
+        }
+
+        Group group() {
+            if (millis.isEmpty()) {
+                return new Group(cluster, binding, counts, 0, null, null, null);
+            }
+            long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+            long sum = 0;
+            for (long value : sorted) {
+                sum += value;
+            }
+            return new Group(cluster, binding, counts, sorted.length, Duration.ofMillis(sum / sorted.length),
+                    Duration.ofMillis(nearestRank(sorted, 0.5)), Duration.ofMillis(nearestRank(sorted, 0.9)));
+        }
+    }
+
+    /** The ⌈p·n⌉-th smallest of {@code sorted} (nearest rank; p in (0, 1]). */
+    static long nearestRank(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(1, Math.min(sorted.length, rank)) - 1];
+    }
 
     /**
-     * Counts the measures of the rows {@code filter} selects (its run id is ignored); {@code bindings}, when not null,
-     * keeps only those bindings (a control's); {@code threshold} is recurrence's N.
+     * The coverage of each binding with rows in the range (only {@code bindings} when not null), then per cluster and in
+     * total: one SQL statement on the inventory and each binding's latest run.
      */
-    public static Measures of(DataSource dataSource, ReportFilter filter, Collection<String> bindings, int threshold) {
-        Range range = new Range(filter, bindings);
+    public static List<Coverage> coverage(DataSource dataSource, ReportFilter filter, Collection<String> bindings) {
         try (Connection connection = dataSource.getConnection()) {
-            Map<String, Group> perBinding = new TreeMap<>();
-            for (Group group : groups(connection, range, "binding_name, cl", true, true)) {
-                perBinding.put(group.cluster() + "\u0000" + group.binding(), group);
-            }
-            List<Group> perCluster = groups(connection, range, "cl", true, false);
-            List<Group> all = groups(connection, range, null, false, false);
-            Group total = all.isEmpty() ? new Group(null, null, Map.of(), 0, null, null, null) : all.get(0);
-            List<Recurring> recurring = recurring(connection, range, threshold);
-            List<Recurring> top = new ArrayList<>();
-            for (Recurring offender : recurring.subList(0, Math.min(TOP_OFFENDERS, recurring.size()))) {
-                top.add(withManagers(connection, range, offender));
-            }
-            return new Measures(filter.since(), filter.until(), List.copyOf(perBinding.values()), perCluster, total, threshold,
-                    recurring.size(), top, coverage(connection, range));
+            return coverage(connection, new Range(filter, bindings));
         } catch (SQLException e) {
-            throw new AuditException("cannot count the measures: " + e.getMessage(), e);
+            throw new AuditException("cannot count the coverage: " + e.getMessage(), e);
         }
+    }
+
+    private static String key(String cluster, String binding) {
+        return (cluster == null ? "" : cluster) + "\u0000" + (binding == null ? "" : binding);
     }
 
     /** The range as SQL conditions on {@code audit_event} (alias-free) and their arguments. */
@@ -173,136 +245,6 @@ public record Measures(Instant since, Instant until, List<Group> bindings, List<
             }
             return i;
         }
-    }
-
-    /** The drift measures grouped by {@code groupBy} (null: one group of everything), with the row measures beside. */
-    private static List<Group> groups(Connection connection, Range range, String groupBy, boolean byCluster, boolean byBinding)
-            throws SQLException {
-        String columns = groupBy == null ? "" : groupBy + ", ";
-        String sql = STORIES.formatted(range.where()) + "SELECT " + columns + "COUNT(*),"
-                + " SUM(CASE WHEN outcome = 'CORRECTED' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'EXCEPTED' THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN outcome = 'FAILED' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'LEFT' THEN 1 ELSE 0 END),"
-                + " SUM(ttc_ms), PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY ttc_ms),"
-                + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY ttc_ms) FROM drifts"
-                + (groupBy == null ? "" : " GROUP BY " + groupBy);
-        Map<String, Group> groups = new TreeMap<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            range.bind(query, 1);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    int at = 1;
-                    String binding = byBinding ? rows.getString(at++) : null;
-                    String cluster = byCluster ? rows.getString(at++) : null;
-                    Map<Measure, Long> counts = new EnumMap<>(Measure.class);
-                    counts.put(Measure.FOUND, rows.getLong(at++));
-                    counts.put(Measure.CORRECTED, rows.getLong(at++));
-                    counts.put(Measure.EXCEPTED, rows.getLong(at++));
-                    counts.put(Measure.FAILED, rows.getLong(at++));
-                    counts.put(Measure.LEFT, rows.getLong(at++));
-                    counts.put(Measure.OPEN, counts.get(Measure.FAILED) + counts.get(Measure.LEFT));
-                    long corrected = counts.get(Measure.CORRECTED);
-                    long sum = rows.getLong(at++);
-                    Duration mean = corrected == 0 ? null : Duration.ofMillis(sum / corrected);
-                    Duration median = millis(rows, at++);
-                    Duration p90 = millis(rows, at);
-                    groups.put(key(cluster, binding), new Group(cluster, binding, counts, corrected, mean, median, p90));
-                }
-            }
-        }
-        rowMeasures(connection, range, groupBy, byCluster, byBinding, groups);
-        return List.copyOf(groups.values());
-    }
-
-    private static Duration millis(ResultSet rows, int column) throws SQLException {
-        long value = rows.getLong(column);
-        return rows.wasNull() ? null : Duration.ofMillis(value);
-    }
-
-    private static String key(String cluster, String binding) {
-        return (cluster == null ? "" : cluster) + "\u0000" + (binding == null ? "" : binding);
-    }
-
-    /**
-     * Binding failures (FAILED rows about no object) and unmanaged objects (distinct objects of UNMANAGED rows) per group;
-     * a group with rows but no drift gets zero drift counts.
-     */
-    private static void rowMeasures(Connection connection, Range range, String groupBy, boolean byCluster, boolean byBinding,
-                                    Map<String, Group> groups) throws SQLException {
-        String columns = groupBy == null ? "" : groupBy + ", ";
-        String sql = "SELECT " + columns + "SUM(CASE WHEN event = 'FAILED' AND kind IS NULL THEN 1 ELSE 0 END),"
-                + " COUNT(DISTINCT CASE WHEN event = 'UNMANAGED' THEN kind || '/' || COALESCE(namespace, '') || '/' || name END)"
-                + " FROM (SELECT audit_event.*, COALESCE(cluster, '') AS cl FROM audit_event WHERE 1 = 1" + range.where() + ") r"
-                + (groupBy == null ? "" : " GROUP BY " + groupBy);
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            range.bind(query, 1);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    int at = 1;
-                    String binding = byBinding ? rows.getString(at++) : null;
-                    String cluster = byCluster ? rows.getString(at++) : null;
-                    long failures = rows.getLong(at++);
-                    long unmanaged = rows.getLong(at);
-                    Group found = groups.get(key(cluster, binding));
-                    Map<Measure, Long> counts = new EnumMap<>(Measure.class);
-                    for (Measure measure : Measure.values()) {
-                        counts.put(measure, found == null ? 0L : found.count(measure));
-                    }
-                    counts.put(Measure.BINDING_FAILURES, failures);
-                    counts.put(Measure.UNMANAGED, unmanaged);
-                    groups.put(key(cluster, binding), found == null ? new Group(cluster, binding, counts, 0, null, null, null)
-                            : new Group(cluster, binding, counts, found.correctedTimed(), found.meanTimeToCorrect(),
-                            found.medianTimeToCorrect(), found.p90TimeToCorrect()));
-                }
-            }
-        }
-    }
-
-    /** Every object path with at least {@code threshold} drifts in the range, the most frequent first. */
-    private static List<Recurring> recurring(Connection connection, Range range, int threshold) throws SQLException {
-        String sql = STORIES.formatted(range.where()) + "SELECT cl, binding_name, kind, ns, name, path, COUNT(*) FROM drifts"
-                + " GROUP BY " + KEY + " HAVING COUNT(*) >= ?";
-        List<Recurring> recurring = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setInt(range.bind(query, 1), Math.max(1, threshold));
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    String ns = rows.getString(4);
-                    String subject = rows.getString(3) + "/" + (ns.isEmpty() ? "" : ns + "/") + rows.getString(5);
-                    recurring.add(new Recurring(rows.getString(1), rows.getString(2), subject, rows.getString(6), rows.getLong(7), List.of()));
-                }
-            }
-        }
-        recurring.sort(Comparator.comparingLong(Recurring::drifts).reversed().thenComparing(Recurring::cluster)
-                .thenComparing(Recurring::binding).thenComparing(Recurring::subject).thenComparing(Recurring::path));
-        return recurring;
-    }
-
-    /** The managers the rows' {@code changed_by} lines ({@code path<TAB>manager<TAB>time}) name for the offender's path. */
-    private static Recurring withManagers(Connection connection, Range range, Recurring offender) throws SQLException {
-        String[] subject = offender.subject().split("/", 3);
-        String kind = subject[0];
-        String namespace = subject.length == 3 ? subject[1] : "";
-        String name = subject[subject.length - 1];
-        String sql = "SELECT changed_by FROM audit_event WHERE changed_by IS NOT NULL AND binding_name = ? AND COALESCE(cluster, '') = ?"
-                + " AND kind = ? AND COALESCE(namespace, '') = ? AND name = ?" + range.where();
-        Set<String> managers = new TreeSet<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, offender.binding());
-            query.setString(2, offender.cluster());
-            query.setString(3, kind);
-            query.setString(4, namespace);
-            query.setString(5, name);
-            range.bind(query, 6);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    rows.getString(1).lines().map(line -> line.split("\t", -1))
-                            .filter(f -> f.length >= 2 && (offender.path().isEmpty() || f[0].equals(offender.path())))
-                            .forEach(f -> managers.add(f[1]));
-                }
-            }
-        }
-        return new Recurring(offender.cluster(), offender.binding(), offender.subject(), offender.path(), offender.drifts(),
-                List.copyOf(managers));
     }
 
     /**

@@ -49,11 +49,12 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
      * when it was first and last reported and in how many runs, who put the live value there when the diff says so
      * ({@code added by kubectl-set}; null when the trail does not record it), what was done ({@code DETECTED ×2 → INTENT
      * CONFIGURED → CORRECTED}), how it ended (one of {@link Measure#OUTCOMES}) and, when corrected, when and how long
-     * after its first row. {@code error} is the last failure's, {@code commit} the last row's.
+     * after its first row. {@code error} is the last failure's, {@code commit} the last row's. {@code managers} are the
+     * managers its rows' {@code changed_by} name for its path (any path, for a whole object), sorted.
      */
     public record DriftLine(String cluster, String binding, String subject, String path, String driftType, long firstSeq,
                             Instant firstSeen, Instant lastSeen, int runs, String changedBy, String done, Measure outcome,
-                            Instant correctedAt, Duration timeToCorrect, String error, String commit) {
+                            Instant correctedAt, Duration timeToCorrect, String error, String commit, List<String> managers) {
     }
 
     /** A duration as the reports show it: seconds, to the millisecond ({@code 1.853}, {@code 7384}). */
@@ -95,6 +96,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         String lastRun;
         int runs;
         String changedBy;
+        final java.util.TreeSet<String> managers = new java.util.TreeSet<>();
         final List<String> steps = new ArrayList<>();
         final List<Integer> repeats = new ArrayList<>();
         boolean failed;
@@ -128,6 +130,11 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             }
             if (changedBy == null) {
                 changedBy = changedBy(e.maskedDiff(), path);
+            }
+            if (e.details().changedBy() != null) {
+                e.details().changedBy().lines().map(line -> line.split("\t", -1))
+                        .filter(f -> f.length >= 2 && !f[1].isBlank() && (path.isEmpty() || f[0].equals(path)))
+                        .forEach(f -> managers.add(f[1]));
             }
             String step = e.event() == EventType.INTENT && e.action() != null ? "INTENT " + e.action() : e.event().name();
             int last = steps.size() - 1;
@@ -164,7 +171,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 done.append(i == 0 ? "" : " → ").append(steps.get(i)).append(repeats.get(i) > 1 ? " ×" + repeats.get(i) : "");
             }
             return new DriftLine(cluster, binding, subject, path, driftType, firstSeq, firstSeen, lastSeen, runs, changedBy,
-                    done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit);
+                    done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit, List.copyOf(managers));
         }
 
         /** The manager a diff line names for {@code path} ({@code ~ a.b: 1 -> absent (added by kubectl-set)}), or null. */

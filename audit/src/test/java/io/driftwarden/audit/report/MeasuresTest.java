@@ -154,6 +154,21 @@ class MeasuresTest {
         assertThat(drift.error()).isEqualTo("apply failed");
     }
 
+    @ParameterizedTest(name = "{0} at {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "'7',                    0.5, 7",
+        "'7',                    0.9, 7",
+        "'500,1801000,3602000,3602000', 0.5, 1801000",
+        "'500,1801000,3602000,3602000', 0.9, 3602000",
+        "'1,2,3,4,5,6,7,8,9,10', 0.5, 5",
+        "'1,2,3,4,5,6,7,8,9,10', 0.9, 9",
+        "'1,2,3,4,5,6,7,8,9,10,11', 0.9, 10"})
+    void percentilesAreNearestRankAnObservedValue(String values, double p, long expected) {
+        long[] sorted = java.util.Arrays.stream(values.split(",")).mapToLong(Long::parseLong).sorted().toArray();
+
+        assertThat(Measures.nearestRank(sorted, p)).isEqualTo(expected);
+    }
+
     @Test
     void showsDurationsInSecondsToTheMillisecond() {
         assertThat(Summary.seconds(Duration.ofMillis(1853))).isEqualTo(new BigDecimal("1.853"));

@@ -50,14 +50,14 @@ final class Reports {
         });
     }
 
-    /** The measures of the range, and of each control whose bindings are in it. */
-    Compliance compliance() {
-        Measures measures = Measures.of(audit.dataSource(), filter, bindings, recurrence);
+    /** The measures of what {@code summary} read, and of each control whose bindings are in it (no second read of the rows). */
+    Compliance compliance(Summary summary) {
+        Measures measures = Measures.of(summary, filter, recurrence, Measures.coverage(audit.dataSource(), filter, bindings));
         List<Compliance.Control> perControl = new ArrayList<>();
         controls.forEach((id, evidencing) -> {
             List<String> inRange = evidencing.stream().filter(b -> bindings == null || bindings.contains(b)).toList();
             if (!inRange.isEmpty()) {
-                perControl.add(new Compliance.Control(id, inRange, Measures.of(audit.dataSource(), filter, inRange, recurrence).total()));
+                perControl.add(new Compliance.Control(id, inRange, measures.total(summary, inRange)));
             }
         });
         return new Compliance(measures, perControl);
@@ -72,9 +72,9 @@ final class Reports {
         }
         Summary summary = Summary.of(rows, audit.inventory().sizes());
         if (format.equals("json")) {
-            JsonReport.write(summary, compliance(), rows, out);
+            JsonReport.write(summary, compliance(summary), rows, out);
         } else {
-            HtmlReport.write(summary, compliance(), rows, range, out);
+            HtmlReport.write(summary, compliance(summary), rows, range, out);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The measures counted by SQL on a fixed audit table in a real H2 file: golden, and equal to what the rows tell. */
-class MeasuresSqlIT {
+/** The measures of a fixed audit table in a real H2 file: golden (the same file as on PostgreSQL), and equal to the summary. */
+class MeasuresH2IT {
 
     @TempDir
     Path tmp;
@@ -54,12 +54,12 @@ class MeasuresSqlIT {
         try (AuditLog log = AuditLog.open(new AuditSettings("jdbc:h2:file:" + tmp.resolve("audit"), "sa", null), clock)) {
             AuditTrailFixture.fill(log, clock);
 
-            Measures two = Measures.of(log.dataSource(), AuditTrailFixture.PERIOD, null, 2);
-            Measures none = Measures.of(log.dataSource(), new io.driftwarden.audit.ReportFilter(AuditTrailFixture.UNTIL.plusSeconds(86_400),
+            Measures two = Measures.of(log, AuditTrailFixture.PERIOD, null, 2);
+            Measures none = Measures.of(log, new io.driftwarden.audit.ReportFilter(AuditTrailFixture.UNTIL.plusSeconds(86_400),
                     null, null, null), null, 3);
 
             assertThat(two.recurringPaths()).isEqualTo(1);
-            assertThat(Measures.of(log.dataSource(), AuditTrailFixture.PERIOD, null, 1).recurringPaths())
+            assertThat(Measures.of(log, AuditTrailFixture.PERIOD, null, 1).recurringPaths())
                     .as("every object path that drifted at all").isEqualTo(5);
             assertThat(none.bindings()).isEmpty();
             assertThat(none.total().count(Measure.FOUND)).isZero();

@@ -41,7 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the signed manifest; {@code evidence verify} checks one offline.
  */
 @Command(name = "evidence", mixinStandardHelpOptions = true, subcommands = EvidenceCommand.Verify.class,
-        description = {"Write the evidence bundle of a period to a new folder: report.csv, report.json, report.html (the rows "
+        description = {"Write the signed evidence bundle of a period (reports, chain check, checkpoints, config, manifest).",
+                "The new folder gets report.csv, report.json, report.html (the rows "
                 + "and measures of [--since, --until)), audit-verify.json (the chain walked, as audit verify --format json "
                 + "prints it), checkpoints.jsonl (the signed checkpoints covering the period, when audit.checkpoints is set), "
                 + "config.json (the effective configuration: secrets by reference, never their values) and manifest.json "

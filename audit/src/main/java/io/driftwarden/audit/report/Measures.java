@@ -65,7 +65,7 @@ public record Measures(Instant since, Instant until, List<Group> bindings, List<
     }
 
     /**
-     * The measures of the rows {@code filter} selects (its run id is ignored), only those of {@code bindings} when not
+     * The measures of the rows {@code filter} selects, only those of {@code bindings} when not
      * null (a control's): reads the rows once through {@link Summary}, then the coverage.
      */
     public static Measures of(io.driftwarden.audit.AuditLog audit, ReportFilter filter, Collection<String> bindings, int threshold) {

@@ -135,6 +135,19 @@ class EvidenceStoryIT {
         assertThat(broken.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(broken.out()).contains("evidence BROKEN: report.csv: edited: its SHA-256 differs from the manifest's");
 
+        // when a row is edited in the database, then a new bundle is still written and signed, says so, and exits 1
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("audit"), "sa", "");
+             java.sql.Statement sql = db.createStatement()) {
+            sql.executeUpdate("UPDATE audit_event SET event = 'DETECTED' WHERE seq = 4");
+        }
+        InProcess.Outcome tampered = InProcess.cli(concat(evidence, tmp.resolve("tampered").toString()));
+        assertThat(tampered.exit()).as(tampered.all()).isEqualTo(ExitCodes.FAILED);
+        assertThat(tampered.out()).contains("chain BROKEN");
+        assertThat(json.readTree(tmp.resolve("tampered").resolve("audit-verify.json").toFile()).path("chain").path("problem").asString())
+                .contains("seq 4");
+        assertThat(InProcess.cli("evidence", "verify", tmp.resolve("tampered").toString(), "--public-key", publicKey.toString()).exit())
+                .isZero();
+
         // and the bundle is never written over
         InProcess.Outcome over = InProcess.cli(concat(evidence, bundle.toString()));
         assertThat(over.exit()).isEqualTo(ExitCodes.USAGE);

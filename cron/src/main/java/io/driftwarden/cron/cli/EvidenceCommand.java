@@ -48,7 +48,9 @@ import tools.jackson.databind.node.ObjectNode;
                 + "config.json (the effective configuration: secrets by reference, never their values) and manifest.json "
                 + "(SHA-256 of every file, the period, the tool's version, the chain's head) with manifest.json.sig, "
                 + "its Ed25519 signature by evidence.signingKeyFrom.",
-                "The same period and table give byte-identical reports. Check a bundle with: evidence verify DIR --public-key PEM."})
+                "The same period and table give byte-identical reports. Exit 0, or 1 when the chain does not verify (the bundle "
+                        + "is written all the same, audit-verify.json says what is wrong). Check a bundle with: evidence verify DIR "
+                        + "--public-key PEM."})
 public class EvidenceCommand implements Callable<Integer> {
 
     /** The files a bundle holds beside the manifest (checkpoints.jsonl only when checkpoints are configured). */
@@ -124,8 +126,9 @@ public class EvidenceCommand implements Callable<Integer> {
                     + "is not set)" : checkpoints + " checkpoints") + ", config.json; manifest.json signed (chain head at seq "
                     + facts.head().seq() + ")");
             out.flush();
+            // the bundle is written either way (a broken chain is evidence too), but a script must not take it for a clean one
+            return intact ? ExitCodes.OK : ExitCodes.FAILED;
         }
-        return ExitCodes.OK;
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -9,13 +9,8 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -397,57 +391,20 @@ public final class Checkpoints {
     }
 
     private static String sign(PrivateKey key, byte[] payload) {
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initSign(key);
-            signature.update(payload);
-            return Base64.getEncoder().encodeToString(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new AuditException("cannot sign a checkpoint: " + e.getMessage(), e);
-        }
+        return Ed25519.sign(key, payload, "a checkpoint");
     }
 
     private static boolean verifies(PublicKey key, Checkpoint checkpoint) {
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initVerify(key);
-            signature.update(checkpoint.payload());
-            return signature.verify(Base64.getDecoder().decode(checkpoint.signature()));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return checkpoint.signature() != null && Ed25519.verifies(key, checkpoint.payload(), checkpoint.signature());
     }
 
-    /** An Ed25519 private key from PEM ({@code BEGIN PRIVATE KEY}, PKCS#8, as {@code openssl genpkey -algorithm ed25519} writes). */
+    /** An Ed25519 private key from PEM; see {@link Ed25519#privateKey}. */
     public static PrivateKey privateKey(String pem, String where) {
-        try {
-            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY", where)));
-        } catch (GeneralSecurityException e) {
-            throw new AuditException(where + " is not an Ed25519 private key: " + e.getMessage(), e);
-        }
+        return Ed25519.privateKey(pem, where);
     }
 
-    /** An Ed25519 public key from PEM ({@code BEGIN PUBLIC KEY}, X.509, as {@code openssl pkey -pubout} writes). */
+    /** An Ed25519 public key from PEM; see {@link Ed25519#publicKey}. */
     public static PublicKey publicKey(String pem, String where) {
-        try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY", where)));
-        } catch (GeneralSecurityException e) {
-            throw new AuditException(where + " is not an Ed25519 public key: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] der(String pem, String type, String where) {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new AuditException(where + " holds no PEM block '" + begin + "'");
-        }
-        try {
-            return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
-        } catch (IllegalArgumentException e) {
-            throw new AuditException(where + ": the PEM block is not base64: " + e.getMessage(), e);
-        }
+        return Ed25519.publicKey(pem, where);
     }
 }

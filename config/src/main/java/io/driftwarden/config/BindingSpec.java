@@ -11,8 +11,10 @@ import java.util.List;
  * none but its own Namespace, and that only with driftwarden's labels). An existing cluster-scoped object that does not
  * carry this binding's label is overwritten only with {@code adopt}; a Namespace is pruned only with
  * {@code pruneNamespaces}, and only when nothing but this binding's objects is in it. {@code schedule} is when the daemon reconciles it (its own, else the config's default;
- * null: not scheduled). {@code origin} is where the binding is declared ({@code file:line}). {@code health} is how the
- * health of what it wrote is read after its writes (default: once, the objects written).
+ * null: not scheduled). {@code controls} are the compliance controls the binding evidences (free-form ids such as
+ * {@code SOC2-CC8.1}; reports group the measures by them). {@code origin} is where the binding is declared
+ * ({@code file:line}). {@code health} is how the health of what it wrote is read after its writes (default: once,
+ * the objects written).
  */
 public record BindingSpec(
         String name,
@@ -32,6 +34,7 @@ public record BindingSpec(
         List<String> allowClusterKinds,
         boolean adopt,
         boolean pruneNamespaces,
+        List<String> controls,
         String origin,
         HealthSettings health) {
 
@@ -39,9 +42,18 @@ public record BindingSpec(
     public BindingSpec(String name, String source, String path, String cluster, String namespace, Mode mode, boolean createNamespace,
                        Schedule schedule, List<IgnoreRule> ignore, DriftManagers driftManagers, HelmSettings helm, boolean prune,
                        Integer maxPrune, List<String> allowNamespaces, List<String> allowClusterKinds, boolean adopt,
-                       boolean pruneNamespaces, String origin) {
+                       boolean pruneNamespaces, List<String> controls, String origin) {
         this(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers, helm, prune, maxPrune,
-                allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, HealthSettings.DEFAULTS);
+                allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, controls, origin, HealthSettings.DEFAULTS);
+    }
+
+    /** A binding that evidences no control, with {@code health}. */
+    public BindingSpec(String name, String source, String path, String cluster, String namespace, Mode mode, boolean createNamespace,
+                       Schedule schedule, List<IgnoreRule> ignore, DriftManagers driftManagers, HelmSettings helm, boolean prune,
+                       Integer maxPrune, List<String> allowNamespaces, List<String> allowClusterKinds, boolean adopt,
+                       boolean pruneNamespaces, String origin, HealthSettings health) {
+        this(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers, helm, prune, maxPrune,
+                allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, List.of(), origin, health);
     }
 
     public BindingSpec {
@@ -50,17 +62,27 @@ public record BindingSpec(
         allowNamespaces = allowNamespaces != null && !allowNamespaces.isEmpty() ? List.copyOf(allowNamespaces)
                 : namespace == null ? List.of() : List.of(namespace);
         allowClusterKinds = allowClusterKinds == null ? List.of() : List.copyOf(allowClusterKinds);
+        controls = controls == null ? List.of() : List.copyOf(controls);
+    }
+
+    /** A binding that evidences no control. */
+    public BindingSpec(String name, String source, String path, String cluster, String namespace, Mode mode, boolean createNamespace,
+                       Schedule schedule, List<IgnoreRule> ignore, DriftManagers driftManagers, HelmSettings helm, boolean prune,
+                       Integer maxPrune, List<String> allowNamespaces, List<String> allowClusterKinds, boolean adopt,
+                       boolean pruneNamespaces, String origin) {
+        this(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers, helm, prune, maxPrune,
+                allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, List.of(), origin);
     }
 
     /** The same binding in another mode (plan runs every binding in audit mode). */
     public BindingSpec withMode(Mode newMode) {
         return new BindingSpec(name, source, path, cluster, namespace, newMode, createNamespace, schedule, ignore, driftManagers,
-                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, health);
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, controls, origin, health);
     }
 
     /** The same binding with {@code wait} as its health wait ({@code run --wait}); null keeps its own. */
     public BindingSpec withHealthWait(java.time.Duration wait) {
         return new BindingSpec(name, source, path, cluster, namespace, mode, createNamespace, schedule, ignore, driftManagers,
-                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, origin, health.withWait(wait));
+                helm, prune, maxPrune, allowNamespaces, allowClusterKinds, adopt, pruneNamespaces, controls, origin, health.withWait(wait));
     }
 }

@@ -33,12 +33,15 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits", "defaults",
-            "windows", "webhook", "notifications", "exceptions", "exceptionPolicy");
+            "windows", "webhook", "notifications", "exceptions", "exceptionPolicy", "evidence");
     private static final Set<String> EXCEPTION_KEYS = Set.of("name", "binding", "cluster", "namespace", "kind", "objectName", "paths",
             "reason", "approvedBy", "ticket", "expires");
     /** An exception's second {@code name} key (the shape: the first names the exception, the second the object). */
     private static final String OBJECT_NAME = "name (the object's)";
     private static final Set<String> EXCEPTION_POLICY_KEYS = Set.of("maxDays");
+    private static final Set<String> EVIDENCE_KEYS = Set.of("signingKeyFrom");
+    /** The longest control id a binding may name. */
+    static final int MAX_CONTROL_ID = 100;
     private static final Set<String> WEBHOOK_KEYS = Set.of("githubSecretFrom", "gitlabTokenFrom", "hmacSecretFrom", "maxBodySize");
     private static final Set<String> DEFAULTS_KEYS = Set.of("schedule", "timeZone");
     private static final Set<String> WINDOW_KEYS = Set.of("kind", "schedule", "duration", "timeZone", "bindings", "clusters");
@@ -57,7 +60,8 @@ public final class ConfigLoader {
     private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
-            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone", "health");
+            "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone", "health",
+            "controls");
     private static final Set<String> HEALTH_KEYS = Set.of("wait", "scope");
     /** Kubernetes' rule for a label value (apimachinery validation.IsValidLabelValue), non-empty. */
     private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile(
@@ -235,7 +239,7 @@ public final class ConfigLoader {
                 bindings.add(new BindingSpec(name, source, path, cluster, namespace, mode,
                         b.bool("createNamespace", false), schedule, ignore, driftManagers, helm, b.bool("prune", false), maxPrune,
                         b.strings("allowNamespaces"), b.strings("allowClusterKinds"), b.bool("adopt", false),
-                        b.bool("pruneNamespaces", false), file + ":" + b.line(null),
+                        b.bool("pruneNamespaces", false), controls(b, name), file + ":" + b.line(null),
                         b.has("health") ? health(b.section("health", HEALTH_KEYS), name, reader) : HealthSettings.DEFAULTS));
             }
         }
@@ -272,10 +276,57 @@ public final class ConfigLoader {
             }
         }
         ExceptionRules exceptions = exceptions(top, clock);
+        EvidenceSettings evidence = top.has("evidence") ? evidence(top.section("evidence", EVIDENCE_KEYS), baseDir) : EvidenceSettings.NONE;
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications, exceptions);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications, exceptions, evidence);
+    }
+
+    /**
+     * A binding's {@code controls}: a list of control ids (free-form, such as {@code SOC2-CC8.1}), each a non-empty
+     * single-line text of at most {@link #MAX_CONTROL_ID} characters; duplicates are kept once.
+     */
+    private static List<String> controls(Section binding, String name) {
+        NodeTuple tuple = binding.entries.get("controls");
+        if (tuple == null) {
+            return List.of();
+        }
+        String at = "binding '" + name + "': controls";
+        if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+            binding.reader.problem(binding.line("controls"), at + " must be a list of control ids, e.g. [SOC2-CC8.1, ISO27001-A.8.32]");
+            return List.of();
+        }
+        Set<String> controls = new LinkedHashSet<>();
+        for (Node item : sequence.getValue()) {
+            int line = YamlDocuments.line(item);
+            if (!(item instanceof ScalarNode scalar) || Tag.NULL.equals(scalar.getTag())) {
+                binding.reader.problem(line, at + ": each entry must be a control id (text such as SOC2-CC8.1)");
+            } else if (scalar.getValue().isBlank()) {
+                binding.reader.problem(line, at + ": a control id must not be empty");
+            } else if (scalar.getValue().length() > MAX_CONTROL_ID || scalar.getValue().chars().anyMatch(Character::isISOControl)) {
+                binding.reader.problem(line, at + ": a control id is one line of at most " + MAX_CONTROL_ID + " characters");
+            } else {
+                controls.add(scalar.getValue().strip());
+            }
+        }
+        return List.copyOf(controls);
+    }
+
+    /** {@code evidence}: its signing key, required; a {@code file:} key relative to the config's folder. */
+    private static EvidenceSettings evidence(Section evidence, Path baseDir) {
+        SecretRef key = secretRef(evidence, "signingKeyFrom", "evidence.");
+        if (key == null && !evidence.has("signingKeyFrom")) {
+            evidence.reader.problem(evidence.line(null), "evidence: missing required key 'signingKeyFrom' (env:NAME or file:PATH of an "
+                    + "Ed25519 private key, PEM PKCS#8)");
+        }
+        if (key == null) {
+            return EvidenceSettings.NONE;
+        }
+        if (key.scheme().equals("file")) {
+            key = new SecretRef("file", baseDir.resolve(key.target()).normalize().toString(), key.origin());
+        }
+        return new EvidenceSettings(key, key.origin());
     }
 
     /**

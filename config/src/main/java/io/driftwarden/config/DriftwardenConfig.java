@@ -9,12 +9,13 @@ import java.util.NoSuchElementException;
  * command that renders a kustomization (the directory is appended); empty means {@code kustomize build}, or
  * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
  * {@code limits} bound what is read from Git. {@code windows} are the sync windows, in config order. {@code webhook}
- * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order. {@code exceptions} are the approved exceptions and their policy.
+ * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order. {@code exceptions} are the approved exceptions and their policy. {@code evidence} signs evidence
+ * bundles ({@link EvidenceSettings#NONE} when not set).
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
         List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows, WebhookSettings webhook,
-        List<NotificationTarget> notifications, ExceptionRules exceptions) {
+        List<NotificationTarget> notifications, ExceptionRules exceptions, EvidenceSettings evidence) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
@@ -28,6 +29,19 @@ public record DriftwardenConfig(
         bindings = List.copyOf(bindings);
         notifications = List.copyOf(notifications);
         exceptions = exceptions == null ? ExceptionRules.NONE : exceptions;
+        evidence = evidence == null ? EvidenceSettings.NONE : evidence;
+    }
+
+    /** Each control id the bindings name, sorted, with the names of the bindings that evidence it, sorted. */
+    public java.util.SortedMap<String, List<String>> controls() {
+        java.util.SortedMap<String, List<String>> controls = new java.util.TreeMap<>();
+        for (BindingSpec binding : bindings) {
+            for (String control : binding.controls()) {
+                controls.computeIfAbsent(control, k -> new java.util.ArrayList<>()).add(binding.name());
+            }
+        }
+        controls.replaceAll((control, names) -> names.stream().sorted().toList());
+        return controls;
     }
 
     public SourceSpec source(String name) {

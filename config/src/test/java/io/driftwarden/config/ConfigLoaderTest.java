@@ -357,4 +357,53 @@ class ConfigLoaderTest {
                 """, FILE)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                 FILE + ":3: audit.checkpoints: missing required key 'signingKeyFrom' (env:NAME or file:PATH of an Ed25519 private key, PEM)"));
     }
+
+    @Test
+    void readsTheControlsABindingEvidencesAndMapsEachControlToItsBindings() {
+        DriftwardenConfig config = ConfigLoader.parse(VALID + """
+                    controls: [SOC2-CC8.1, "ISO27001-A.8.32", SOC2-CC8.1]
+                  - name: web
+                    source: platform
+                    cluster: prod
+                    namespace: web
+                    controls:
+                      - SOC2-CC8.1
+                evidence:
+                  signingKeyFrom: file:keys/evidence.pem
+                """, FILE);
+
+        assertThat(config.binding("shop").controls()).containsExactly("SOC2-CC8.1", "ISO27001-A.8.32");
+        assertThat(config.controls()).containsExactly(java.util.Map.entry("ISO27001-A.8.32", java.util.List.of("shop")),
+                java.util.Map.entry("SOC2-CC8.1", java.util.List.of("shop", "web")));
+        assertThat(config.evidence().signingKey()).isEqualTo(new SecretRef("file", "/etc/driftwarden/keys/evidence.pem"));
+        assertThat(config.evidence().origin()).isEqualTo(FILE + ":23");
+        assertThat(ConfigLoader.parse(VALID, FILE).evidence()).isEqualTo(EvidenceSettings.NONE);
+        assertThat(ConfigLoader.parse(VALID, FILE).binding("shop").controls()).isEmpty();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            an empty id                 | controls: [SOC2-CC8.1, '']             | 15: binding 'shop': controls: a control id must not be empty
+            a blank id                  | controls: ['  ']                       | 15: binding 'shop': controls: a control id must not be empty
+            a null entry                | controls: [SOC2-CC8.1, null]           | 15: binding 'shop': controls: each entry must be a control id (text such as SOC2-CC8.1)
+            a mapping entry             | controls: [{id: SOC2}]                 | 15: binding 'shop': controls: each entry must be a control id (text such as SOC2-CC8.1)
+            a single text, not a list   | controls: SOC2-CC8.1                   | 15: binding 'shop': controls must be a list of control ids, e.g. [SOC2-CC8.1, ISO27001-A.8.32]
+            an id with a line break     | controls: ["SOC2\\nFORGED"]             | 15: binding 'shop': controls: a control id is one line of at most 100 characters
+            an id of 101 characters     | controls: [xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx] | 15: binding 'shop': controls: a control id is one line of at most 100 characters
+            """)
+    void refusesControlsThatAreNotNonEmptyIds(String threat, String yaml, String problem) {
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID + "    " + yaml + "\n", FILE)).as(threat)
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(FILE + ":" + problem));
+    }
+
+    @Test
+    void refusesEvidenceWithoutAKeyReferenceOrWithAnInlineKey() {
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID + "evidence: {}\n", FILE)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).containsExactly(FILE + ":15: evidence: missing required key 'signingKeyFrom' (env:NAME or "
+                        + "file:PATH of an Ed25519 private key, PEM PKCS#8)"));
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID + "evidence:\n  signingKeyFrom: MC4CAQAwBQYDK2VwBCIEI\n  sign: true\n", FILE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        FILE + ":17: unknown key 'sign' in evidence (known: signingKeyFrom)",
+                        FILE + ":16: evidence.signingKeyFrom: expected env:NAME or file:PATH, got 'MC4CAQAwBQYDK2VwBCIEI'"));
+    }
 }

@@ -2,6 +2,7 @@ package io.driftwarden.cron;
 
 import io.driftwarden.config.ConfigException;
 import io.driftwarden.cron.cli.AuditCommand;
+import io.driftwarden.cron.cli.EvidenceCommand;
 import io.driftwarden.cron.cli.RbacCommand;
 import io.driftwarden.cron.cli.HistoryCommand;
 import io.driftwarden.cron.cli.CompletionCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "driftwarden", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "GitOps reconciler run as a batch job: makes clusters match Git and keeps an audit trail of every drift and correction.",
         subcommands = {RunCommand.class, PlanCommand.class, ScheduleCommand.class, ReportCommand.class, HistoryCommand.class, AuditCommand.class, ValidateCommand.class,
-            RenderCommand.class, RbacCommand.class, SandboxCommand.class, DemoCommand.class, VersionCommand.class, CompletionCommand.class, HelpCommand.class},
+            RenderCommand.class, RbacCommand.class, EvidenceCommand.class, SandboxCommand.class, DemoCommand.class, VersionCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every binding in sync at the end (corrections count as success)",
             "1:a binding or a correction failed, or a write was refused (tenancy)", "2:drift found and left in place", "64:bad usage or invalid config"})

@@ -33,6 +33,9 @@ public final class HtmlReport {
             .EXCEPTED,.excepted,.active{color:#8250df}.EXPIRED,.expired{color:#cf222e}.expiring{color:#9a6700}
             .UNMANAGED{color:#6e7781}
             .bar{fill:#0969da}.axis{stroke:#8c959f}.label{font-size:10px;fill:#57606a}
+            .found{fill:#bf8700}.fixed{fill:#1a7f37}.recur{fill:#cf222e}.legend{font-size:11px;fill:#1b1f24}
+            .charts{display:flex;flex-wrap:wrap;gap:2rem;align-items:flex-start}figure{margin:0}figcaption{font-size:.85rem;color:#57606a}
+            tr.total td{font-weight:600;background:#f6f8fa}
             """;
 
     private HtmlReport() {
@@ -40,15 +43,22 @@ public final class HtmlReport {
 
     /** Writes the page; {@code range} says which rows it covers (e.g. "all rows" or "since … until …"). */
     public static void write(Summary summary, Rows rows, String range, Writer out) throws IOException {
-        write(summary, ExceptionStatus.NONE, rows, range, out);
+        write(summary, ExceptionStatus.NONE, null, rows, range, out);
     }
 
-    /** The page, with the config's exceptions (active, expiring soon, expired) after the summary. */
-    public static void write(Summary summary, ExceptionStatus exceptions, Rows rows, String range, Writer out) throws IOException {
+    /**
+     * The page: the measures of the period, charts, recurrence, coverage and controls when {@code compliance} is set, and
+     * the config's exceptions (active, expiring soon, expired).
+     */
+    public static void write(Summary summary, ExceptionStatus exceptions, Compliance compliance, Rows rows, String range, Writer out)
+            throws IOException {
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>driftwarden audit report</title>\n");
         out.write("<style>\n" + STYLE + "</style>\n</head>\n<body>\n<h1>driftwarden audit report</h1>\n");
         out.write("<p>" + escape(range) + ": " + summary.rows() + " rows, " + summary.drifts().size()
                 + " drifts. Secret values are masked (***) as stored. Times are UTC; durations in seconds.</p>\n");
+        if (compliance != null) {
+            compliance(compliance, out);
+        }
         summaryTable(summary, out);
         definitions(out);
         exceptions(exceptions, out);
@@ -74,6 +84,157 @@ public final class HtmlReport {
         out.write("</tbody>\n</table></div>\n</body>\n</html>\n");
     }
 
+    /** The measures of the period (see {@link Measures}), with two charts. */
+    private static void compliance(Compliance compliance, Writer out) throws IOException {
+        Measures m = compliance.measures();
+        String period = m.since() == null && m.until() == null ? "Every row in the table"
+                : m.since() == null ? "Until " + time(m.until()) : m.until() == null ? "From " + time(m.since())
+                : "From " + time(m.since()) + " until " + time(m.until());
+        out.write("<h2>Measures of the period</h2>\n<p>" + period + ". Counted from the audit table; each measure is defined under &quot;What the numbers count&quot;.</p>\n");
+        out.write("<div class=\"charts\">\n");
+        foundAndCorrectedChart(m.bindings(), out);
+        recurrenceChart(m, out);
+        out.write("</div>\n");
+        out.write("<div class=\"scroll\"><table id=\"measures\">\n<thead><tr><th>cluster</th><th>binding</th>");
+        for (Measure measure : Measure.values()) {
+            out.write("<th title=\"" + escape(measure.definition()) + "\">" + escape(measure.label()) + "</th>");
+        }
+        out.write("<th title=\"" + escape(Measure.TIME_TO_CORRECT_MEDIAN) + "\">median time to correct (s)</th><th title=\""
+                + escape(Measure.TIME_TO_CORRECT_P90) + "\">p90 time to correct (s)</th><th title=\"" + escape(Measure.TIME_TO_CORRECT)
+                + "\">mean time to correct (s)</th></tr></thead>\n<tbody>\n");
+        for (Measures.Group group : m.bindings()) {
+            groupRow(group, "", out);
+        }
+        for (Measures.Group group : m.clusters()) {
+            groupRow(group, " class=\"total\"", out);
+        }
+        groupRow(m.total(), " class=\"total\"", out);
+        out.write("</tbody>\n</table></div>\n");
+
+        out.write("<h2>Recurrence</h2>\n<p>" + m.recurringPaths() + " object paths drifted " + m.threshold()
+                + " times or more in the period; each drift of a path ends with its correction, and the next begins after it.</p>\n");
+        if (!m.recurring().isEmpty()) {
+            out.write("<div class=\"scroll\"><table id=\"recurrence\">\n<thead><tr><th>cluster<br>binding</th><th>object</th><th>path</th>"
+                    + "<th>drifts</th><th>changed by</th></tr></thead>\n<tbody>\n");
+            for (Measures.Recurring r : m.recurring()) {
+                out.write("<tr><td>" + escape(r.cluster()) + "<br>" + escape(r.binding()) + "</td><td class=\"wrap\">" + escape(r.subject())
+                        + "</td><td class=\"wrap\"><code>" + (r.path().isEmpty() ? "</code><span class=\"muted\">whole object</span><code>"
+                        : escape(r.path())) + "</code></td><td class=\"num\">" + r.drifts() + "</td><td>" + (r.managers().isEmpty()
+                        ? "<span class=\"muted\">not recorded</span>" : escape(String.join(", ", r.managers()))) + "</td></tr>\n");
+            }
+            out.write("</tbody>\n</table></div>\n");
+        }
+
+        out.write("<h2>Coverage</h2>\n<p>Coverage = " + escape(Measure.COVERAGE) + ".</p>\n<div class=\"scroll\"><table id=\"coverage\">\n"
+                + "<thead><tr><th>cluster</th><th>binding</th><th>managed</th><th>unmanaged</th><th>coverage</th></tr></thead>\n<tbody>\n");
+        for (Measures.Coverage c : m.coverage()) {
+            out.write("<tr" + (c.binding() == null ? " class=\"total\"" : "") + "><td>" + (c.cluster() == null ? "all" : escape(c.cluster()))
+                    + "</td><td>" + (c.binding() == null ? "all" : escape(c.binding())) + "</td><td class=\"num\">" + c.managed()
+                    + "</td><td class=\"num\">" + c.unmanaged() + "</td><td class=\"num\">" + (c.percent() == null ? "–"
+                    : c.percent().toPlainString() + " %") + "</td></tr>\n");
+        }
+        out.write("</tbody>\n</table></div>\n");
+
+        out.write("<h2>Controls</h2>\n<p>Measures " + escape(Compliance.CONTROLS) + ".</p>\n");
+        if (compliance.controls().isEmpty()) {
+            out.write("<p>No binding names a control (<code>controls:</code>).</p>\n");
+            return;
+        }
+        out.write("<div class=\"scroll\"><table id=\"controls\">\n<thead><tr><th>control</th><th>evidenced by</th>");
+        for (Measure measure : Measure.values()) {
+            out.write("<th title=\"" + escape(measure.definition()) + "\">" + escape(measure.label()) + "</th>");
+        }
+        out.write("<th>median time to correct (s)</th><th>p90 time to correct (s)</th><th>mean time to correct (s)</th></tr></thead>\n<tbody>\n");
+        for (Compliance.Control control : compliance.controls()) {
+            out.write("<tr><td>" + escape(control.id()) + "</td><td>" + escape(String.join(", ", control.bindings())) + "</td>");
+            counts(control.measures(), out);
+            out.write("</tr>\n");
+        }
+        out.write("</tbody>\n</table></div>\n");
+    }
+
+    private static void groupRow(Measures.Group group, String attributes, Writer out) throws IOException {
+        out.write("<tr" + attributes + "><td>" + (group.cluster() == null ? "all" : escape(group.cluster())) + "</td><td>"
+                + (group.binding() == null ? "all" : escape(group.binding())) + "</td>");
+        counts(group, out);
+        out.write("</tr>\n");
+    }
+
+    private static void counts(Measures.Group group, Writer out) throws IOException {
+        for (Measure measure : Measure.values()) {
+            out.write("<td class=\"num\">" + group.count(measure) + "</td>");
+        }
+        out.write("<td class=\"num\">" + seconds(group.medianTimeToCorrect()) + "</td><td class=\"num\">"
+                + seconds(group.p90TimeToCorrect()) + "</td><td class=\"num\">" + seconds(group.meanTimeToCorrect()) + "</td>");
+    }
+
+    /** Two bars per binding: drifts found and corrected, scaled to the largest count. */
+    private static void foundAndCorrectedChart(java.util.List<Measures.Group> bindings, Writer out) throws IOException {
+        out.write("<figure><figcaption>Drifts found and corrected per binding</figcaption>\n");
+        if (bindings.isEmpty()) {
+            out.write("<p>No rows in this period.</p></figure>\n");
+            return;
+        }
+        int bar = 22;
+        int height = 160;
+        int slot = 2 * bar + 24;
+        int width = 50 + bindings.size() * slot;
+        long max = Math.max(1, bindings.stream().mapToLong(g -> g.count(Measure.FOUND)).max().orElse(1));
+        out.write("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-found-corrected\" width=\"" + Math.max(width, 220) + "\" height=\""
+                + (height + 56) + "\" role=\"img\" aria-label=\"drifts found and corrected per binding\">\n");
+        out.write("<line class=\"axis\" x1=\"30\" y1=\"" + height + "\" x2=\"" + width + "\" y2=\"" + height + "\"/>\n");
+        int x = 40;
+        for (Measures.Group group : bindings) {
+            long found = group.count(Measure.FOUND);
+            long corrected = group.count(Measure.CORRECTED);
+            bar(out, "found", x, bar, height, found, max, group.binding() + ": " + found + " found");
+            bar(out, "fixed", x + bar + 2, bar, height, corrected, max, group.binding() + ": " + corrected + " corrected");
+            out.write("<text class=\"label\" x=\"" + (x + bar) + "\" y=\"" + (height + 14) + "\" text-anchor=\"middle\">"
+                    + escape(group.binding()) + "</text>\n");
+            x += slot;
+        }
+        out.write("<rect class=\"found\" x=\"40\" y=\"" + (height + 30) + "\" width=\"10\" height=\"10\"/><text class=\"legend\" x=\"54\" y=\""
+                + (height + 39) + "\">found</text><rect class=\"fixed\" x=\"104\" y=\"" + (height + 30)
+                + "\" width=\"10\" height=\"10\"/><text class=\"legend\" x=\"118\" y=\"" + (height + 39) + "\">corrected</text>\n");
+        out.write("</svg></figure>\n");
+    }
+
+    /** A horizontal bar per top offender: how many times its path drifted. */
+    private static void recurrenceChart(Measures m, Writer out) throws IOException {
+        out.write("<figure><figcaption>Recurring drift: object paths that drifted " + m.threshold() + "+ times</figcaption>\n");
+        if (m.recurring().isEmpty()) {
+            out.write("<p>None in this period.</p></figure>\n");
+            return;
+        }
+        int row = 26;
+        int labelWidth = 300;
+        int barMax = 200;
+        long max = m.recurring().get(0).drifts();
+        out.write("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-recurrence\" width=\"" + (labelWidth + barMax + 40) + "\" height=\""
+                + (m.recurring().size() * row + 10) + "\" role=\"img\" aria-label=\"recurring drift\">\n");
+        int y = 4;
+        for (Measures.Recurring r : m.recurring()) {
+            String label = r.subject() + (r.path().isEmpty() ? "" : " " + r.path());
+            String shown = label.length() > 48 ? "…" + label.substring(label.length() - 47) : label;
+            long width = Math.max(2, r.drifts() * barMax / max);
+            out.write("<text class=\"label\" x=\"" + (labelWidth - 6) + "\" y=\"" + (y + 15) + "\" text-anchor=\"end\">" + escape(shown)
+                    + "<title>" + escape(label) + "</title></text>\n");
+            out.write("<rect class=\"recur\" x=\"" + labelWidth + "\" y=\"" + y + "\" width=\"" + width + "\" height=\"" + (row - 8)
+                    + "\"><title>" + escape(label) + ": " + r.drifts() + " drifts</title></rect>\n");
+            out.write("<text class=\"label\" x=\"" + (labelWidth + width + 4) + "\" y=\"" + (y + 15) + "\">" + r.drifts() + "</text>\n");
+            y += row;
+        }
+        out.write("</svg></figure>\n");
+    }
+
+    private static void bar(Writer out, String css, int x, int width, int height, long value, long max, String title) throws IOException {
+        long barHeight = value == 0 ? 0 : Math.max(1, value * (height - 20) / max);
+        out.write("<rect class=\"" + css + "\" x=\"" + x + "\" y=\"" + (height - barHeight) + "\" width=\"" + width + "\" height=\"" + barHeight
+                + "\"><title>" + escape(title) + "</title></rect>\n");
+        out.write("<text class=\"label\" x=\"" + (x + width / 2) + "\" y=\"" + (height - barHeight - 4) + "\" text-anchor=\"middle\">" + value
+                + "</text>\n");
+    }
+
     private static void summaryTable(Summary summary, Writer out) throws IOException {
         out.write("<h2>Summary per cluster and binding</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>cluster</th><th>binding</th>"
                 + "<th>objects managed</th><th>in sync at last run</th>");
@@ -97,11 +258,17 @@ public final class HtmlReport {
     private static void definitions(Writer out) throws IOException {
         out.write("<h2>What the numbers count</h2>\n<p>A drift is one object path (or a whole object, for MISSING and EXTRA) that "
                 + "differs from Git, from the first row that reports it until its CORRECTED row, across runs: it is counted once, "
-                + "however many rows and runs tell its story. drifts found = corrected + failed + excepted + left in place.</p>\n<dl>\n");
+                + "however many rows and runs tell its story; after its correction the same path drifting again is a new drift. "
+                + "drifts found = corrected + excepted + failed + left in place; still open = failed + left in place.</p>\n<dl>\n");
         for (Measure measure : Measure.values()) {
             out.write("<dt>" + escape(measure.label()) + "</dt><dd>" + escape(measure.definition()) + "</dd>\n");
         }
-        out.write("<dt>mean time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT) + "</dd>\n</dl>\n");
+        out.write("<dt>mean time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT) + "</dd>\n");
+        out.write("<dt>median time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT_MEDIAN) + "</dd>\n");
+        out.write("<dt>p90 time to correct</dt><dd>" + escape(Measure.TIME_TO_CORRECT_P90) + "</dd>\n");
+        out.write("<dt>recurrence</dt><dd>" + escape(Measure.RECURRENCE) + "</dd>\n");
+        out.write("<dt>coverage</dt><dd>" + escape(Measure.COVERAGE) + "</dd>\n");
+        out.write("<dt>controls</dt><dd>" + escape(Compliance.CONTROLS) + "</dd>\n</dl>\n");
     }
 
     private static void exceptions(ExceptionStatus status, Writer out) throws IOException {

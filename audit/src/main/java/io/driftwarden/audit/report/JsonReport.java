@@ -10,8 +10,10 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a JSON document {@code {"measures": {...}, "summary": [...], "exceptions": {...}, "drifts": [...], "rows": [...]}}:
- * what each measure counts, the measures per cluster and binding, the config's exceptions (active, expiring within
+ * Writes a JSON document {@code {"measures": {...}, "compliance": {...}, "summary": [...], "exceptions": {...},
+ * "drifts": [...], "rows": [...]}}: what each measure counts, the {@link Compliance} section (the measures of the range
+ * per binding, cluster and in total over the period, recurrence, coverage, controls; only when the report reads the
+ * store), the measures per cluster and binding as the rows tell them, the config's exceptions (active, expiring within
  * {@value Measure#EXPIRING_WITHIN_DAYS} days, expired), one object per drift, then the audit rows as objects whose
  * fields are the CSV columns, streamed. Durations are ISO 8601 ({@code PT1.853S}) with the same value in seconds beside.
  */
@@ -21,11 +23,12 @@ public final class JsonReport {
     }
 
     public static void write(Summary summary, Rows rows, Writer out) throws IOException {
-        write(summary, ExceptionStatus.NONE, rows, out);
+        write(summary, ExceptionStatus.NONE, null, rows, out);
     }
 
-    /** The document, with the exceptions section from {@code exceptions}. */
-    public static void write(Summary summary, ExceptionStatus exceptions, Rows rows, Writer out) throws IOException {
+    /** The document, with the {@code compliance} section when it is not null and the exceptions section. */
+    public static void write(Summary summary, ExceptionStatus exceptions, Compliance compliance, Rows rows, Writer out)
+            throws IOException {
         JsonMapper mapper = JsonMapper.builder().build();
         JsonGenerator json = mapper.writerWithDefaultPrettyPrinter().createGenerator(out);
         {
@@ -37,7 +40,16 @@ public final class JsonReport {
             }
             json.writeStringProperty("meanTimeToCorrect", Measure.TIME_TO_CORRECT
                     + " (ISO 8601; meanTimeToCorrectSeconds holds the same in seconds)");
+            json.writeStringProperty("medianTimeToCorrect", Measure.TIME_TO_CORRECT_MEDIAN);
+            json.writeStringProperty("p90TimeToCorrect", Measure.TIME_TO_CORRECT_P90);
+            json.writeStringProperty("recurrence", Measure.RECURRENCE);
+            json.writeStringProperty("coverage", Measure.COVERAGE);
+            json.writeStringProperty("controls", Compliance.CONTROLS);
             json.writeEndObject();
+            if (compliance != null) {
+                json.writeName("compliance");
+                compliance(json, compliance);
+            }
             json.writeName("summary");
             json.writeStartArray();
             for (Summary.BindingSummary binding : summary.bindings()) {
@@ -143,6 +155,105 @@ public final class JsonReport {
             json.writeEndObject();
         }
         json.writeEndArray();
+    }
+
+    /** The compliance section: period, groups, recurrence, coverage, controls. */
+    static void compliance(JsonGenerator json, Compliance compliance) {
+        Measures m = compliance.measures();
+        json.writeStartObject();
+        json.writeName("period");
+        json.writeStartObject();
+        json.writeStringProperty("since", text(m.since()));
+        json.writeStringProperty("until", text(m.until()));
+        json.writeEndObject();
+        json.writeName("bindings");
+        json.writeStartArray();
+        for (Measures.Group group : m.bindings()) {
+            group(json, group);
+        }
+        json.writeEndArray();
+        json.writeName("clusters");
+        json.writeStartArray();
+        for (Measures.Group group : m.clusters()) {
+            group(json, group);
+        }
+        json.writeEndArray();
+        json.writeName("total");
+        group(json, m.total());
+        json.writeName("recurrence");
+        json.writeStartObject();
+        json.writeNumberProperty("threshold", m.threshold());
+        json.writeNumberProperty("objectPaths", m.recurringPaths());
+        json.writeName("top");
+        json.writeStartArray();
+        for (Measures.Recurring r : m.recurring()) {
+            json.writeStartObject();
+            json.writeStringProperty("cluster", r.cluster());
+            json.writeStringProperty("binding", r.binding());
+            json.writeStringProperty("subject", r.subject());
+            json.writeStringProperty("path", r.path());
+            json.writeNumberProperty("drifts", r.drifts());
+            json.writeName("managers");
+            json.writeStartArray();
+            for (String manager : r.managers()) {
+                json.writeString(manager);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+        json.writeName("coverage");
+        json.writeStartArray();
+        for (Measures.Coverage c : m.coverage()) {
+            json.writeStartObject();
+            json.writeStringProperty("cluster", c.cluster());
+            json.writeStringProperty("binding", c.binding());
+            json.writeNumberProperty("managed", c.managed());
+            json.writeNumberProperty("unmanaged", c.unmanaged());
+            json.writeName("percent");
+            if (c.percent() == null) {
+                json.writeNull();
+            } else {
+                json.writeNumber(c.percent());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeName("controls");
+        json.writeStartArray();
+        for (Compliance.Control control : compliance.controls()) {
+            json.writeStartObject();
+            json.writeStringProperty("control", control.id());
+            json.writeName("bindings");
+            json.writeStartArray();
+            for (String binding : control.bindings()) {
+                json.writeString(binding);
+            }
+            json.writeEndArray();
+            json.writeName("measures");
+            group(json, control.measures());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void group(JsonGenerator json, Measures.Group group) {
+        json.writeStartObject();
+        if (group.cluster() != null) {
+            json.writeStringProperty("cluster", group.cluster());
+        }
+        if (group.binding() != null) {
+            json.writeStringProperty("binding", group.binding());
+        }
+        for (Measure measure : Measure.values()) {
+            json.writeNumberProperty(measure.key(), group.count(measure));
+        }
+        duration(json, "meanTimeToCorrect", group.meanTimeToCorrect());
+        duration(json, "medianTimeToCorrect", group.medianTimeToCorrect());
+        duration(json, "p90TimeToCorrect", group.p90TimeToCorrect());
+        json.writeEndObject();
     }
 
     /** {@code name} as ISO 8601 ({@code PT1.853S}) and {@code nameSeconds} as a number of seconds; both null when absent. */

@@ -26,7 +26,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
 
     /** One binding on one cluster. {@code inSyncPercent}, {@code meanTimeToCorrect} and {@code lastSuccessfulRun} may be null. */
     public record BindingSummary(String cluster, String binding, int objectsManaged, Integer inSyncPercent, long driftsFound,
-                                 long corrected, long failed, long excepted, long left, long bindingFailures, long unmanaged,
+                                 long corrected, long excepted, long failed, long left, long bindingFailures, long unmanaged,
                                  Duration meanTimeToCorrect, Instant lastSuccessfulRun, long healthFailed) {
 
         /** The value of {@code measure}: how every writer reads the numbers, so they agree. */
@@ -34,9 +34,10 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             return switch (measure) {
                 case FOUND -> driftsFound;
                 case CORRECTED -> corrected;
-                case FAILED -> failed;
                 case EXCEPTED -> excepted;
+                case FAILED -> failed;
                 case LEFT -> left;
+                case OPEN -> failed + left;
                 case BINDING_FAILURES -> bindingFailures;
                 case UNMANAGED -> unmanaged;
                 case HEALTH_FAILED -> healthFailed;
@@ -50,11 +51,12 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
      * 2026-12-03T02:14:00Z}, from the row's {@code changed_by}; older rows: the manager the diff names, {@code kubectl-set};
      * null when the trail does not record it), what was done ({@code DETECTED ×2 → INTENT
      * CONFIGURED → CORRECTED}), how it ended (one of {@link Measure#OUTCOMES}) and, when corrected, when and how long
-     * after its first row. {@code error} is the last failure's, {@code commit} the last row's.
+     * after its first row. {@code error} is the last failure's, {@code commit} the last row's. {@code managers} are the
+     * managers its rows' {@code changed_by} name for its path (any path, for a whole object), sorted.
      */
     public record DriftLine(String cluster, String binding, String subject, String path, String driftType, long firstSeq,
                             Instant firstSeen, Instant lastSeen, int runs, String changedBy, String done, Measure outcome,
-                            Instant correctedAt, Duration timeToCorrect, String error, String commit) {
+                            Instant correctedAt, Duration timeToCorrect, String error, String commit, List<String> managers) {
     }
 
     /** A duration as the reports show it: seconds, to the millisecond ({@code 1.853}, {@code 7384}). */
@@ -96,10 +98,11 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         String lastRun;
         int runs;
         String changedBy;
+        final java.util.TreeSet<String> managers = new java.util.TreeSet<>();
         final List<String> steps = new ArrayList<>();
         final List<Integer> repeats = new ArrayList<>();
         boolean failed;
-        boolean excepted;
+        EventType lastEvent;
         Instant correctedAt;
         String error;
         String commit;
@@ -130,7 +133,11 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
             if (changedBy == null) {
                 changedBy = e.details().changedBy() != null ? attributed(e.details().changedBy(), path) : changedBy(e.maskedDiff(), path);
             }
-            excepted = e.event() == EventType.EXCEPTED;
+            if (e.details().changedBy() != null) {
+                e.details().changedBy().lines().map(line -> line.split("\t", -1))
+                        .filter(f -> f.length >= 2 && !f[1].isBlank() && (path.isEmpty() || f[0].equals(path)))
+                        .forEach(f -> managers.add(f[1]));
+            }
             String step = e.event() == EventType.INTENT && e.action() != null ? "INTENT " + e.action() : e.event().name();
             int last = steps.size() - 1;
             if (last >= 0 && steps.get(last).equals(step)) {
@@ -139,6 +146,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 steps.add(step);
                 repeats.add(1);
             }
+            lastEvent = e.event();
             switch (e.event()) {
                 case FAILED -> {
                     failed = true;
@@ -151,7 +159,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         }
 
         Measure outcome() {
-            return correctedAt != null ? Measure.CORRECTED : excepted ? Measure.EXCEPTED : failed ? Measure.FAILED : Measure.LEFT;
+            return correctedAt != null ? Measure.CORRECTED : lastEvent == EventType.EXCEPTED ? Measure.EXCEPTED
+                    : failed ? Measure.FAILED : Measure.LEFT;
         }
 
         Duration timeToCorrect() {
@@ -164,7 +173,7 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                 done.append(i == 0 ? "" : " → ").append(steps.get(i)).append(repeats.get(i) > 1 ? " ×" + repeats.get(i) : "");
             }
             return new DriftLine(cluster, binding, subject, path, driftType, firstSeq, firstSeen, lastSeen, runs, changedBy,
-                    done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit);
+                    done.toString(), outcome(), correctedAt, timeToCorrect(), error, commit, List.copyOf(managers));
         }
 
         /** {@code manager at time} of {@code path}'s line in a row's {@code changed_by} ({@code path<TAB>manager<TAB>time}), or null. */
@@ -295,8 +304,8 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
         BindingSummary finish(int managed) {
             closeRun();
             long corrected = 0;
-            long failed = 0;
             long excepted = 0;
+            long failed = 0;
             long left = 0;
             long correctionMillis = 0;
             for (Story story : stories) {
@@ -305,14 +314,14 @@ public record Summary(long rows, List<BindingSummary> bindings, Map<LocalDate, L
                         corrected++;
                         correctionMillis += story.timeToCorrect().toMillis();
                     }
-                    case FAILED -> failed++;
                     case EXCEPTED -> excepted++;
+                    case FAILED -> failed++;
                     default -> left++;
                 }
             }
             Integer inSync = managed == 0 ? null : (int) Math.round(100.0 * Math.max(0, managed - leftInRun.size()) / managed);
             Duration mean = corrected == 0 ? null : Duration.ofMillis(correctionMillis / corrected);
-            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, failed, excepted, left, bindingFailures,
+            return new BindingSummary(cluster, binding, managed, inSync, stories.size(), corrected, excepted, failed, left, bindingFailures,
                     unmanaged.size(), mean, lastSuccess, health.values().stream().filter("Failed"::equals).count());
         }
     }

@@ -84,8 +84,8 @@ class ExceptionReportsTest {
         StringWriter html = new StringWriter();
         StringBuilder csv = new StringBuilder();
 
-        JsonReport.write(summary, STATUS, Rows.of(RECORDS), json);
-        HtmlReport.write(summary, STATUS, Rows.of(RECORDS), "All rows", html);
+        JsonReport.write(summary, STATUS, null, Rows.of(RECORDS), json);
+        HtmlReport.write(summary, STATUS, null, Rows.of(RECORDS), "All rows", html);
         CsvReport.write(RECORDS, csv);
 
         assertGolden("expected-exceptions.json", json.toString());

@@ -100,6 +100,39 @@ class MeasuresTest {
         assertThat(summary.driftsFound()).isEqualTo(summary.corrected() + summary.failed() + summary.left());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exceptions")
+    void anExceptionCoversADriftOnlyWhileItsRowsSaySo(String trail, List<String> rows, String expected) throws IOException {
+        Summary.BindingSummary summary = Summary.of(Rows.of(records(rows)), Map.of()).bindings().get(0);
+
+        String counts = "found " + summary.driftsFound() + " corrected " + summary.corrected() + " excepted " + summary.excepted()
+                + " failed " + summary.failed() + " left " + summary.left() + " open " + summary.count(Measure.OPEN);
+        assertThat(counts).as(trail).isEqualTo(expected);
+        assertThat(summary.driftsFound()).isEqualTo(summary.corrected() + summary.excepted() + summary.failed() + summary.left());
+    }
+
+    static Stream<Arguments> exceptions() {
+        return Stream.of(
+                Arguments.of("excepted in two runs: one drift, excepted, not open", List.of(
+                        "run-1 0 EXCEPTED MODIFIED SKIPPED spec.replicas",
+                        "run-2 60 EXCEPTED MODIFIED SKIPPED spec.replicas"),
+                        "found 1 corrected 0 excepted 1 failed 0 left 0 open 0"),
+                Arguments.of("the exception expired and the drift was corrected: one drift, corrected", List.of(
+                        "run-1 0 EXCEPTED MODIFIED SKIPPED spec.replicas",
+                        "run-2 60 INTENT MODIFIED CONFIGURED spec.replicas",
+                        "run-2 61 CORRECTED MODIFIED CONFIGURED spec.replicas"),
+                        "found 1 corrected 1 excepted 0 failed 0 left 0 open 0"),
+                Arguments.of("the exception expired in audit mode: the drift is open again", List.of(
+                        "run-1 0 EXCEPTED MODIFIED SKIPPED spec.replicas",
+                        "plan-2 60 DETECTED MODIFIED SKIPPED spec.replicas"),
+                        "found 1 corrected 0 excepted 0 failed 0 left 1 open 1"),
+                Arguments.of("a failed correction, then an exception: excepted", List.of(
+                        "run-1 0 INTENT MODIFIED CONFIGURED spec.replicas",
+                        "run-1 1 FAILED MODIFIED CONFIGURED spec.replicas",
+                        "run-2 60 EXCEPTED MODIFIED SKIPPED spec.replicas"),
+                        "found 1 corrected 0 excepted 1 failed 0 left 0 open 0"));
+    }
+
     @Test
     void tellsEachDriftsStoryOnOneLine() throws IOException {
         List<AuditRecord> records = records(List.of(
@@ -119,6 +152,21 @@ class MeasuresTest {
         assertThat(drift.outcome()).isEqualTo(Measure.CORRECTED);
         assertThat(drift.timeToCorrect()).isEqualTo(Duration.ofSeconds(181));
         assertThat(drift.error()).isEqualTo("apply failed");
+    }
+
+    @ParameterizedTest(name = "{0} at {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "'7',                    0.5, 7",
+        "'7',                    0.9, 7",
+        "'500,1801000,3602000,3602000', 0.5, 1801000",
+        "'500,1801000,3602000,3602000', 0.9, 3602000",
+        "'1,2,3,4,5,6,7,8,9,10', 0.5, 5",
+        "'1,2,3,4,5,6,7,8,9,10', 0.9, 9",
+        "'1,2,3,4,5,6,7,8,9,10,11', 0.9, 10"})
+    void percentilesAreNearestRankAnObservedValue(String values, double p, long expected) {
+        long[] sorted = java.util.Arrays.stream(values.split(",")).mapToLong(Long::parseLong).sorted().toArray();
+
+        assertThat(Measures.nearestRank(sorted, p)).isEqualTo(expected);
     }
 
     @Test

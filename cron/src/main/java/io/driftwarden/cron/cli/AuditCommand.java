@@ -103,22 +103,7 @@ public class AuditCommand implements Callable<Integer> {
                 }
             }
             try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
-                ChainVerifier.Result result = audit.verify();
-                ObjectNode chain = json.putObject("chain").put("intact", result.problem() == null).put("rows", result.rows());
-                if (result.problem() != null) {
-                    out.println("chain BROKEN: " + result.problem());
-                    chain.put("problem", result.problem());
-                } else {
-                    long head = audit.head().seq();
-                    out.println("chain intact: " + result.rows() + " rows, head at seq " + head);
-                    chain.put("headSeq", head);
-                }
-                ArrayNode unfinished = chain.putArray("unfinished");
-                result.openIntents().forEach(intent -> {
-                    out.println("unfinished: " + intent);
-                    unfinished.add(String.valueOf(intent));
-                });
-                boolean ok = result.ok();
+                boolean ok = chain(audit, out, json);
                 if (key != null) {
                     Checkpoints.Result signed = Checkpoints.verify(checkpoints, key, audit.dataSource(), archives);
                     out.println(signed.ok() ? "checkpoints intact: " + signed.checkpoints() + " signed checkpoints agree with the store"
@@ -131,6 +116,29 @@ public class AuditCommand implements Callable<Integer> {
                 }
                 return finish(text, json, ok);
             }
+        }
+
+        /**
+         * Walks the chain, printing what it found to {@code out} and adding it to {@code json} as {@code chain}: what
+         * {@code audit verify --format json} prints, and what an evidence bundle keeps. Returns whether it verified.
+         */
+        static boolean chain(AuditLog audit, PrintWriter out, ObjectNode json) {
+            ChainVerifier.Result result = audit.verify();
+            ObjectNode chain = json.putObject("chain").put("intact", result.problem() == null).put("rows", result.rows());
+            if (result.problem() != null) {
+                out.println("chain BROKEN: " + result.problem());
+                chain.put("problem", result.problem());
+            } else {
+                long head = audit.head().seq();
+                out.println("chain intact: " + result.rows() + " rows, head at seq " + head);
+                chain.put("headSeq", head);
+            }
+            ArrayNode unfinished = chain.putArray("unfinished");
+            result.openIntents().forEach(intent -> {
+                out.println("unfinished: " + intent);
+                unfinished.add(String.valueOf(intent));
+            });
+            return result.ok();
         }
 
         private int finish(PrintWriter text, ObjectNode json, boolean ok) {

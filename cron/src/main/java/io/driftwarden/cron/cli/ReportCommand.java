@@ -2,12 +2,7 @@ package io.driftwarden.cron.cli;
 
 import io.driftwarden.audit.AuditLog;
 import io.driftwarden.audit.ReportFilter;
-import io.driftwarden.audit.report.CsvReport;
 import io.driftwarden.audit.report.ExceptionStatus;
-import io.driftwarden.audit.report.HtmlReport;
-import io.driftwarden.audit.report.JsonReport;
-import io.driftwarden.audit.report.Rows;
-import io.driftwarden.audit.report.Summary;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +13,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +25,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code driftwarden report}: audit rows as CSV, JSON or HTML; with no filter, every row. */
-@Command(name = "report", description = "Export audit rows (every drift found and every correction).", mixinStandardHelpOptions = true)
+@Command(name = "report", mixinStandardHelpOptions = true, description = {"Export audit rows (every drift found and every correction).",
+        "JSON and HTML add the measures of the range counted from the table (drifts found, corrected, excepted, open; time to "
+                + "correct: median, p90, mean; recurrence; coverage) per binding, cluster and in total, and per control "
+                + "(the bindings' controls: in the config). The same rows give the same bytes."})
 public class ReportCommand implements Callable<Integer> {
 
     @Spec
@@ -55,6 +56,14 @@ public class ReportCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Only this cluster.")
     String cluster;
 
+    @Option(names = "--control", paramLabel = "ID", description = "Only the bindings that evidence this control (their "
+            + "controls: in the config, read now: audit rows carry no controls).")
+    String control;
+
+    @Option(names = "--recurrence", paramLabel = "N", defaultValue = "3",
+            description = "An object path recurs when it drifted N or more times in the range (default: ${DEFAULT-VALUE}).")
+    int recurrence;
+
     @Option(names = "--output", paramLabel = "FILE", description = "Where the report goes: FILE instead of stdout (-o is --format, as in kubectl).")
     Path output;
 
@@ -63,18 +72,30 @@ public class ReportCommand implements Callable<Integer> {
         if (!List.of("csv", "json", "html").contains(format)) {
             throw new ParameterException(spec.commandLine(), "--format must be csv, json or html, not '" + format + "'");
         }
+        if (recurrence < 1) {
+            throw new ParameterException(spec.commandLine(), "--recurrence must be at least 1, not " + recurrence);
+        }
         Instant now = clock.instant();
         ReportFilter filter = new ReportFilter(time(since, "--since", now), time(until, "--until", now), binding, cluster);
         ExceptionStatus exceptions = ExceptionStatus.of(config.exceptions(), now);
+        SortedMap<String, List<String>> controls = controls();
+        Set<String> bindings = null;
+        if (control != null) {
+            if (!controls.containsKey(control)) {
+                throw new ParameterException(spec.commandLine(), "--control " + control + ": no binding names it in controls: "
+                        + (controls.isEmpty() ? "(no binding names a control)" : "(named: " + String.join(", ", controls.keySet()) + ")"));
+            }
+            bindings = Set.copyOf(controls.get(control));
+        }
         try (AuditLog audit = AuditLog.open(config.auditSettings(), Clock.systemUTC())) {
-            Rows rows = handler -> audit.stream(filter, handler);
+            Reports reports = new Reports(audit, filter, bindings, controls, recurrence, exceptions);
             if (output == null) {
                 Writer out = spec.commandLine().getOut();
-                write(audit, rows, exceptions, out);
+                reports.write(format, range(), out);
                 out.flush();
             } else {
                 try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                    write(audit, rows, exceptions, writer);
+                    reports.write(format, range(), writer);
                 }
                 spec.commandLine().getErr().println("wrote the " + format + " report to " + output);
             }
@@ -82,21 +103,12 @@ public class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * CSV streams the rows once; JSON and HTML read them twice (summary, then rows), never holding them all, and list the
-     * config's exceptions as they stand now.
-     */
-    private void write(AuditLog audit, Rows rows, ExceptionStatus exceptions, Writer out) throws java.io.IOException {
-        if (format.equals("csv")) {
-            CsvReport.write(rows, out);
-            return;
+    /** Each control the config's bindings name, with those bindings; none without a config (the default store). */
+    private SortedMap<String, List<String>> controls() {
+        if (!config.given() && !Files.exists(Path.of("driftwarden.yaml"))) {
+            return new TreeMap<>();
         }
-        Summary summary = Summary.of(rows, audit.inventory().sizes());
-        if (format.equals("json")) {
-            JsonReport.write(summary, exceptions, rows, out);
-        } else {
-            HtmlReport.write(summary, exceptions, rows, range(), out);
-        }
+        return config.load().controls();
     }
 
     private String range() {
@@ -113,10 +125,18 @@ public class ReportCommand implements Callable<Integer> {
         if (cluster != null) {
             range.append(", cluster ").append(cluster);
         }
+        if (control != null) {
+            range.append(", control ").append(control);
+        }
         return range.toString();
     }
 
     private Instant time(String text, String option, Instant now) {
+        return time(spec, text, option, now);
+    }
+
+    /** {@code text} as a date, an instant or a duration before {@code now}; null when null; a usage error otherwise. */
+    static Instant time(CommandSpec spec, String text, String option, Instant now) {
         if (text == null) {
             return null;
         }

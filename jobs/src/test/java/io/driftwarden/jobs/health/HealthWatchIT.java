@@ -123,6 +123,11 @@ class HealthWatchIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> world.sandbox.client().apps().deployments()
                     .inNamespace("shop").withName("web").get().getStatus().getConditions() != null);
             world.sandbox.client().apps().deployments().inNamespace("shop").withName("web").scale(3); // drift by hand
+            // the scale is a new generation: wait for the controller to have looked at it (and failed it) again
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var web = world.sandbox.client().apps().deployments().inNamespace("shop").withName("web").get();
+                return web.getMetadata().getGeneration().equals(web.getStatus().getObservedGeneration());
+            });
             world.sandbox.clearRequests();
 
             BindingResult plan = world.reconcile(world.config(World.sources(repo) + World.binding("shop", "shop").replace("enforce", "audit")), "shop");

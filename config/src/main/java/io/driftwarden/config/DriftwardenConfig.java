@@ -10,11 +10,12 @@ import java.util.NoSuchElementException;
  * {@code kubectl kustomize} when no kustomize is on PATH. {@code denyKinds} are kinds no binding may write.
  * {@code limits} bound what is read from Git. {@code windows} are the sync windows, in config order. {@code webhook}
  * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order. {@code exceptions} are the approved exceptions and their policy.
+ * {@code run} is how a run spreads its bindings ({@code run.parallelBindings}).
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
         List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows, WebhookSettings webhook,
-        List<NotificationTarget> notifications, ExceptionRules exceptions) {
+        List<NotificationTarget> notifications, ExceptionRules exceptions, RunSettings run) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
@@ -28,6 +29,19 @@ public record DriftwardenConfig(
         bindings = List.copyOf(bindings);
         notifications = List.copyOf(notifications);
         exceptions = exceptions == null ? ExceptionRules.NONE : exceptions;
+        run = run == null ? RunSettings.DEFAULTS : run;
+    }
+
+    /** A config without a {@code run:} section. */
+    public DriftwardenConfig(Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
+                             List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows,
+                             WebhookSettings webhook, List<NotificationTarget> notifications, ExceptionRules exceptions) {
+        this(file, audit, sources, clusters, bindings, kustomizeCommand, denyKinds, limits, windows, webhook, notifications, exceptions, null);
+    }
+
+    /** Bindings reconciled at once by a run of this config on {@code cores} processors ({@link RunSettings}). */
+    public int parallelBindings(int cores) {
+        return run.parallelBindings(clusters.size(), cores);
     }
 
     public SourceSpec source(String name) {

@@ -103,7 +103,13 @@ public final class Requests {
      * cluster, the HTTP status and the server's own message (or what went wrong when there was no answer).
      */
     public <T> T call(Supplier<T> request) {
+        KubernetesClientException previous = null;
         for (int attempt = 1; ; attempt++) {
+            if (previous != null && unreachable != null) {
+                // sent before, and the cluster was declared unreachable meanwhile (by another request): the answer this
+                // request did not get, not "not sent"
+                throw describe(previous, attempt - 1);
+            }
             failIfUnreachable();
             awaitHold();
             KubernetesClientException failure;
@@ -129,6 +135,7 @@ public final class Requests {
             if (attempt == ATTEMPTS || unreachable != null) {
                 throw describe(failure, attempt);
             }
+            previous = failure;
             Duration wait = backoff(attempt);
             LOG.debug("cluster {}: attempt {} failed ({}); retrying in {} ms", cluster, attempt, cause(failure), wait.toMillis());
             sleep(wait);

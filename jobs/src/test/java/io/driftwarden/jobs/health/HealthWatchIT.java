@@ -123,6 +123,12 @@ class HealthWatchIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> world.sandbox.client().apps().deployments()
                     .inNamespace("shop").withName("web").get().getStatus().getConditions() != null);
             world.sandbox.client().apps().deployments().inNamespace("shop").withName("web").scale(3); // drift by hand
+            // the sandbox's controller acts on the new generation after its status delay: until then the object is
+            // InProgress, and a fast plan would read that
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                var web = world.sandbox.client().apps().deployments().inNamespace("shop").withName("web").get();
+                return web.getStatus() != null && java.util.Objects.equals(web.getStatus().getObservedGeneration(), web.getMetadata().getGeneration());
+            });
             world.sandbox.clearRequests();
 
             BindingResult plan = world.reconcile(world.config(World.sources(repo) + World.binding("shop", "shop").replace("enforce", "audit")), "shop");

@@ -55,9 +55,9 @@ public final class Applier {
     }
 
     /**
-     * The same, and once {@code stop} is requested no further kind rank is started: each drifted object of a later rank is
-     * recorded {@code SKIPPED} with the reason (the rank in progress, whose intents are committed, completes with an
-     * outcome row for each).
+     * The same, and once {@code stop} is requested no further write is sent: each drifted object of a later rank is
+     * recorded {@code SKIPPED} with the reason; one of the rank in progress (its intent already committed) gets a
+     * {@code FAILED} outcome saying it was not sent and why; the writes already sent complete with their outcomes.
      *
      * <p>Writes go rank by rank ({@link #KIND_ORDER}: Namespaces, CRDs, then Helm's install order, unknown kinds last; prunes
      * after, in reverse). Within a rank, the intents of all its writes are committed in one transaction first, then the
@@ -95,7 +95,7 @@ public final class Applier {
                 }
             }
             List<Drift> toWrite = writes.stream().map(rank::get).toList();
-            List<Change> written = sideBySide(toWrite, toWrite.stream().map(Applier::actionOf).toList(), cluster, audit,
+            List<Change> written = sideBySide(toWrite, toWrite.stream().map(Applier::actionOf).toList(), cluster, audit, stop,
                     drift -> send(drift, cluster, audit, live.get(drift.key())));
             for (int w = 0; w < writes.size(); w++) {
                 done[writes.get(w)] = written.get(w);
@@ -131,12 +131,12 @@ public final class Applier {
     /**
      * The writes of one rank: not one is sent when the cluster is already unreachable (one FAILED row each, no intent);
      * otherwise every intent is committed in one transaction, then the writes go out side by side, at most the cluster's
-     * {@code maxInFlight} at once. Once the cluster is declared unreachable mid-rank, a write not yet sent is not sent:
-     * its intent gets one FAILED outcome saying so. The accounting per object is exact: attempted (its outcome is
+     * {@code maxInFlight} at once. Once the cluster is declared unreachable mid-rank, or the run is asked to stop, a write
+     * not yet sent is not sent: its intent gets one FAILED outcome saying so and why (the writes already sent complete). The accounting per object is exact: attempted (its outcome is
      * CORRECTED, or FAILED with the server's answer or why there was none) or not sent (FAILED, "not sent").
      */
     private static List<Change> sideBySide(List<Drift> drifts, List<Action> actions, Clusters.Cluster cluster, BindingAudit audit,
-                                           java.util.function.Function<Drift, Change> write) {
+                                           RunStop stop, java.util.function.Function<Drift, Change> write) {
         if (drifts.isEmpty()) {
             return List.of();
         }
@@ -156,7 +156,10 @@ public final class Applier {
         java.util.function.IntFunction<Change> one = i -> {
             Drift drift = drifts.get(i);
             if (cluster.unreachable() != null) {
-                return notSentAfterIntent(drift, actions.get(i), cluster, audit);
+                return notSentAfterIntent(drift, actions.get(i), "cluster " + cluster.name() + " is unreachable (" + cluster.unreachable() + ")", audit);
+            }
+            if (stop.reason() != null) {
+                return notSentAfterIntent(drift, actions.get(i), RunStop.notStarted(stop.reason()), audit);
             }
             return write.apply(drift);
         };
@@ -215,7 +218,7 @@ public final class Applier {
                 }
             }
             List<Drift> toDelete = deletes.stream().map(rank::get).toList();
-            List<Change> deleted = sideBySide(toDelete, toDelete.stream().map(d -> Action.DELETED).toList(), cluster, audit,
+            List<Change> deleted = sideBySide(toDelete, toDelete.stream().map(d -> Action.DELETED).toList(), cluster, audit, stop,
                     extra -> delete(extra, cluster, audit));
             for (int d = 0; d < deletes.size(); d++) {
                 done[deletes.get(d)] = deleted.get(d);
@@ -313,12 +316,11 @@ public final class Applier {
     }
 
     /**
-     * A change whose intent was committed with its rank, not sent because its cluster was declared unreachable while the
-     * rank was going out: the intent's one outcome, FAILED, saying it was not sent.
+     * A change whose intent was committed with its rank, not sent because its cluster was declared unreachable or the run
+     * was asked to stop while the rank was going out: the intent's one outcome, FAILED, saying it was not sent and why.
      */
-    private static Change notSentAfterIntent(Drift drift, Action action, Clusters.Cluster cluster, BindingAudit audit) {
-        String error = drift.key().subject() + " not " + action.name().toLowerCase(java.util.Locale.ROOT) + " (not sent): cluster "
-                + cluster.name() + " is unreachable (" + cluster.unreachable() + ")";
+    private static Change notSentAfterIntent(Drift drift, Action action, String why, BindingAudit audit) {
+        String error = drift.key().subject() + " not " + action.name().toLowerCase(java.util.Locale.ROOT) + " (not sent): " + why;
         audit.failed(drift, action, error);
         return new Change(drift.key(), Action.FAILED, error);
     }

@@ -218,7 +218,7 @@ class FaultsIT {
 
     /** The bindings reconciled as one run: one set of cluster clients, as the batch job shares them. */
     @Test
-    void aBindingsListsAndThenItsDryRunsAreInFlightTogetherNotOneAfterAnother() throws Exception {
+    void aBindingsListsThenItsDryRunsThenTheWritesOfOneKindRankAreInFlightTogetherNotOneAfterAnother() throws Exception {
         try (GitRepo repo = world.repo("repo")) {
             repo.write("a/cm.yaml", Manifests.configMap("settings", "k", "v")).write("a/svc.yaml", Manifests.service("web"))
                     .write("a/cm2.yaml", Manifests.configMap("other", "k", "v")).commit("two kinds, three objects");
@@ -233,10 +233,12 @@ class FaultsIT {
             // each LIST of team-a's namespace, then each dry-run, is held at the proxy until the binding's other one arrived
             CountDownLatch lists = new CountDownLatch(2);
             CountDownLatch dryRuns = new CountDownLatch(2);
+            CountDownLatch writes = new CountDownLatch(2); // the two ConfigMaps: one kind rank, written side by side
             AtomicBoolean together = new AtomicBoolean(true);
             proxy.rule(request -> {
                 CountDownLatch both = request.method().equals("GET") && request.path().startsWith("/api/v1/namespaces/team-a/") ? lists
-                        : request.path().contains("dryRun=") ? dryRuns : null;
+                        : request.path().contains("dryRun=") ? dryRuns
+                        : request.method().equals("PATCH") && request.path().startsWith("/api/v1/namespaces/team-a/configmaps/") ? writes : null;
                 if (both != null) {
                     both.countDown();
                     try {
@@ -252,9 +254,11 @@ class FaultsIT {
 
             assertThat(result.error()).isNull();
             assertThat(result.correctedCount()).isEqualTo(2);
-            assertThat(together).as("the ConfigMap and Service LISTs, then the two dry-runs, were in flight at the same time").isTrue();
+            assertThat(together).as("the ConfigMap and Service LISTs, then the two dry-runs, then the two writes were in flight at the same time")
+                    .isTrue();
             assertThat(lists.getCount()).isZero();
             assertThat(dryRuns.getCount()).isZero();
+            assertThat(writes.getCount()).isZero();
         }
     }
 

@@ -189,6 +189,31 @@ public final class Benchmark {
         System.out.printf("%s: 1%% drift adds %.0f ms one write at a time, %.0f ms side by side (%.2fx); 1%% drift / no drift: %.2f and %.2f%n",
                 w, oneAtATime, sideBySide, sideBySide / oneAtATime, median(drift.get(1)) / median(steady.get(1)),
                 median(drift.get(4)) / median(steady.get(4)));
+        ratios(sandbox, client, w, drifted, "", median(steady.get(4)), median(drift.get(4)));
+        // a real API server is a round trip away: 2 ms per request, for driftwarden and the loop alike (one round each)
+        sandbox.latency(Duration.ofMillis(2));
+        Map<Integer, Run> slowSteady = new java.util.TreeMap<>();
+        Map<Integer, Run> slowDrift = new java.util.TreeMap<>();
+        for (int bound : new int[] {1, 4}) {
+            useMaxInFlight(sandbox, bound);
+            slowSteady.put(bound, driftwarden(sandbox));
+            drift(client, drifted, "slow-" + bound);
+            slowDrift.put(bound, driftwarden(sandbox));
+            row(w + " no drift, 2 ms/req, maxInFl " + bound, List.of(slowSteady.get(bound)));
+            row(w + " 1% drift, 2 ms/req, maxInFl " + bound, List.of(slowDrift.get(bound)));
+        }
+        ratios(sandbox, client, w, drifted, ", 2 ms/req", slowSteady.get(4).wallMillis(), slowDrift.get(4).wallMillis());
+    }
+
+    /** The per-object loop as a process, no drift and 1% drift once each, and driftwarden's wall time over its. */
+    private void ratios(Sandbox sandbox, KubernetesClient client, String w, int drifted, String latency, double steady, double drift)
+            throws Exception {
+        Run baseline0 = processBaseline(sandbox, client, 0);
+        Run baseline1 = processBaseline(sandbox, client, drifted);
+        row(w + " baseline process, no drift" + latency, List.of(baseline0));
+        row(w + " baseline process, 1% drift" + latency, List.of(baseline1));
+        System.out.printf("%s%s: driftwarden / baseline process (wall): no drift %.2f, 1%% drift %.2f%n", w, latency,
+                steady / baseline0.wallMillis(), drift / baseline1.wallMillis());
     }
 
     /** The smoke mode's runs after the cold one (which {@link #run} made): see {@link #smoke}. */

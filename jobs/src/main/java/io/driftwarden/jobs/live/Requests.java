@@ -113,32 +113,49 @@ public final class Requests {
             failIfUnreachable();
             awaitHold();
             KubernetesClientException failure;
+            Outcome outcome;
             permits.acquireUninterruptibly();
             try {
-                T result = request.get();
-                unansweredInARow.set(0);
-                return result;
-            } catch (KubernetesClientException e) {
-                failure = e;
+                // looked at again with the permit held: a request that waited for a permit while the cluster was cut
+                // off is not sent. A failure is counted before its permit is released, so when the cut-off comes at most
+                // maxInFlight - 1 other requests are in flight, and no later one is sent.
+                if (unreachable != null) {
+                    if (previous != null) {
+                        throw describe(previous, attempt - 1);
+                    }
+                    failIfUnreachable();
+                }
+                try {
+                    T result = request.get();
+                    unansweredInARow.set(0);
+                    return result;
+                } catch (KubernetesClientException e) {
+                    failure = e;
+                }
+                outcome = classify(failure);
+                if (outcome == Outcome.ANSWERED) {
+                    unansweredInARow.set(0);
+                } else if (outcome == Outcome.UNANSWERED) {
+                    cutOffAfter(unansweredInARow.incrementAndGet(), failure);
+                }
             } finally {
                 permits.release();
             }
-            Outcome outcome = classify(failure);
-            if (outcome == Outcome.ANSWERED) {
-                unansweredInARow.set(0);
-                throw describe(failure, attempt);
-            }
-            if (outcome == Outcome.UNANSWERED && unansweredInARow.incrementAndGet() >= UNREACHABLE_AFTER && unreachable == null) {
-                unreachable = UNREACHABLE_AFTER + " requests in a row got no answer; the last: " + cause(failure);
-                LOG.warn("cluster {} is unreachable: {}", cluster, unreachable);
-            }
-            if (attempt == ATTEMPTS || unreachable != null) {
+            if (outcome == Outcome.ANSWERED || attempt == ATTEMPTS || unreachable != null) {
                 throw describe(failure, attempt);
             }
             previous = failure;
             Duration wait = backoff(attempt);
             LOG.debug("cluster {}: attempt {} failed ({}); retrying in {} ms", cluster, attempt, cause(failure), wait.toMillis());
             sleep(wait);
+        }
+    }
+
+    /** Declares the cluster unreachable once {@code unanswered} attempts in a row got no answer (the first to get there). */
+    private synchronized void cutOffAfter(int unanswered, KubernetesClientException last) {
+        if (unanswered >= UNREACHABLE_AFTER && unreachable == null) {
+            unreachable = UNREACHABLE_AFTER + " requests in a row got no answer; the last: " + cause(last);
+            LOG.warn("cluster {} is unreachable: {}", cluster, unreachable);
         }
     }
 

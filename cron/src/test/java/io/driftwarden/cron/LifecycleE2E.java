@@ -37,7 +37,10 @@ class LifecycleE2E {
     void aRunKilledMidWritesIsRestartedAndEveryIntentGetsOneOutcome() throws Exception {
         try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); EmbeddedPostgres postgres = EmbeddedPostgres.start();
              Connection db = postgres.getPostgresDatabase().getConnection()) {
-            Path dir = setUp(sandbox, postgres, "leaseTimeout: 2s");
+            // one write in flight at a time: the rank's three intents are committed together, the first write is held,
+            // the other two are never sent (with the default maxInFlight all three would be in flight when the kill comes,
+            // recovery would find each applied, and the restart would have nothing left to write)
+            Path dir = setUp(sandbox, postgres, "leaseTimeout: 2s", ", maxInFlight: 1");
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             blockFirstWrite(sandbox, writing, release);

@@ -33,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("audit", "sources", "clusters", "bindings", "kustomize", "denyKinds", "limits", "defaults",
-            "windows", "webhook", "notifications", "exceptions", "exceptionPolicy", "evidence");
+            "windows", "webhook", "notifications", "exceptions", "exceptionPolicy", "evidence", "run");
+    private static final Set<String> RUN_KEYS = Set.of("parallelBindings");
     private static final Set<String> EXCEPTION_KEYS = Set.of("name", "binding", "cluster", "namespace", "kind", "objectName", "paths",
             "reason", "approvedBy", "ticket", "expires");
     /** An exception's second {@code name} key (the shape: the first names the exception, the second the object). */
@@ -57,7 +58,7 @@ public final class ConfigLoader {
     private static final Set<String> SOURCE_KEYS = Set.of("name", "url", "ref", "auth", "timeout", "verify", "forcePush");
     private static final Set<String> AUTH_KEYS = Set.of("username", "passwordFrom", "tokenFrom", "caFile", "sshKeyFrom", "knownHosts");
     private static final Set<String> VERIFY_KEYS = Set.of("keyring");
-    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel");
+    private static final Set<String> CLUSTER_KEYS = Set.of("name", "kubeconfig", "context", "inCluster", "requestTimeout", "listByLabel", "maxInFlight");
     private static final Set<String> BINDING_KEYS = Set.of(
             "name", "source", "path", "cluster", "namespace", "mode", "prune", "createNamespace", "schedule", "ignore",
             "driftManagers", "helm", "maxPrune", "allowNamespaces", "allowClusterKinds", "adopt", "pruneNamespaces", "timeZone", "health",
@@ -172,7 +173,7 @@ public final class ConfigLoader {
             if (name != null && reader.unique(clusterLines, name, c.line("name"), "cluster")) {
                 clusters.add(new ClusterSpec(name, inCluster ? null : kubeconfigPath(kubeconfig, baseDir),
                         c.optional("context", null), inCluster, c.duration("requestTimeout", ClusterSpec.DEFAULT_REQUEST_TIMEOUT),
-                        c.bool("listByLabel", false), file + ":" + c.line(null)));
+                        c.bool("listByLabel", false), maxInFlight(c, name), file + ":" + c.line(null)));
             }
         }
 
@@ -254,6 +255,7 @@ public final class ConfigLoader {
         }
         List<String> denyKinds = top.has("denyKinds") ? top.strings("denyKinds") : DriftwardenConfig.DEFAULT_DENY_KINDS;
         InputLimits limits = top.has("limits") ? limits(top.section("limits", LIMIT_KEYS)) : InputLimits.DEFAULTS;
+        RunSettings run = top.has("run") ? run(top.section("run", RUN_KEYS)) : RunSettings.DEFAULTS;
         List<SyncWindow> windows = new ArrayList<>();
         for (Section w : top.has("windows") ? top.list("windows", "window", WINDOW_KEYS) : List.<Section>of()) {
             SyncWindow window = window(w, cronCheck, clusterLines.keySet());
@@ -280,7 +282,8 @@ public final class ConfigLoader {
         if (!reader.problems.isEmpty()) {
             throw new ConfigException(reader.problems);
         }
-        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications, exceptions, evidence);
+        return new DriftwardenConfig(file, audit, sources, clusters, bindings, kustomize, denyKinds, limits, windows, webhook, notifications, exceptions,
+                evidence, run);
     }
 
     /**
@@ -327,6 +330,30 @@ public final class ConfigLoader {
             key = new SecretRef("file", baseDir.resolve(key.target()).normalize().toString(), key.origin());
         }
         return new EvidenceSettings(key, key.origin());
+    }
+
+    /** {@code clusters[].maxInFlight}: 1 to {@link ClusterSpec#MAX_MAX_IN_FLIGHT}. */
+    private static int maxInFlight(Section cluster, String name) {
+        long bound = cluster.count("maxInFlight", ClusterSpec.DEFAULT_MAX_IN_FLIGHT);
+        if (bound > ClusterSpec.MAX_MAX_IN_FLIGHT) {
+            cluster.reader.problem(cluster.line("maxInFlight"), "cluster '" + name + "': maxInFlight must be at most "
+                    + ClusterSpec.MAX_MAX_IN_FLIGHT + ", not " + bound);
+            return ClusterSpec.DEFAULT_MAX_IN_FLIGHT;
+        }
+        return (int) bound;
+    }
+
+    /** {@code run:}: {@code parallelBindings} from 1 to 1024 when given. */
+    private static RunSettings run(Section run) {
+        if (!run.has("parallelBindings")) {
+            return RunSettings.DEFAULTS;
+        }
+        long parallel = run.count("parallelBindings", 0);
+        if (parallel > 1024) {
+            run.reader.problem(run.line("parallelBindings"), "run: 'parallelBindings' must be at most 1024, not " + parallel);
+            return RunSettings.DEFAULTS;
+        }
+        return parallel < 1 ? RunSettings.DEFAULTS : new RunSettings((int) parallel);
     }
 
     /**

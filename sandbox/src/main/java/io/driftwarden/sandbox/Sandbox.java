@@ -120,6 +120,24 @@ public final class Sandbox implements AutoCloseable {
         dispatcher.clearRequests();
     }
 
+    /**
+     * Holds every request from now on unanswered until {@link #releaseAnswers}: a cluster that answers slowly, for as long
+     * as a test needs, without a clock. The requests are still received and logged.
+     */
+    public void holdAnswers() {
+        dispatcher.hold();
+    }
+
+    /** Answers every held request, and later ones at once. */
+    public void releaseAnswers() {
+        dispatcher.release();
+    }
+
+    /** Requests being held unanswered now. */
+    public int heldRequests() {
+        return dispatcher.held();
+    }
+
     /** Adds {@code latency} before each answer: a benchmark's stand-in for a round trip to a real API server. */
     public void latency(java.time.Duration latency) {
         dispatcher.latency(latency);
@@ -144,6 +162,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        dispatcher.release();
         dispatcher.stopControllers();
         server.destroy();
     }

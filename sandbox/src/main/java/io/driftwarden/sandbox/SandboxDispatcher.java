@@ -74,6 +74,26 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         this.latencyNanos = latency.toNanos();
     }
 
+    /** While set, every request waits here before it is answered ({@link Sandbox#holdAnswers}). */
+    private volatile java.util.concurrent.CountDownLatch gate;
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
+    void hold() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void release() {
+        java.util.concurrent.CountDownLatch open = gate;
+        gate = null;
+        if (open != null) {
+            open.countDown();
+        }
+    }
+
+    int held() {
+        return held.get();
+    }
+
     /** fabric8's dispatcher, over an {@link IndexedStore} in place of the map it would filter entry by entry. */
     /** Whether writes get Kubernetes' defaults ({@link Defaults}); off only to compare ownership with the SMD oracle. */
     private final boolean defaults;
@@ -118,6 +138,17 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         SandboxRequest logged = new SandboxRequest(request.getMethod(), request.getPath(), request.getHeader("Content-Type"));
         requests.add(logged);
+        java.util.concurrent.CountDownLatch closed = gate;
+        if (closed != null) {
+            held.incrementAndGet();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
+            }
+        }
         if (latencyNanos > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(latencyNanos); // the benchmark's in-cluster round trip
         }

@@ -55,8 +55,14 @@ public final class Applier {
     }
 
     /**
-     * The same, and once {@code stop} is requested no further write is started: each drifted object left is recorded
-     * {@code SKIPPED} with the reason (the write in flight completes and gets its outcome row first).
+     * The same, and once {@code stop} is requested no further write is sent: each drifted object of a later rank is
+     * recorded {@code SKIPPED} with the reason; one of the rank in progress (its intent already committed) gets a
+     * {@code FAILED} outcome saying it was not sent and why; the writes already sent complete with their outcomes.
+     *
+     * <p>Writes go rank by rank ({@link #KIND_ORDER}: Namespaces, CRDs, then Helm's install order, unknown kinds last; prunes
+     * after, in reverse). Within a rank, the intents of all its writes are committed in one transaction first, then the
+     * writes are sent side by side, at most the cluster's {@code maxInFlight} of this binding's at once; a rank starts only
+     * when the one before has every outcome (and new CRDs are Established).
      */
     public List<Change> apply(List<Drift> drifts, Mode mode, Clusters.Cluster cluster, BindingAudit audit,
                               Map<ResourceKey, JsonNode> live, Map<ResourceKey, String> keptExtras, Map<ResourceKey, String> refused,
@@ -65,31 +71,115 @@ public final class Applier {
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
         List<ResourceKey> newDefinitions = new ArrayList<>();
-        for (Drift drift : ordered) {
-            if (!newDefinitions.isEmpty() && !isDefinitionOrNamespace(drift.key())) {
+        for (List<Drift> rank : ranks(ordered)) {
+            if (!newDefinitions.isEmpty() && !isDefinitionOrNamespace(rank.get(0).key())) {
                 awaitEstablished(newDefinitions, cluster);
                 newDefinitions.clear();
             }
-            if (!drift.drifted()) {
-                changes.add(new Change(drift.key(), Action.UNCHANGED, ""));
-            } else if (mode == Mode.AUDIT) {
-                audit.detected(drift);
-                changes.add(new Change(drift.key(), Action.SKIPPED, "drift left in place (audit mode)"));
-            } else if (refused.containsKey(drift.key())) {
-                audit.refused(drift, refused.get(drift.key()));
-                changes.add(new Change(drift.key(), Action.REFUSED, refused.get(drift.key())));
-            } else if (stop.reason() != null) {
-                changes.add(notStarted(drift, drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED, stop.reason(), audit));
-            } else {
-                Change change = correct(drift, cluster, audit, live.get(drift.key()));
-                changes.add(change);
-                if (drift.key().kind().equals(CRD) && change.action() != Action.FAILED) {
-                    newDefinitions.add(drift.key());
+            Change[] done = new Change[rank.size()];
+            List<Integer> writes = new ArrayList<>();
+            for (int i = 0; i < rank.size(); i++) {
+                Drift drift = rank.get(i);
+                if (!drift.drifted()) {
+                    done[i] = new Change(drift.key(), Action.UNCHANGED, "");
+                } else if (mode == Mode.AUDIT) {
+                    audit.detected(drift);
+                    done[i] = new Change(drift.key(), Action.SKIPPED, "drift left in place (audit mode)");
+                } else if (refused.containsKey(drift.key())) {
+                    audit.refused(drift, refused.get(drift.key()));
+                    done[i] = new Change(drift.key(), Action.REFUSED, refused.get(drift.key()));
+                } else if (stop.reason() != null) {
+                    done[i] = notStarted(drift, actionOf(drift), stop.reason(), audit);
+                } else {
+                    writes.add(i);
                 }
             }
+            List<Drift> toWrite = writes.stream().map(rank::get).toList();
+            List<Change> written = sideBySide(toWrite, toWrite.stream().map(Applier::actionOf).toList(), cluster, audit, stop,
+                    drift -> send(drift, cluster, audit, live.get(drift.key())));
+            for (int w = 0; w < writes.size(); w++) {
+                done[writes.get(w)] = written.get(w);
+                if (toWrite.get(w).key().kind().equals(CRD) && written.get(w).action() != Action.FAILED) {
+                    newDefinitions.add(toWrite.get(w).key());
+                }
+            }
+            changes.addAll(List.of(done));
         }
         changes.addAll(prune(drifts.stream().filter(d -> d.type() == DriftType.EXTRA).toList(), cluster, audit, keptExtras, refused, stop));
         return changes;
+    }
+
+    private static Action actionOf(Drift drift) {
+        return drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED;
+    }
+
+    /** {@code ordered} (sorted by kind rank) cut into runs of one rank each. */
+    private static List<List<Drift>> ranks(List<Drift> ordered) {
+        List<List<Drift>> ranks = new ArrayList<>();
+        int previous = Integer.MIN_VALUE;
+        for (Drift drift : ordered) {
+            int rank = kindRank(drift.key().kind());
+            if (rank != previous || ranks.isEmpty()) {
+                ranks.add(new ArrayList<>());
+                previous = rank;
+            }
+            ranks.get(ranks.size() - 1).add(drift);
+        }
+        return ranks;
+    }
+
+    /**
+     * The writes of one rank: not one is sent when the cluster is already unreachable (one FAILED row each, no intent);
+     * otherwise every intent is committed in one transaction, then the writes go out side by side, at most the cluster's
+     * {@code maxInFlight} at once. Once the cluster is declared unreachable mid-rank, or the run is asked to stop, a write
+     * not yet sent is not sent: its intent gets one FAILED outcome saying so and why (the writes already sent complete). The accounting per object is exact: attempted (its outcome is
+     * CORRECTED, or FAILED with the server's answer or why there was none) or not sent (FAILED, "not sent").
+     */
+    private static List<Change> sideBySide(List<Drift> drifts, List<Action> actions, Clusters.Cluster cluster, BindingAudit audit,
+                                           RunStop stop, java.util.function.Function<Drift, Change> write) {
+        if (drifts.isEmpty()) {
+            return List.of();
+        }
+        if (cluster.unreachable() != null) {
+            List<Change> failed = new ArrayList<>();
+            for (int i = 0; i < drifts.size(); i++) {
+                failed.add(notSent(drifts.get(i), actions.get(i), cluster, audit));
+            }
+            return failed;
+        }
+        try {
+            audit.intents(drifts, actions);
+        } catch (RuntimeException e) {
+            return drifts.stream().map(d -> new Change(d.key(), Action.FAILED, (d.type() == DriftType.EXTRA ? "not deleted" : "not applied")
+                    + ": the audit intent row could not be written: " + e.getMessage())).toList();
+        }
+        java.util.function.IntFunction<Change> one = i -> {
+            Drift drift = drifts.get(i);
+            if (cluster.unreachable() != null) {
+                return notSentAfterIntent(drift, actions.get(i), "cluster " + cluster.name() + " is unreachable (" + cluster.unreachable() + ")", audit);
+            }
+            if (stop.reason() != null) {
+                return notSentAfterIntent(drift, actions.get(i), RunStop.notStarted(stop.reason()), audit);
+            }
+            return write.apply(drift);
+        };
+        if (drifts.size() == 1) {
+            return List.of(one.apply(0));
+        }
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(cluster.requests().inFlight());
+        List<CompletableFuture<Change>> sent = new ArrayList<>(drifts.size());
+        for (int i = 0; i < drifts.size(); i++) {
+            int index = i;
+            inFlight.acquireUninterruptibly();
+            sent.add(Requests.inParallel(() -> {
+                try {
+                    return one.apply(index);
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        return sent.stream().map(Futures::join).toList();
     }
 
     /** A write not started because the run was asked to stop: a {@code SKIPPED} row with the reason. */
@@ -101,56 +191,58 @@ public final class Applier {
 
     /**
      * Objects that left Git: each kept one is recorded with the guard's reason, each the tenancy gate refuses with its
-     * reason; the others are deleted last, in reverse kind order (a Namespace after what it holds), each between its intent
-     * and outcome rows.
+     * reason; the others are deleted last, in reverse kind order (a Namespace after what it holds), rank by rank as
+     * {@link #apply} writes, each between its intent and outcome rows.
      */
     private static List<Change> prune(List<Drift> extras, Clusters.Cluster cluster, BindingAudit audit, Map<ResourceKey, String> kept,
                                       Map<ResourceKey, String> refused, RunStop stop) {
         List<Drift> ordered = new ArrayList<>(extras);
         ordered.sort(Comparator.comparingInt((Drift d) -> kindRank(d.key().kind())).reversed().thenComparing(Drift::key));
         List<Change> changes = new ArrayList<>();
-        for (Drift extra : ordered) {
-            String reason = kept.get(extra.key());
-            if (reason != null) {
-                audit.detected(extra, reason);
-                changes.add(new Change(extra.key(), Action.SKIPPED, reason));
-                continue;
+        for (List<Drift> rank : ranks(ordered)) {
+            Change[] done = new Change[rank.size()];
+            List<Integer> deletes = new ArrayList<>();
+            for (int i = 0; i < rank.size(); i++) {
+                Drift extra = rank.get(i);
+                String reason = kept.get(extra.key());
+                if (reason != null) {
+                    audit.detected(extra, reason);
+                    done[i] = new Change(extra.key(), Action.SKIPPED, reason);
+                } else if (refused.containsKey(extra.key())) {
+                    audit.refused(extra, refused.get(extra.key()));
+                    done[i] = new Change(extra.key(), Action.REFUSED, refused.get(extra.key()));
+                } else if (cluster.unreachable() == null && stop.reason() != null) {
+                    done[i] = notStarted(extra, Action.DELETED, stop.reason(), audit);
+                } else {
+                    deletes.add(i);
+                }
             }
-            if (refused.containsKey(extra.key())) {
-                audit.refused(extra, refused.get(extra.key()));
-                changes.add(new Change(extra.key(), Action.REFUSED, refused.get(extra.key())));
-                continue;
+            List<Drift> toDelete = deletes.stream().map(rank::get).toList();
+            List<Change> deleted = sideBySide(toDelete, toDelete.stream().map(d -> Action.DELETED).toList(), cluster, audit, stop,
+                    extra -> delete(extra, cluster, audit));
+            for (int d = 0; d < deletes.size(); d++) {
+                done[deletes.get(d)] = deleted.get(d);
             }
-            if (cluster.unreachable() != null) {
-                changes.add(notSent(extra, Action.DELETED, cluster, audit));
-                continue;
-            }
-            if (stop.reason() != null) {
-                changes.add(notStarted(extra, Action.DELETED, stop.reason(), audit));
-                continue;
-            }
-            try {
-                audit.intent(extra, Action.DELETED);
-            } catch (RuntimeException e) {
-                changes.add(new Change(extra.key(), Action.FAILED, "not deleted: the audit intent row could not be written: " + e.getMessage()));
-                continue;
-            }
-            ResourceKey key = extra.key();
-            try {
-                var resources = cluster.resources(key.apiVersion(), key.kind());
-                var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
-                cluster.call(target::delete);
-            } catch (RuntimeException e) {
-                String error = key.subject() + " delete failed: " + e.getMessage();
-                audit.failed(extra, Action.DELETED, error);
-                changes.add(new Change(key, Action.FAILED, error));
-                continue;
-            }
-            cluster.wrote(key);
-            audit.corrected(extra, Action.DELETED);
-            changes.add(new Change(key, Action.DELETED, "no longer in Git"));
+            changes.addAll(List.of(done));
         }
         return changes;
+    }
+
+    /** Deletes one object whose intent is committed, and records its outcome. */
+    private static Change delete(Drift extra, Clusters.Cluster cluster, BindingAudit audit) {
+        ResourceKey key = extra.key();
+        try {
+            var resources = cluster.resources(key.apiVersion(), key.kind());
+            var target = key.namespace().isEmpty() ? resources.withName(key.name()) : resources.inNamespace(key.namespace()).withName(key.name());
+            cluster.call(target::delete);
+        } catch (RuntimeException e) {
+            String error = key.subject() + " delete failed: " + e.getMessage();
+            audit.failed(extra, Action.DELETED, error);
+            return new Change(key, Action.FAILED, error);
+        }
+        cluster.wrote(key);
+        audit.corrected(extra, Action.DELETED);
+        return new Change(key, Action.DELETED, "no longer in Git");
     }
 
     /**
@@ -187,16 +279,9 @@ public final class Applier {
         return key.kind().equals(CRD) || key.kind().equals("Namespace");
     }
 
-    private static Change correct(Drift drift, Clusters.Cluster cluster, BindingAudit audit, JsonNode live) {
-        Action action = drift.type() == DriftType.MISSING ? Action.CREATED : Action.CONFIGURED;
-        if (cluster.unreachable() != null) {
-            return notSent(drift, action, cluster, audit);
-        }
-        try {
-            audit.intent(drift, action);
-        } catch (RuntimeException e) {
-            return new Change(drift.key(), Action.FAILED, "not applied: the audit intent row could not be written: " + e.getMessage());
-        }
+    /** Sends one correction whose intent is committed, and records its outcome. */
+    private static Change send(Drift drift, Clusters.Cluster cluster, BindingAudit audit, JsonNode live) {
+        Action action = actionOf(drift);
         try {
             JsonNode current = live;
             if (drift.type() == DriftType.MISSING || drift.details().stream().anyMatch(d -> !d.liveOnly())) {
@@ -226,6 +311,16 @@ public final class Applier {
     private static Change notSent(Drift drift, Action action, Clusters.Cluster cluster, BindingAudit audit) {
         String error = drift.key().subject() + " not " + action.name().toLowerCase(java.util.Locale.ROOT) + ": cluster " + cluster.name()
                 + " is unreachable (" + cluster.unreachable() + ")";
+        audit.failed(drift, action, error);
+        return new Change(drift.key(), Action.FAILED, error);
+    }
+
+    /**
+     * A change whose intent was committed with its rank, not sent because its cluster was declared unreachable or the run
+     * was asked to stop while the rank was going out: the intent's one outcome, FAILED, saying it was not sent and why.
+     */
+    private static Change notSentAfterIntent(Drift drift, Action action, String why, BindingAudit audit) {
+        String error = drift.key().subject() + " not " + action.name().toLowerCase(java.util.Locale.ROOT) + " (not sent): " + why;
         audit.failed(drift, action, error);
         return new Change(drift.key(), Action.FAILED, error);
     }

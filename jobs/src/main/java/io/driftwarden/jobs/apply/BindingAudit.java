@@ -101,6 +101,19 @@ public final class BindingAudit {
         append(drift.key(), EventType.INTENT, drift, action, null);
     }
 
+    /**
+     * The intents of one kind rank, {@code actions.get(i)} for {@code drifts.get(i)}, committed together in one
+     * transaction; when this returns every one is durable, and none of their writes has been sent yet.
+     */
+    public synchronized void intents(List<Drift> drifts, List<Action> actions) {
+        flush();
+        List<AuditEntry> entries = new ArrayList<>(drifts.size());
+        for (int i = 0; i < drifts.size(); i++) {
+            entries.add(entry(drifts.get(i).key(), EventType.INTENT, drifts.get(i), actions.get(i), null, null));
+        }
+        log.appendAll(entries);
+    }
+
     public void corrected(Drift drift, Action action) {
         append(drift.key(), EventType.CORRECTED, drift, action, null);
     }
@@ -179,6 +192,16 @@ public final class BindingAudit {
      * along, and {@code exception} names the exception the row is about (null: none).
      */
     private synchronized void append(ResourceKey key, EventType event, Drift drift, Action action, String error, String exception) {
+        AuditEntry entry = entry(key, event, drift, action, error, exception);
+        if (event == EventType.DETECTED || event == EventType.EXCEPTED || event == EventType.EXPIRED) {
+            pending.add(entry);
+        } else {
+            flush();
+            log.append(entry);
+        }
+    }
+
+    private AuditEntry entry(ResourceKey key, EventType event, Drift drift, Action action, String error, String exception) {
         AuditEntry.Details details = AuditEntry.Details.NONE;
         if (!drift.details().isEmpty()) {
             details = details.withChangedBy(String.join("\n", drift.details().stream().map(d -> d.changedBy().row(d.path().render())).toList()));
@@ -189,12 +212,7 @@ public final class BindingAudit {
         AuditEntry entry = row(new AuditEntry(runId, trigger, binding, sourceUrl, commit, cluster, key.namespace(), key.group(),
                 key.version(), key.kind(), key.name(), event, drift.type().name(), action == null ? null : action.name(),
                 String.join("\n", drift.paths()), drift.maskedDiff(), error).withDetails(details));
-        if (event == EventType.DETECTED || event == EventType.EXCEPTED || event == EventType.EXPIRED) {
-            pending.add(entry);
-        } else {
-            flush();
-            log.append(entry);
-        }
+        return entry;
     }
 
     /** {@code entry} with the binding's remote chart in its details, when it has one. */

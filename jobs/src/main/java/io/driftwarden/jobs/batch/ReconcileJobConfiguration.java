@@ -10,6 +10,9 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
+import org.springframework.batch.core.step.StepExecution;
+import java.util.concurrent.FutureTask;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -19,12 +22,12 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Defines the {@code reconcile} job: one partition per binding, at most {@link #PARALLEL_BINDINGS} at once, recorded
+ * Defines the {@code reconcile} job: one partition per binding, started by the run's {@link BindingSlots} (at most
+ * {@code run.parallelBindings} at once, each cluster within its own bound, clusters side by side), recorded
  * in Spring Batch's JDBC job repository in the audit database (bean {@value #DATA_SOURCE}, tables from our Flyway
  * migrations), so a failed run can be restarted: a binding that failed fails its partition, and a restart runs
  * only those.
@@ -38,8 +41,6 @@ public class ReconcileJobConfiguration {
     public static final String DATA_SOURCE = "auditDataSource";
 
     public static final String JOB_NAME = "reconcile";
-    /** Bindings reconciled at the same time. */
-    public static final int PARALLEL_BINDINGS = 4;
 
     static final String RUN_ID = "runId";
     static final String TRIGGER = "trigger";
@@ -63,15 +64,39 @@ public class ReconcileJobConfiguration {
     }
 
     @Bean
-    Step reconcileBindings(JobRepository jobRepository, Step reconcileBinding, Partitioner bindingPartitioner) {
-        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("binding-");
-        executor.setConcurrencyLimit(PARALLEL_BINDINGS);
+    Step reconcileBindings(JobRepository jobRepository, Step reconcileBinding, Partitioner bindingPartitioner, RunRegistry runs) {
         return new StepBuilder("reconcileBindings", jobRepository)
                 .partitioner("reconcileBinding", bindingPartitioner)
-                .step(reconcileBinding)
-                .taskExecutor(executor)
-                .gridSize(PARALLEL_BINDINGS)
+                .partitionHandler(new SlotsPartitionHandler(reconcileBinding, runs))
                 .build();
+    }
+
+    /**
+     * Spring Batch's handler (it starts every partition, waits for all, and collects their executions), each partition
+     * started when its run's {@link BindingSlots} give its cluster a slot rather than in the order the handler submits them.
+     */
+    static final class SlotsPartitionHandler extends TaskExecutorPartitionHandler {
+        private final RunRegistry runs;
+
+        SlotsPartitionHandler(Step step, RunRegistry runs) {
+            this.runs = runs;
+            setStep(step);
+            setTaskExecutor(task -> {
+                BindingSlots.BindingTask<?> binding = (BindingSlots.BindingTask<?>) task;
+                binding.slots.submit(binding.cluster, binding.order, binding);
+            });
+        }
+
+        @Override
+        protected FutureTask<StepExecution> createTask(Step step, StepExecution stepExecution) {
+            String runId = stepExecution.getJobExecution().getJobParameters().getString(RUN_ID);
+            String binding = stepExecution.getExecutionContext().getString(BINDING);
+            RunRegistry.ActiveRun run = runs.get(runId);
+            return new BindingSlots.BindingTask<>(run.slots(), run.clusterOf(binding), run.orderOf(binding), () -> {
+                step.execute(stepExecution);
+                return stepExecution;
+            });
+        }
     }
 
     @Bean

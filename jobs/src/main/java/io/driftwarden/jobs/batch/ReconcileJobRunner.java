@@ -42,7 +42,7 @@ public final class ReconcileJobRunner {
     public List<BindingResult> run(DriftwardenConfig config, List<BindingSpec> bindings, RunContext context,
                                    AuditLog auditLog, SourceReader sources, Clusters clusters) {
         Reconciler reconciler = new Reconciler(config, sources, clusters, auditLog);
-        RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings);
+        RunRegistry.ActiveRun run = runs.register(context, reconciler, bindings, slots(config));
         try {
             JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
                     .addString(ReconcileJobConfiguration.RUN_ID, context.runId())
@@ -131,6 +131,16 @@ public final class ReconcileJobRunner {
     }
 
     /** The mode every binding runs in, or {@code per-binding}. */
+    /**
+     * The run's binding slots: {@code run.parallelBindings} in all (by default from the clusters and this machine's
+     * processors), each cluster at most its {@code maxInFlight}.
+     */
+    static BindingSlots slots(DriftwardenConfig config) {
+        java.util.Map<String, Integer> bounds = new java.util.LinkedHashMap<>();
+        config.clusters().forEach(c -> bounds.put(c.name(), c.maxInFlight()));
+        return new BindingSlots(config.parallelBindings(Runtime.getRuntime().availableProcessors()), bounds);
+    }
+
     private static String modeOf(List<BindingSpec> bindings) {
         List<String> modes = bindings.stream().map(b -> b.mode().name()).distinct().toList();
         return modes.size() == 1 ? modes.get(0) : "per-binding";

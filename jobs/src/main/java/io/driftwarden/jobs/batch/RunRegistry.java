@@ -20,8 +20,8 @@ final class RunRegistry {
 
     private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
 
-    ActiveRun register(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
-        ActiveRun run = new ActiveRun(context, reconciler, bindings);
+    ActiveRun register(RunContext context, Reconciler reconciler, List<BindingSpec> bindings, BindingSlots slots) {
+        ActiveRun run = new ActiveRun(context, reconciler, bindings, slots);
         if (runs.putIfAbsent(context.runId(), run) != null) {
             throw new IllegalStateException("run " + context.runId() + " is already in progress");
         }
@@ -37,7 +37,10 @@ final class RunRegistry {
     }
 
     void remove(String runId) {
-        runs.remove(runId);
+        ActiveRun run = runs.remove(runId);
+        if (run != null) {
+            run.slots.close();
+        }
     }
 
     /** One run: its bindings, the reconciler they share, and their results as partitions finish. */
@@ -46,11 +49,28 @@ final class RunRegistry {
         private final Reconciler reconciler;
         private final Map<String, BindingSpec> bindings = new LinkedHashMap<>();
         private final List<BindingResult> results = Collections.synchronizedList(new ArrayList<>());
+        private final BindingSlots slots;
 
-        ActiveRun(RunContext context, Reconciler reconciler, List<BindingSpec> bindings) {
+        ActiveRun(RunContext context, Reconciler reconciler, List<BindingSpec> bindings, BindingSlots slots) {
             this.context = context;
             this.reconciler = reconciler;
+            this.slots = slots;
             bindings.forEach(b -> this.bindings.put(b.name(), b));
+        }
+
+        /** Where the run's bindings wait for a slot. */
+        BindingSlots slots() {
+            return slots;
+        }
+
+        /** The cluster a binding of this run targets. */
+        String clusterOf(String binding) {
+            return bindings.get(binding).cluster();
+        }
+
+        /** The binding's place in the run (config order). */
+        int orderOf(String binding) {
+            return bindingNames().indexOf(binding);
         }
 
         List<String> bindingNames() {

@@ -1,8 +1,9 @@
 package io.driftwarden.jobs.lifecycle;
 
 /**
- * A request that a run stop (SIGTERM): once made, no binding and no write is started; the write in flight completes
- * and gets its outcome row, and what was not started is recorded {@code SKIPPED} with the reason.
+ * A request that a run stop (SIGTERM): once made, no binding and no write is started; the writes in flight complete
+ * and get their outcome rows, and what was not started is recorded {@code SKIPPED} with the reason — or, when its
+ * kind rank's intents were already committed, {@code FAILED} "not sent" with the reason (each intent has one outcome).
  */
 public final class RunStop {
 

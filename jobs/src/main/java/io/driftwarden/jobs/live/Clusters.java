@@ -55,7 +55,7 @@ public final class Clusters implements AutoCloseable {
     }
 
     private static Cluster create(ClusterSpec spec) {
-        Requests requests = new Requests(spec.name());
+        Requests requests = new Requests(spec.name(), spec.maxInFlight());
         return new Cluster(spec.name(), client(spec, requests), requests, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
                 spec.listByLabel(), new ConcurrentHashMap<>());
     }

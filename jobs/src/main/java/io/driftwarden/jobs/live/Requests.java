@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.live;
 
+import io.driftwarden.config.ClusterSpec;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * How every request to one cluster is made, across all bindings that target it:
  * <ul>
- * <li>at most {@link #IN_FLIGHT} at a time (fabric8 has no limiter of its own);</li>
+ * <li>at most the cluster's {@code maxInFlight} at a time ({@link ClusterSpec#DEFAULT_MAX_IN_FLIGHT} unless the config says
+ * otherwise; fabric8 has no limiter of its own). The bound is the cluster's own: a slow cluster holds its own permits,
+ * never another's;</li>
  * <li>a request the server did not answer (connection refused or reset, timed out) or answered 429, 500, 502, 503
  * or 504 is tried again, at most {@link #ATTEMPTS} times in all, after an exponential backoff with jitter — never
  * sooner than a {@code Retry-After} the cluster sent (capped at {@link #MAX_RETRY_AFTER}), which holds back every
@@ -41,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Requests {
 
-    /** Requests in flight per cluster, across all bindings that target it. */
-    public static final int IN_FLIGHT = 4;
     /** Tries of one request, the first included. */
     public static final int ATTEMPTS = 4;
     /** Attempts in a row without an answer after which a cluster is unreachable for the rest of the run. */
@@ -55,13 +56,25 @@ public final class Requests {
     private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
 
     private final String cluster;
-    private final Semaphore permits = new Semaphore(IN_FLIGHT);
+    private final int inFlight;
+    private final Semaphore permits;
     private final AtomicInteger unansweredInARow = new AtomicInteger();
     private final AtomicLong holdUntilNanos = new AtomicLong(System.nanoTime());
     private volatile String unreachable;
 
     Requests(String cluster) {
+        this(cluster, ClusterSpec.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    Requests(String cluster, int inFlight) {
         this.cluster = cluster;
+        this.inFlight = inFlight;
+        this.permits = new Semaphore(inFlight);
+    }
+
+    /** Requests in flight to this cluster at most, across all bindings that target it. */
+    public int inFlight() {
+        return inFlight;
     }
 
     /** Whether the cluster has been declared unreachable in this run, and why; null while it answers. */
@@ -90,35 +103,59 @@ public final class Requests {
      * cluster, the HTTP status and the server's own message (or what went wrong when there was no answer).
      */
     public <T> T call(Supplier<T> request) {
+        KubernetesClientException previous = null;
         for (int attempt = 1; ; attempt++) {
+            if (previous != null && unreachable != null) {
+                // sent before, and the cluster was declared unreachable meanwhile (by another request): the answer this
+                // request did not get, not "not sent"
+                throw describe(previous, attempt - 1);
+            }
             failIfUnreachable();
             awaitHold();
             KubernetesClientException failure;
+            Outcome outcome;
             permits.acquireUninterruptibly();
             try {
-                T result = request.get();
-                unansweredInARow.set(0);
-                return result;
-            } catch (KubernetesClientException e) {
-                failure = e;
+                // looked at again with the permit held: a request that waited for a permit while the cluster was cut
+                // off is not sent. A failure is counted before its permit is released, so when the cut-off comes at most
+                // maxInFlight - 1 other requests are in flight, and no later one is sent.
+                if (unreachable != null) {
+                    if (previous != null) {
+                        throw describe(previous, attempt - 1);
+                    }
+                    failIfUnreachable();
+                }
+                try {
+                    T result = request.get();
+                    unansweredInARow.set(0);
+                    return result;
+                } catch (KubernetesClientException e) {
+                    failure = e;
+                }
+                outcome = classify(failure);
+                if (outcome == Outcome.ANSWERED) {
+                    unansweredInARow.set(0);
+                } else if (outcome == Outcome.UNANSWERED) {
+                    cutOffAfter(unansweredInARow.incrementAndGet(), failure);
+                }
             } finally {
                 permits.release();
             }
-            Outcome outcome = classify(failure);
-            if (outcome == Outcome.ANSWERED) {
-                unansweredInARow.set(0);
+            if (outcome == Outcome.ANSWERED || attempt == ATTEMPTS || unreachable != null) {
                 throw describe(failure, attempt);
             }
-            if (outcome == Outcome.UNANSWERED && unansweredInARow.incrementAndGet() >= UNREACHABLE_AFTER && unreachable == null) {
-                unreachable = UNREACHABLE_AFTER + " requests in a row got no answer; the last: " + cause(failure);
-                LOG.warn("cluster {} is unreachable: {}", cluster, unreachable);
-            }
-            if (attempt == ATTEMPTS || unreachable != null) {
-                throw describe(failure, attempt);
-            }
+            previous = failure;
             Duration wait = backoff(attempt);
             LOG.debug("cluster {}: attempt {} failed ({}); retrying in {} ms", cluster, attempt, cause(failure), wait.toMillis());
             sleep(wait);
+        }
+    }
+
+    /** Declares the cluster unreachable once {@code unanswered} attempts in a row got no answer (the first to get there). */
+    private synchronized void cutOffAfter(int unanswered, KubernetesClientException last) {
+        if (unanswered >= UNREACHABLE_AFTER && unreachable == null) {
+            unreachable = UNREACHABLE_AFTER + " requests in a row got no answer; the last: " + cause(last);
+            LOG.warn("cluster {} is unreachable: {}", cluster, unreachable);
         }
     }
 

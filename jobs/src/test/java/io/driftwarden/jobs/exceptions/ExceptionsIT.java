@@ -125,7 +125,7 @@ class ExceptionsIT {
             assertThat(expired.expired()).singleElement().asString().startsWith("exception hotfix-replicas (CHG-1234")
                     .contains("Deployment/shop/api spec.replicas is drift again");
             assertThat(rowsOfLastRun()).extracting(r -> r.entry().event() + " " + r.entry().name())
-                    .containsExactly("EXPIRED api", "INTENT api", "CORRECTED api", "HEALTH api"); // health of what it wrote
+                    .containsExactly("EXPIRED api", "INTENT api", "CORRECTED api", "HEALTH api"); // the health step follows the writes
             assertThat(api.get().getSpec().getReplicas()).isEqualTo(3);
         }
     }

@@ -2,6 +2,7 @@ package io.driftwarden.jobs.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftwarden.config.ClusterSpec;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.Reconciler;
@@ -89,21 +90,33 @@ class FaultsIT {
             assertThat(teamA.changes()).filteredOn(c -> c.action() == Action.CREATED).hasSize(3);
             List<Change> failed = teamA.changes().stream().filter(c -> c.action() == Action.FAILED).toList();
             assertThat(failed).hasSize(7);
-            // the first object after the death was tried ATTEMPTS times, the next until the cut-off, the rest not at all
-            assertThat(failed.get(0).detail()).startsWith("ConfigMap/team-a/cm-3 apply failed: cluster sandbox did not answer (after "
-                    + Requests.ATTEMPTS + " attempts): ");
-            assertThat(failed.get(1).detail()).startsWith("ConfigMap/team-a/cm-4 apply failed: cluster sandbox is unreachable ("
-                    + Requests.UNREACHABLE_AFTER + " requests in a row got no answer; the last: ");
-            assertThat(failed.subList(2, 7)).allSatisfy(c -> assertThat(c.detail()).contains(" not created: cluster sandbox is unreachable ("));
+            // the ten ConfigMaps are one kind rank, written side by side: each failed one was either attempted (a request
+            // went out for it: it failed with why it got no answer) or not sent (the cut-off came first)
+            List<Change> attempted = failed.stream().filter(c -> c.detail().contains(" apply failed: cluster sandbox did not answer (after ")
+                    || c.detail().contains(" apply failed: cluster sandbox is unreachable (" + Requests.UNREACHABLE_AFTER
+                    + " requests in a row got no answer; the last: ")).toList();
+            List<Change> notSent = failed.stream().filter(c -> c.detail().contains(" not created (not sent): cluster sandbox is unreachable (")).toList();
+            assertThat(attempted.size() + notSent.size()).isEqualTo(7);
+            assertThat(attempted).isNotEmpty();
+            // the cut-off: N requests in a row without an answer, plus at most those already in flight when the N-th failed
             List<Received> afterDeath = proxy.received().stream().filter(r -> r.number() >= diedAt.get()).toList();
-            assertThat(afterDeath).hasSize(Requests.UNREACHABLE_AFTER);
+            assertThat(afterDeath.size()).isBetween(Requests.UNREACHABLE_AFTER, Requests.UNREACHABLE_AFTER + ClusterSpec.DEFAULT_MAX_IN_FLIGHT - 1);
+            assertThat(attempted.size()).isLessThanOrEqualTo(afterDeath.size());
             // team-b, on the same cluster, fails at once without a request
             assertThat(results.get(1).error()).startsWith("binding team-b: cannot list ConfigMap (v1) in namespace team-b: cluster sandbox is "
                     + "unreachable (");
             // every intent has its outcome, and each object not written has one FAILED row naming the cause
             assertThat(world.audit.unfinishedIntents("team-a", Instant.now().plusSeconds(60)).intents()).isEmpty();
             assertThat(world.events(lastRun)).filteredOn(e -> e.startsWith("FAILED ConfigMap/team-a/")).hasSize(7);
-            assertThat(world.events(lastRun)).filteredOn(e -> e.startsWith("INTENT")).hasSize(5);
+            // the rank's intents were committed together before any write: all ten, each with exactly one outcome
+            List<String> events = world.events(lastRun);
+            assertThat(events).filteredOn(e -> e.startsWith("INTENT")).hasSize(10);
+            for (int i = 0; i < 10; i++) {
+                String subject = "ConfigMap/team-a/cm-" + i;
+                assertThat(events).filteredOn(e -> e.equals("CORRECTED " + subject) || e.equals("FAILED " + subject)).as(subject).hasSize(1);
+            }
+            int lastIntent = events.lastIndexOf("INTENT ConfigMap/team-a/cm-9");
+            assertThat(events.subList(0, lastIntent)).noneMatch(e -> e.startsWith("CORRECTED") || e.startsWith("FAILED"));
         }
     }
 
@@ -205,7 +218,7 @@ class FaultsIT {
 
     /** The bindings reconciled as one run: one set of cluster clients, as the batch job shares them. */
     @Test
-    void aBindingsListsAndThenItsDryRunsAreInFlightTogetherNotOneAfterAnother() throws Exception {
+    void aBindingsListsThenItsDryRunsThenTheWritesOfOneKindRankAreInFlightTogetherNotOneAfterAnother() throws Exception {
         try (GitRepo repo = world.repo("repo")) {
             repo.write("a/cm.yaml", Manifests.configMap("settings", "k", "v")).write("a/svc.yaml", Manifests.service("web"))
                     .write("a/cm2.yaml", Manifests.configMap("other", "k", "v")).commit("two kinds, three objects");
@@ -220,10 +233,12 @@ class FaultsIT {
             // each LIST of team-a's namespace, then each dry-run, is held at the proxy until the binding's other one arrived
             CountDownLatch lists = new CountDownLatch(2);
             CountDownLatch dryRuns = new CountDownLatch(2);
+            CountDownLatch writes = new CountDownLatch(2); // the two ConfigMaps: one kind rank, written side by side
             AtomicBoolean together = new AtomicBoolean(true);
             proxy.rule(request -> {
                 CountDownLatch both = request.method().equals("GET") && request.path().startsWith("/api/v1/namespaces/team-a/") ? lists
-                        : request.path().contains("dryRun=") ? dryRuns : null;
+                        : request.path().contains("dryRun=") ? dryRuns
+                        : request.method().equals("PATCH") && request.path().startsWith("/api/v1/namespaces/team-a/configmaps/") ? writes : null;
                 if (both != null) {
                     both.countDown();
                     try {
@@ -239,9 +254,11 @@ class FaultsIT {
 
             assertThat(result.error()).isNull();
             assertThat(result.correctedCount()).isEqualTo(2);
-            assertThat(together).as("the ConfigMap and Service LISTs, then the two dry-runs, were in flight at the same time").isTrue();
+            assertThat(together).as("the ConfigMap and Service LISTs, then the two dry-runs, then the two writes were in flight at the same time")
+                    .isTrue();
             assertThat(lists.getCount()).isZero();
             assertThat(dryRuns.getCount()).isZero();
+            assertThat(writes.getCount()).isZero();
         }
     }
 

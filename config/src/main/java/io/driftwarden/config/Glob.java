@@ -3,7 +3,7 @@ package io.driftwarden.config;
 import java.util.regex.Pattern;
 
 /**
- * A name pattern as the config writes one: {@code *} is any run of characters (none included), {@code ?} exactly one;
+ * A name pattern as the config writes one (exceptions, sync windows, notification targets): {@code *} is any run of characters (none included), {@code ?} exactly one;
  * every other character stands for itself ({@code web.prod} matches only {@code web.prod}, not {@code webXprod}). A
  * pattern matches the whole name, never a part of it ({@code web} does not match {@code web-prod}).
  */

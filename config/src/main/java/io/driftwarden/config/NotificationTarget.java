@@ -80,8 +80,8 @@ public record NotificationTarget(String name, Type type, String url, SecretRef u
 
     /** Whether a row of {@code binding} on {@code cluster} is for this target. */
     public boolean selects(String binding, String cluster) {
-        return (bindings.isEmpty() || bindings.stream().anyMatch(glob -> Globs.matches(glob, binding)))
-                && (clusters.isEmpty() || clusters.stream().anyMatch(glob -> Globs.matches(glob, cluster)));
+        return (bindings.isEmpty() || binding != null && bindings.stream().anyMatch(glob -> Glob.of(glob).matches(binding)))
+                && (clusters.isEmpty() || cluster != null && clusters.stream().anyMatch(glob -> Glob.of(glob).matches(cluster)));
     }
 
     /** Whether something with these events is for this target: one of them is asked for, at the target's severity. */

@@ -20,15 +20,7 @@ public record SyncWindow(Kind kind, Schedule schedule, Duration duration, List<S
 
     /** Whether this window applies to {@code binding}. */
     public boolean appliesTo(BindingSpec binding) {
-        return clusters.contains(binding.cluster()) || bindings.stream().anyMatch(glob -> matches(glob, binding.name()));
-    }
-
-    private static boolean matches(String glob, String name) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
-        }
-        return name.matches(regex.toString());
+        return clusters.contains(binding.cluster()) || bindings.stream().anyMatch(glob -> Glob.of(glob).matches(binding.name()));
     }
 
     /** How the window reads in a row or a log line: {@code deny window 0 0 22 ? * MON-FRI for 8h (Europe/Berlin)}. */

@@ -43,7 +43,9 @@ class CliE2E {
                 "changed-by-hand", base64("changed-by-hand"));
         assertThat(tmp.resolve(".driftwarden/audit.mv.db")).as("the default store").doesNotExist();
         assertThat(tmp.resolve(".driftwarden/demo/audit.mv.db")).exists();
-        assertThat(Files.readString(tmp.resolve(".driftwarden/demo/report.html"))).contains("drifts found", "Deployment/guestbook/frontend");
+        assertThat(Files.readString(tmp.resolve(".driftwarden/demo/report.html"))).contains("drifts found", "Deployment/guestbook/frontend")
+                .as("the demo writes the report `report` writes: the measures of the period and their charts")
+                .contains("Measures of the period", "<svg");
 
         Cli.Result own = Cli.run(tmp, "report", "--format", "csv");
         assertThat(own.exit()).as(own.all()).isZero();

@@ -18,11 +18,11 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * What {@code report} and {@code evidence} write: the rows a filter selects (only those of {@code bindings} when set,
+ * What {@code report}, {@code evidence} and the demo write: the rows a filter selects (only those of {@code bindings} when set,
  * a control's) as CSV, or as JSON / HTML with the summary the rows tell and the {@link Compliance} measures counted
  * from the table. The control → bindings map comes from the config read now: audit rows carry no controls.
  */
-final class Reports {
+public final class Reports {
 
     private final AuditLog audit;
     private final ReportFilter filter;
@@ -36,7 +36,7 @@ final class Reports {
      * @param controls each control id and the bindings that evidence it, from the config
      * @param exceptions the config's exceptions, active, expiring or expired as of a time the caller picks
      */
-    Reports(AuditLog audit, ReportFilter filter, Set<String> bindings, SortedMap<String, List<String>> controls, int recurrence,
+    public Reports(AuditLog audit, ReportFilter filter, Set<String> bindings, SortedMap<String, List<String>> controls, int recurrence,
             ExceptionStatus exceptions) {
         this.audit = audit;
         this.filter = filter;
@@ -69,7 +69,7 @@ final class Reports {
     }
 
     /** Writes the report in {@code format} (csv, json, html); {@code range} heads the HTML page. */
-    void write(String format, String range, Writer out) throws IOException {
+    public void write(String format, String range, Writer out) throws IOException {
         Rows rows = rows();
         if (format.equals("csv")) {
             CsvReport.write(rows, out);

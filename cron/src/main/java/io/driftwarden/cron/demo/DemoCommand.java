@@ -1,17 +1,14 @@
 package io.driftwarden.cron.demo;
 
 import io.driftwarden.audit.AuditLog;
-import io.driftwarden.audit.AuditRecord;
 import io.driftwarden.audit.ReportFilter;
-import io.driftwarden.audit.report.CsvReport;
-import io.driftwarden.audit.report.HtmlReport;
-import io.driftwarden.audit.report.Rows;
-import io.driftwarden.audit.report.Summary;
+import io.driftwarden.audit.report.ExceptionStatus;
 import io.driftwarden.config.AuditSettings;
 import io.driftwarden.config.ConfigLoader;
 import io.driftwarden.config.DriftwardenConfig;
 import io.driftwarden.cron.DriftwardenApplication;
 import io.driftwarden.cron.cli.DiffStyle;
+import io.driftwarden.cron.cli.Reports;
 import io.driftwarden.cron.cli.RunPrinter;
 import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
@@ -246,15 +243,17 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private static int writeReports(AuditLog audit, Instant since) throws IOException {
-        List<AuditRecord> records = audit.records(new ReportFilter(since.minusSeconds(1), null, "guestbook", null));
+        ReportFilter filter = new ReportFilter(since.minusSeconds(1), null, "guestbook", null);
+        // the same reports `report` writes (measures, charts, the exceptions section), so the demo shows what users get
+        Reports reports = new Reports(audit, filter, null, new java.util.TreeMap<>(), 3, ExceptionStatus.NONE);
         Files.createDirectories(REPORT.toAbsolutePath().getParent());
         try (Writer writer = Files.newBufferedWriter(REPORT, StandardCharsets.UTF_8)) {
-            CsvReport.write(records, writer);
+            reports.write("csv", "The demo's rows", writer);
         }
         try (Writer writer = Files.newBufferedWriter(HTML_REPORT, StandardCharsets.UTF_8)) {
-            HtmlReport.write(Summary.of(Rows.of(records), audit.inventory().sizes()), Rows.of(records), "The demo's rows", writer);
+            reports.write("html", "The demo's rows", writer);
         }
-        return records.size();
+        return audit.records(filter).size();
     }
 
     /** 0 when the demo went as it says: created, corrected, then quiet. */

@@ -371,8 +371,8 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Appends several rows in one transaction (one head lock, one commit): for rows that guard no write. Returns
-     * when all are committed.
+     * Appends several rows in one transaction (one head lock, one commit): when it returns, all of them are durable,
+     * or it throws and none is. A kind rank's {@code INTENT} rows go in one call before any of the rank's writes.
      */
     public List<AuditRecord> appendAll(List<AuditEntry> entries) {
         try (Connection connection = writeConnection()) {

@@ -201,18 +201,19 @@ public final class AuditLog implements AutoCloseable {
                     java.util.Map<String, long[]> perBinding = new java.util.TreeMap<>();
                     try (ResultSet rows = counts.executeQuery()) {
                         while (rows.next()) {
-                            long[] c = perBinding.computeIfAbsent(rows.getString(1), k -> new long[5]);
+                            long[] c = perBinding.computeIfAbsent(rows.getString(1), k -> new long[6]);
                             switch (EventType.valueOf(rows.getString(2))) {
                                 case DETECTED, INTENT -> c[0] += rows.getLong(4);
                                 case CORRECTED -> c[1] += rows.getLong(4);
                                 case FAILED -> c[2] += rows.getLong(4);
                                 case UNMANAGED -> c[3] += rows.getLong(4);
                                 case HEALTH -> c[4] += "Failed".equals(rows.getString(3)) ? rows.getLong(4) : 0;
+                                case EXCEPTED -> c[5] += rows.getLong(4);
                                 default -> { }
                             }
                         }
                     }
-                    perBinding.forEach((name, c) -> run.bindings().add(new RunHistory.BindingCounts(name, c[0], c[1], c[2], c[3], c[4])));
+                    perBinding.forEach((name, c) -> run.bindings().add(new RunHistory.BindingCounts(name, c[0], c[1], c[2], c[3], c[4], c[5])));
                 }
             }
             return history;

@@ -8,13 +8,19 @@ public record RunHistory(String runId, String trigger, String mode, Instant star
                          List<BindingCounts> bindings) {
 
     /**
-     * Drifts found ({@code DETECTED} and {@code INTENT} rows), corrected, failed and unmanaged rows of one binding, and
-     * its objects whose health was {@code Failed} ({@code HEALTH} rows).
+     * Drifts found ({@code DETECTED} and {@code INTENT} rows), corrected, failed and unmanaged rows of one binding, its
+     * objects whose health was {@code Failed} ({@code HEALTH} rows), and its drifts an active exception held
+     * ({@code EXCEPTED} rows: not counted as drifts, as a run does not).
      */
-    public record BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged, long healthFailed) {
+    public record BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged, long healthFailed,
+                                long excepted) {
+
+        public BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged, long healthFailed) {
+            this(binding, drifts, corrected, failed, unmanaged, healthFailed, 0);
+        }
 
         public BindingCounts(String binding, long drifts, long corrected, long failed, long unmanaged) {
-            this(binding, drifts, corrected, failed, unmanaged, 0);
+            this(binding, drifts, corrected, failed, unmanaged, 0, 0);
         }
     }
 }

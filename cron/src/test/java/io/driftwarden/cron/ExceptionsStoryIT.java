@@ -106,6 +106,8 @@ class ExceptionsStoryIT {
         InProcess.Outcome held = InProcess.cli("run", "--config", config.toString());
         assertThat(held.exit()).as(held.all()).isZero();
         assertThat(replicas()).isEqualTo(5);
+        assertThat(InProcess.cli("history", "--config", config.toString(), "--limit", "1").out())
+                .as("history counts the held drift as excepted, not as a drift").contains("shop: drifts 0, corrected 0, failed 0, unmanaged 0, excepted 1");
         assertThat(rows(EventType.INTENT).stream().filter(r -> "web".equals(r.entry().name()) && r.seq() > excepted.get(0).seq()))
                 .as("no intent to correct an excepted drift").isEmpty();
 

@@ -75,7 +75,7 @@ public class HistoryCommand implements Callable<Integer> {
                 ArrayNode bindings = node.putArray("bindings");
                 run.bindings().forEach(b -> bindings.addObject().put("binding", b.binding()).put("drifts", b.drifts())
                         .put("corrected", b.corrected()).put("failed", b.failed()).put("unmanaged", b.unmanaged())
-                        .put("healthFailed", b.healthFailed()));
+                        .put("healthFailed", b.healthFailed()).put("excepted", b.excepted()));
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             return;
@@ -84,7 +84,8 @@ public class HistoryCommand implements Callable<Integer> {
         for (RunHistory run : runs) {
             table.row(run.bindings().stream().map(b -> "    %s: drifts %d, corrected %d, failed %d, unmanaged %d%s"
                     .formatted(b.binding(), b.drifts(), b.corrected(), b.failed(), b.unmanaged(),
-                            b.healthFailed() == 0 ? "" : ", health failed " + b.healthFailed())).toList(),
+                            (b.healthFailed() == 0 ? "" : ", health failed " + b.healthFailed())
+                                    + (b.excepted() == 0 ? "" : ", excepted " + b.excepted()))).toList(),
                     run.runId(), run.startedAt(), run.trigger(), run.mode(), run.exitCode());
         }
         table.print(out);

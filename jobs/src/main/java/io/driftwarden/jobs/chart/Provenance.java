@@ -1,5 +1,6 @@
 package io.driftwarden.jobs.chart;
 
+import io.driftwarden.jobs.pgp.Keyrings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.openpgp.PGPException;
@@ -18,7 +18,6 @@ import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -77,7 +76,7 @@ public final class Provenance {
             throw new ChartRefusedException(what + ": the provenance signature cannot be checked: " + e.getMessage());
         }
         checkBody(body, fileName, sha256, chart, version, what);
-        return keyId + userId(keys, signature.getKeyID());
+        return keyId + Keyrings.userId(keys, signature.getKeyID());
     }
 
     /**
@@ -140,19 +139,10 @@ public final class Provenance {
     }
 
     private static PGPPublicKeyRingCollection keyring(Path file) {
-        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-            return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+        try {
+            return Keyrings.read(file);
         } catch (IOException | PGPException e) {
             throw new ChartException("cannot read the keyring " + file + " (helm.verify.keyring): " + e.getMessage(), e);
-        }
-    }
-
-    private static String userId(PGPPublicKeyRingCollection keys, long keyId) {
-        try {
-            Iterator<String> ids = keys.getPublicKeyRing(keyId).getPublicKey().getUserIDs();
-            return ids.hasNext() ? " (" + ids.next() + ")" : "";
-        } catch (RuntimeException e) {
-            return "";
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.driftwarden.jobs.source;
 
+import io.driftwarden.jobs.pgp.Keyrings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.Iterator;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -15,7 +15,6 @@ import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.util.RawParseUtils;
@@ -59,7 +58,7 @@ final class Signatures {
         } catch (PGPException e) {
             throw new CommitRefusedException("commit " + commit.name() + ": the signature cannot be checked: " + e.getMessage());
         }
-        return keyId + userId(keys, sig.getKeyID());
+        return keyId + Keyrings.userId(keys, sig.getKeyID());
     }
 
     /** The commit as it was signed: its raw bytes without the {@code gpgsig} header and its continuation lines. */
@@ -95,19 +94,10 @@ final class Signatures {
     }
 
     private static PGPPublicKeyRingCollection keyring(Path file) {
-        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-            return new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+        try {
+            return Keyrings.read(file);
         } catch (IOException | PGPException e) {
             throw new SourceException("cannot read the keyring " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String userId(PGPPublicKeyRingCollection keys, long keyId) {
-        try {
-            Iterator<String> ids = keys.getPublicKeyRing(keyId).getPublicKey().getUserIDs();
-            return ids.hasNext() ? " (" + ids.next() + ")" : "";
-        } catch (RuntimeException e) {
-            return "";
         }
     }
 }

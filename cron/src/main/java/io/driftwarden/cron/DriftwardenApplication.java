@@ -4,6 +4,7 @@ import io.driftwarden.cron.schedule.SyncWindows;
 import io.driftwarden.jobs.batch.ReconcileJobConfiguration;
 import io.driftwarden.jobs.batch.ReconcileJobRunner;
 import io.driftwarden.jobs.lifecycle.Runs;
+import io.driftwarden.cron.metrics.RunMetrics;
 import io.driftwarden.notify.Notifier;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,13 @@ public class DriftwardenApplication {
     public static Runs runs(Clock clock, Path gitCache) {
         Notifier notifier = new Notifier(clock);
         return new Runs(clock, gitCache, SyncWindows.QUARTZ, DriftwardenApplication::jobRunner, notifier::afterRun);
+    }
+
+    /** {@link #runs(Clock, Path)} whose notifications are also counted in {@code metrics}. */
+    public static Runs runs(Clock clock, Path gitCache, RunMetrics metrics) {
+        Notifier notifier = new Notifier(clock);
+        return new Runs(clock, gitCache, SyncWindows.QUARTZ, DriftwardenApplication::jobRunner,
+                (config, runId, audit, stopped) -> metrics.notified(notifier.afterRun(config, runId, audit, stopped)));
     }
 
     /**

@@ -78,7 +78,8 @@ class ScheduleNotificationsIT {
                 receiver.getAddress().getPort()));
         DriftwardenConfig config = ConfigLoader.load(file, QuartzCron.CHECK);
         audit = AuditLog.open(config.audit(), Clock.systemUTC());
-        daemon = Daemon.start(config, audit, DriftwardenApplication.runs(Clock.systemUTC(), tmp.resolve("git")), new RunMetrics());
+        RunMetrics metrics = new RunMetrics();
+        daemon = Daemon.start(config, audit, DriftwardenApplication.runs(Clock.systemUTC(), tmp.resolve("git"), metrics), metrics);
 
         // when a push makes the binding run
         daemon.runSoon("shop", "webhook");
@@ -92,5 +93,9 @@ class ScheduleNotificationsIT {
             assertThat(item.path("outcome").asString()).isEqualTo("CORRECTED");
             assertThat(item.path("driftType").asString()).isEqualTo("MISSING");
         });
+        // and /metrics counts it delivered (as ScheduleCommand wires the daemon)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.scrape())
+                .contains("driftwarden_notifications_total{outcome=\"delivered\",target=\"hook\"} 1.0")
+                .contains("driftwarden_notifications_total{outcome=\"failed\",target=\"hook\"} 0.0"));
     }
 }

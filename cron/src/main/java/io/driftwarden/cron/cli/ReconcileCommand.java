@@ -71,10 +71,10 @@ abstract class ReconcileCommand implements Callable<Integer> {
         RunStop stop = new RunStop();
         try (AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC()); Sigterm ignored = Sigterm.stops(stop)) {
             long started = System.nanoTime();
-            outcome = DriftwardenApplication.runs(Clocks.system(), Runs.defaultGitCache())
+            RunMetrics metrics = new RunMetrics();
+            outcome = DriftwardenApplication.runs(Clocks.system(), Runs.defaultGitCache(), metrics)
                     .run(loaded, new RunRequest(bindings, runMode, trigger, ignoreWindows, null, healthWait), audit, stop);
             if (metricsFile != null) {
-                RunMetrics metrics = new RunMetrics();
                 metrics.record(outcome, java.time.Duration.ofNanos(System.nanoTime() - started), audit.inventory().sizes());
                 metrics.writeTo(metricsFile);
             }

@@ -62,7 +62,7 @@ public class ScheduleCommand implements Callable<Integer> {
         }
         AuditLog audit = AuditLog.open(loaded.audit(), Clock.systemUTC());
         RunMetrics metrics = RunMetrics.withJvm();
-        Daemon daemon = Daemon.start(loaded, audit, DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache()), metrics);
+        Daemon daemon = Daemon.start(loaded, audit, DriftwardenApplication.runs(Clock.systemUTC(), Runs.defaultGitCache(), metrics), metrics);
         Endpoints endpoints = Endpoints.start(new InetSocketAddress(address, port), daemon, metrics);
         ConfigReloader reloader = ConfigReloader.start(loaded.file(), daemon, Durations.parse(reloadEvery));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import io.driftwarden.jobs.BindingResult;
 import io.driftwarden.jobs.health.HealthState;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
 import io.driftwarden.jobs.lifecycle.RunOutcome;
+import io.driftwarden.notify.Notifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -110,6 +111,22 @@ public final class RunMetrics {
             Gauge.builder(name, value, AtomicLong::doubleValue).description(description).tags(tags).register(registry);
             return value;
         });
+    }
+
+    /**
+     * A run's notifications were sent: per target, {@code driftwarden_notifications_total{target,outcome}} counts its
+     * messages {@code delivered} and {@code failed} (a failed one is also a {@code NOTIFY_FAILED} audit row).
+     */
+    public void notified(List<Notifier.Sent> sent) {
+        for (Notifier.Sent target : sent) {
+            notifications(target.target(), "delivered").increment(target.delivered());
+            notifications(target.target(), "failed").increment(target.messages() - target.delivered());
+        }
+    }
+
+    private Counter notifications(String target, String outcome) {
+        return Counter.builder("driftwarden.notifications").description("Notification messages by target and outcome (delivered, failed)")
+                .tags("target", target, "outcome", outcome).register(registry);
     }
 
     /** A push webhook answered: {@code accepted}, {@code unauthorized} or {@code too_large}. */

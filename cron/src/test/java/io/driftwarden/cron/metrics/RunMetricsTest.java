@@ -13,6 +13,7 @@ import io.driftwarden.jobs.health.HealthReport;
 import io.driftwarden.jobs.health.ObjectHealth;
 import io.driftwarden.jobs.resource.DesiredObject;
 import io.driftwarden.jobs.resource.ResourceKey;
+import io.driftwarden.notify.Notifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,20 @@ class RunMetricsTest {
 
         metrics.record(outcome(result(1, Action.CONFIGURED)), Duration.ofSeconds(1), Map.of());
         assertThat(metrics.scrape()).contains("driftwarden_binding_out_of_sync{binding=\"shop\",cluster=\"prod\"} 0.0");
+    }
+
+    @Test
+    void notificationsAreCountedPerTargetDeliveredAndFailedAcrossRuns() {
+        RunMetrics metrics = new RunMetrics();
+
+        metrics.notified(List.of(new Notifier.Sent("chat", 2, 2, List.of()), new Notifier.Sent("siem", 3, 1, List.of("HTTP 500", "HTTP 500"))));
+        metrics.notified(List.of(new Notifier.Sent("chat", 1, 0, List.of("timed out"))));
+
+        assertThat(metrics.scrape()).contains(
+                "driftwarden_notifications_total{outcome=\"delivered\",target=\"chat\"} 2.0",
+                "driftwarden_notifications_total{outcome=\"failed\",target=\"chat\"} 1.0",
+                "driftwarden_notifications_total{outcome=\"delivered\",target=\"siem\"} 1.0",
+                "driftwarden_notifications_total{outcome=\"failed\",target=\"siem\"} 2.0");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,22 @@ class LiveReaderIT {
                 .hasMessage("cannot list ConfigMap (v1) in namespace team-a: cluster dev answered HTTP 403: configmaps is forbidden: "
                         + "User \"ci\" cannot list resource \"configmaps\" in the namespace \"team-a\"");
         assertThat(proxy.received()).hasSize(1);
+    }
+
+    @Test
+    void aListAnsweredTooManyRequestsIsSentAgainNoSoonerThanTheClusterAskedUnderTheClustersPolicy() {
+        // kube-apiserver's max-in-flight filter: 429, Retry-After, a plain-text body
+        sandbox.client().configMaps().inNamespace("team-a").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().build()).create();
+        AtomicInteger lists = new AtomicInteger();
+        proxy.rule(request -> request.path().equals(CONFIG_MAPS_PATH) && lists.incrementAndGet() == 1
+                ? new Status(429, "1", "Too many requests, please try again later.\n") : new Pass());
+
+        Map<ResourceKey, JsonNode> live = new LiveReader().read(cluster, Set.of(CONFIG_MAPS));
+
+        assertThat(live.keySet()).extracting(ResourceKey::subject).containsExactly("ConfigMap/team-a/settings");
+        assertThat(proxy.received()).hasSize(2);
+        assertThat(proxy.received().get(1).nanos() - proxy.received().get(0).nanos()).isGreaterThanOrEqualTo(1_000_000_000L);
     }
 
     @Test

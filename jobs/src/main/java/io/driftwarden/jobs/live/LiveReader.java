@@ -111,7 +111,7 @@ public final class LiveReader {
     /**
      * Every object of the group, in pages of {@link #PAGE} ({@code limit} / {@code continue}, as kubectl does with
      * its chunk size), each page one request under the cluster's policy. A kind the server does not serve reads as
-     * empty. The list is read-only: the bindings that share a cluster-wide list read the same trees.
+     * empty.
      */
     private static List<JsonNode> listAll(Clusters.Cluster cluster, ListGroup group) {
         List<JsonNode> all = new ArrayList<>();
@@ -134,9 +134,10 @@ public final class LiveReader {
     /**
      * One LIST request, sent through the cluster's own HTTP client (its TLS, authentication, timeouts and interceptors,
      * as fabric8's typed {@code list} sends it) and decoded once, straight into Jackson trees: no typed
-     * {@code GenericKubernetesResource} per object converted back into a tree, which cost a third of a steady run's
-     * LIST handling and kept two copies of every page. A failure is the {@link KubernetesClientException} fabric8's own
-     * {@code list} raises: the HTTP status with the server's {@code Status}, or the I/O failure as its cause.
+     * {@code GenericKubernetesResource} per object converted back into a tree ({@code valueToTree}), which made two
+     * copies of every page and kept fabric8's typed model code hot for the JIT (README, "Issue 24: the steady path"). A
+     * failure is the {@link KubernetesClientException} fabric8's own {@code list} raises: the HTTP status with the
+     * server's {@code Status}, or the I/O failure as its cause.
      */
     private static ListPage page(Clusters.Cluster cluster, ListGroup group, String continueFrom) {
         URL url;
@@ -191,10 +192,13 @@ public final class LiveReader {
      * as fabric8 fills them in.
      */
     private static JsonNode typed(ObjectNode item, ListGroup group) {
-        if (!item.path("apiVersion").asString("").isEmpty() && !item.path("kind").asString("").isEmpty()) {
+        String apiVersion = item.path("apiVersion").asString("");
+        String kind = item.path("kind").asString("");
+        if (!apiVersion.isEmpty() && !kind.isEmpty()) {
             return item;
         }
-        ObjectNode typed = JSON.createObjectNode().put("apiVersion", group.apiVersion()).put("kind", group.kind());
+        ObjectNode typed = JSON.createObjectNode().put("apiVersion", apiVersion.isEmpty() ? group.apiVersion() : apiVersion)
+                .put("kind", kind.isEmpty() ? group.kind() : kind);
         item.properties().forEach(field -> {
             if (!typed.has(field.getKey())) {
                 typed.set(field.getKey(), field.getValue());

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,7 @@ public final class Clusters implements AutoCloseable {
      * {@code discovered} holds what the cluster's discovery said of each group version asked (kind → namespaced).
      */
     public record Cluster(String name, KubernetesClient client, Requests requests, Map<String, ResourceDefinitionContext> customKinds,
-                          Map<ResourceKey.ListGroup, GenericKubernetesResourceList> clusterWideLists, boolean listByLabel,
+                          Map<ResourceKey.ListGroup, List<JsonNode>> clusterWideLists, boolean listByLabel,
                           Map<String, Map<String, Boolean>> discovered) {
 
         /**
@@ -134,9 +135,10 @@ public final class Clusters implements AutoCloseable {
 
         /**
          * A cluster-scoped kind's LIST, sent once per run and shared by every binding on this cluster (each binding
-         * reads the Namespaces), until a write of that kind makes it stale ({@link #wrote}).
+         * reads the Namespaces), until a write of that kind makes it stale ({@link #wrote}). The bindings share its
+         * objects: copy one before changing it.
          */
-        public GenericKubernetesResourceList clusterWide(ResourceKey.ListGroup group, Supplier<GenericKubernetesResourceList> list) {
+        public List<JsonNode> clusterWide(ResourceKey.ListGroup group, Supplier<List<JsonNode>> list) {
             return clusterWideLists.computeIfAbsent(group, g -> list.get());
         }
 

@@ -6,12 +6,15 @@ import io.driftwarden.jobs.resource.ResourceKey;
 import io.driftwarden.jobs.resource.ResourceKey.ListGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.ListOptions;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.OperationInfo;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads what a cluster holds for a set of list groups: one LIST request per group, the groups' at once; a
@@ -34,23 +42,26 @@ public final class LiveReader {
     /** Objects per LIST page: kubectl's default chunk size ({@code kubectl get --help}, 1.32: {@code --chunk-size=500}). */
     public static final long PAGE = 500;
 
+    /** Decodes LIST pages into trees; plain Jackson, as the differ reads them. */
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     /**
      * Every object of every group, by key. A kind the server does not serve (404) reads as empty. The groups' LISTs
      * are sent at once, each under the cluster's {@link Requests} policy (so at most its requests in flight, shared
      * with the other bindings), instead of one after another: a binding of many kinds waits about one round trip.
      */
     public Map<ResourceKey, JsonNode> read(Clusters.Cluster cluster, Set<ListGroup> groups) {
-        Map<ListGroup, CompletableFuture<GenericKubernetesResourceList>> lists = new LinkedHashMap<>();
+        Map<ListGroup, CompletableFuture<List<JsonNode>>> lists = new LinkedHashMap<>();
         for (ListGroup group : groups) {
             lists.put(group, Requests.inParallel(() -> list(cluster, group)));
         }
         Map<ResourceKey, JsonNode> live = new HashMap<>();
-        for (Map.Entry<ListGroup, CompletableFuture<GenericKubernetesResourceList>> entry : lists.entrySet()) {
+        for (Map.Entry<ListGroup, CompletableFuture<List<JsonNode>>> entry : lists.entrySet()) {
             ListGroup group = entry.getKey();
-            for (GenericKubernetesResource item : Futures.join(entry.getValue()).getItems()) {
-                String namespace = group.namespace().isEmpty() ? "" : item.getMetadata().getNamespace();
-                ResourceKey key = ResourceKey.of(group.apiVersion(), group.kind(), namespace, item.getMetadata().getName());
-                live.put(key, Serialization.jsonMapper().valueToTree(item));
+            for (JsonNode item : Futures.join(entry.getValue())) {
+                JsonNode metadata = item.path("metadata");
+                String namespace = group.namespace().isEmpty() ? "" : metadata.path("namespace").asString("");
+                live.put(ResourceKey.of(group.apiVersion(), group.kind(), namespace, metadata.path("name").asString("")), item);
             }
         }
         return live;
@@ -78,18 +89,17 @@ public final class LiveReader {
     }
 
     /** One group's objects: its own LIST, or its part of a LIST shared across bindings. */
-    private static GenericKubernetesResourceList list(Clusters.Cluster cluster, ListGroup group) {
+    private static List<JsonNode> list(Clusters.Cluster cluster, ListGroup group) {
         try {
+            // a list shared by the cluster's bindings: each binding gets its own copies of the objects it reads
             if (group.namespace().isEmpty()) {
-                return cluster.clusterWide(group, () -> listAll(cluster, group));
+                return cluster.clusterWide(group, () -> listAll(cluster, group)).stream().map(JsonNode::deepCopy).toList();
             }
             if (cluster.listByLabel()) {
                 ListGroup everywhere = new ListGroup(group.apiVersion(), group.kind(), ALL_NAMESPACES);
-                GenericKubernetesResourceList labelled = cluster.clusterWide(everywhere, () -> listAll(cluster, everywhere));
-                GenericKubernetesResourceList list = new GenericKubernetesResourceList();
-                labelled.getItems().stream().filter(item -> group.namespace().equals(item.getMetadata().getNamespace()))
-                        .forEach(list.getItems()::add);
-                return list;
+                return cluster.clusterWide(everywhere, () -> listAll(cluster, everywhere)).stream()
+                        .filter(item -> group.namespace().equals(item.path("metadata").path("namespace").asString("")))
+                        .map(JsonNode::deepCopy).toList();
             }
             return listAll(cluster, group);
         } catch (KubernetesClientException e) {
@@ -103,34 +113,125 @@ public final class LiveReader {
      * its chunk size), each page one request under the cluster's policy. A kind the server does not serve reads as
      * empty.
      */
-    private static GenericKubernetesResourceList listAll(Clusters.Cluster cluster, ListGroup group) {
-        GenericKubernetesResourceList all = new GenericKubernetesResourceList();
+    private static List<JsonNode> listAll(Clusters.Cluster cluster, ListGroup group) {
+        List<JsonNode> all = new ArrayList<>();
         String token = null;
         do {
-            ListOptions options = new ListOptionsBuilder().withLimit(PAGE).withContinue(token).build();
-            GenericKubernetesResourceList page = cluster.call(() -> page(cluster, group, options));
-            all.getItems().addAll(page.getItems());
-            token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            String continueFrom = token;
+            ListPage page = cluster.call(() -> page(cluster, group, continueFrom));
+            all.addAll(page.items());
+            token = page.next();
         } while (token != null && !token.isEmpty());
-        return all;
+        return List.copyOf(all);
     }
 
-    private static GenericKubernetesResourceList page(Clusters.Cluster cluster, ListGroup group, ListOptions options) {
+    /** One page of a LIST: its objects and the {@code continue} token of the next page (null or empty at the end). */
+    private record ListPage(List<JsonNode> items, String next) {
+
+        static final ListPage EMPTY = new ListPage(List.of(), null);
+    }
+
+    /**
+     * One LIST request, sent through the cluster's own HTTP client (its TLS, authentication, timeouts and interceptors,
+     * as fabric8's typed {@code list} sends it) and decoded once, straight into Jackson trees: no typed
+     * {@code GenericKubernetesResource} per object converted back into a tree ({@code valueToTree}), which made two
+     * copies of every page and kept fabric8's typed model code hot for the JIT (README, "Issue 24: the steady path"). A
+     * failure is the {@link KubernetesClientException} fabric8's own {@code list} raises: the HTTP status with the
+     * server's {@code Status}, or the I/O failure as its cause.
+     */
+    private static ListPage page(Clusters.Cluster cluster, ListGroup group, String continueFrom) {
+        URL url;
         try {
-            var resources = cluster.resources(group.apiVersion(), group.kind());
-            if (group.namespace().equals(ALL_NAMESPACES)) {
-                // every binding's objects in every namespace, by the label each binding puts on what it applies
-                GenericKubernetesResourceList labelled = resources.inAnyNamespace().withLabel(Renderer.BINDING_LABEL).list(options);
-                labelled.getItems().removeIf(item -> item.getMetadata().getLabels() == null
-                        || !item.getMetadata().getLabels().containsKey(Renderer.BINDING_LABEL));
-                return labelled;
-            }
-            return group.namespace().isEmpty() ? resources.list(options) : resources.inNamespace(group.namespace()).list(options);
+            url = listUrl(cluster, group, continueFrom);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                return new GenericKubernetesResourceList();
+                return ListPage.EMPTY;
             }
             throw e;
         }
+        KubernetesClient client = cluster.client();
+        HttpClient http = client.getHttpClient();
+        HttpRequest request = http.newHttpRequestBuilder().url(url)
+                .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.sendAsync(request, byte[].class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OperationSupport.requestException(request, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof KubernetesClientException known ? known : OperationSupport.requestException(request, cause, null);
+        }
+        if (response.code() == 404) {
+            return ListPage.EMPTY;
+        }
+        if (!response.isSuccessful()) {
+            throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+        }
+        JsonNode list;
+        try {
+            list = JSON.readTree(response.body());
+        } catch (JacksonException e) {
+            throw OperationSupport.requestException(request, e);
+        }
+        List<JsonNode> items = new ArrayList<>(list.path("items").size());
+        boolean labelled = group.namespace().equals(ALL_NAMESPACES);
+        for (JsonNode item : list.path("items")) {
+            // every binding's objects in every namespace, by the label each binding puts on what it applies
+            if (item instanceof ObjectNode object
+                    && (!labelled || object.path("metadata").path("labels").has(Renderer.BINDING_LABEL))) {
+                items.add(typed(object, group));
+            }
+        }
+        return new ListPage(items, list.path("metadata").path("continue").asString(null));
+    }
+
+    /**
+     * A list's item with its {@code apiVersion} and {@code kind} (a real API server leaves them out of a list's items),
+     * as fabric8 fills them in.
+     */
+    private static JsonNode typed(ObjectNode item, ListGroup group) {
+        String apiVersion = item.path("apiVersion").asString("");
+        String kind = item.path("kind").asString("");
+        if (!apiVersion.isEmpty() && !kind.isEmpty()) {
+            return item;
+        }
+        ObjectNode typed = JSON.createObjectNode().put("apiVersion", apiVersion.isEmpty() ? group.apiVersion() : apiVersion)
+                .put("kind", kind.isEmpty() ? group.kind() : kind);
+        item.properties().forEach(field -> {
+            if (!typed.has(field.getKey())) {
+                typed.set(field.getKey(), field.getValue());
+            }
+        });
+        return typed;
+    }
+
+    /**
+     * The URL of a LIST of the group: the kind's path as the cluster serves it (fabric8 knows the built-in kinds; a
+     * custom one by discovery or by a binding's CustomResourceDefinition), with {@code continue}, the binding label's
+     * selector for a list across all namespaces, and {@code limit} (in that order, as fabric8 writes them).
+     */
+    private static URL listUrl(Clusters.Cluster cluster, ListGroup group, String continueFrom) {
+        OperationInfo kind = (OperationInfo) cluster.resources(group.apiVersion(), group.kind());
+        List<String> parts = new ArrayList<>(List.of(cluster.client().getMasterUrl().toString()));
+        String apiGroup = kind.getGroup();
+        if (apiGroup == null || apiGroup.isEmpty()) {
+            parts.addAll(List.of("api", kind.getVersion()));
+        } else {
+            parts.addAll(List.of("apis", apiGroup, kind.getVersion()));
+        }
+        if (!group.namespace().isEmpty() && !group.namespace().equals(ALL_NAMESPACES)) {
+            parts.addAll(List.of("namespaces", group.namespace()));
+        }
+        parts.add(kind.getPlural());
+        URLUtils.URLBuilder url = new URLUtils.URLBuilder(URLUtils.join(parts.toArray(String[]::new)));
+        if (continueFrom != null) {
+            url.addQueryParameter("continue", continueFrom);
+        }
+        if (group.namespace().equals(ALL_NAMESPACES)) {
+            url.addQueryParameter("labelSelector", Renderer.BINDING_LABEL);
+        }
+        return url.addQueryParameter("limit", Long.toString(PAGE)).build();
     }
 }

@@ -3,12 +3,23 @@ package io.driftwarden.jobs.render;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** A repository at one commit, as renderers read it. */
 public interface ManifestSource {
 
     /** The manifest files ({@code *.yaml}, {@code *.yml}, {@code *.json}) under {@code path}, by repository path, sorted. */
     SortedMap<String, String> manifests(String path);
+
+    /**
+     * The same files with their Git blob ids, their text read only when asked (a source backed by Git reads no file
+     * whose parsed documents the cache already holds). By default, the texts of {@link #manifests} hashed here.
+     */
+    default SortedMap<String, ManifestFile> manifestFiles(String path) {
+        SortedMap<String, ManifestFile> files = new TreeMap<>();
+        manifests(path).forEach((file, content) -> files.put(file, ManifestFile.of(content)));
+        return files;
+    }
 
     /** The names of the files directly in {@code path} (not in its subfolders). */
     Set<String> fileNames(String path);

@@ -91,20 +91,37 @@ public final class ParsedCache {
 
     /** The documents of {@code content} (the file {@code file}), from the cache when it holds them. */
     public List<YamlDocument> parse(String content, String file) {
+        return parse(ManifestFile.of(content), file);
+    }
+
+    /**
+     * The documents of {@code manifest} (the file {@code file}), from the cache when it holds them under the blob id the
+     * commit's tree gives it: then its text is not read.
+     */
+    public List<YamlDocument> parse(ManifestFile manifest, String file) {
         if (dir == null) {
             parsed.incrementAndGet();
-            return YamlDocuments.parseAll(content, file, limits);
+            return YamlDocuments.parseAll(manifest.content().get(), file, limits);
         }
-        Path entry = dir.resolve(blobId(content) + "-" + limits.yamlMaxDepth() + "-" + limits.yamlMaxAliases() + ".json");
+        Path entry = entry(manifest.blobId());
         List<YamlDocument> cached = read(entry, file);
         if (cached != null) {
             reused.incrementAndGet();
             return cached;
         }
-        List<YamlDocument> documents = YamlDocuments.parseAll(content, file, limits);
+        List<YamlDocument> documents = YamlDocuments.parseAll(manifest.content().get(), file, limits);
         parsed.incrementAndGet();
         write(entry, documents);
         return documents;
+    }
+
+    /** Whether an entry for the blob {@code blobId} is there (to be read, it must also be whole). */
+    public boolean holds(String blobId) {
+        return dir != null && Files.isRegularFile(entry(blobId));
+    }
+
+    private Path entry(String blobId) {
+        return dir.resolve(blobId + "-" + limits.yamlMaxDepth() + "-" + limits.yamlMaxAliases() + ".json");
     }
 
     /** The YAML limits files are parsed within. */
@@ -123,7 +140,7 @@ public final class ParsedCache {
     }
 
     /** The Git blob id of {@code content}: SHA-1 over {@code blob <length>\0} and the UTF-8 bytes, as Git computes it. */
-    static String blobId(String content) {
+    public static String blobId(String content) {
         try (ObjectInserter.Formatter git = new ObjectInserter.Formatter()) {
             return git.idFor(Constants.OBJ_BLOB, content.getBytes(StandardCharsets.UTF_8)).name();
         }

@@ -145,7 +145,7 @@ public final class Renderer {
                     return objects(parsed, binding, new ArrayList<>(), cluster);
                 });
             default:
-                return render(source.manifests(path), binding, cluster);
+                return renderFiles(source.manifestFiles(path), binding, cluster);
         }
     }
 
@@ -192,9 +192,16 @@ public final class Renderer {
 
     /** Renders plain manifest {@code files} for {@code binding}, asking {@code cluster} the scope of kinds no data names. */
     public List<DesiredObject> render(Map<String, String> files, BindingSpec binding, KindScopes cluster) {
+        Map<String, ManifestFile> manifests = new java.util.LinkedHashMap<>();
+        files.forEach((file, content) -> manifests.put(file, ManifestFile.of(content)));
+        return renderFiles(manifests, binding, cluster);
+    }
+
+    /** Renders plain manifest {@code files} (repository path → file, in order), each read only when not parsed before. */
+    private List<DesiredObject> renderFiles(Map<String, ManifestFile> files, BindingSpec binding, KindScopes cluster) {
         List<String> problems = new ArrayList<>();
         List<Parsed> parsed = new ArrayList<>();
-        for (Map.Entry<String, String> file : files.entrySet()) {
+        for (Map.Entry<String, ManifestFile> file : files.entrySet()) {
             if (KustomizeBuild.FILE_NAMES.contains(file.getKey().substring(file.getKey().lastIndexOf('/') + 1))) {
                 problems.add(file.getKey() + ":1: a kustomization below the binding's path is not rendered; point the "
                         + "binding's path at its folder");

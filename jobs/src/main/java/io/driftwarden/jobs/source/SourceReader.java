@@ -4,6 +4,7 @@ import io.driftwarden.config.InputLimits;
 import io.driftwarden.config.SourceSpec;
 import io.driftwarden.jobs.concurrent.OncePerKey;
 import io.driftwarden.jobs.diff.SecretMasker;
+import io.driftwarden.jobs.render.ManifestFile;
 import io.driftwarden.jobs.render.ManifestSource;
 import io.driftwarden.jobs.render.ParsedCache;
 import io.driftwarden.jobs.render.RenderException;
@@ -28,12 +29,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -54,6 +56,7 @@ public final class SourceReader {
     private final ParsedCache parsedCache;
     private final OncePerKey<String, SourceRevision> resolved = new OncePerKey<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final AtomicInteger filesRead = new AtomicInteger();
 
     public SourceReader(Path cacheDir) {
         this(cacheDir, InputLimits.DEFAULTS);
@@ -76,6 +79,11 @@ public final class SourceReader {
         return parsedCache;
     }
 
+    /** Manifest files whose content this instance read from Git so far (not those the parsed cache served by blob id). */
+    public int filesRead() {
+        return filesRead.get();
+    }
+
     /**
      * Starts fetching {@code sources} on threads of their own, so that their commits are resolved by the time the
      * run's first bindings ask; the run calls this while its job starts.
@@ -95,9 +103,22 @@ public final class SourceReader {
      * commit, by repository path, sorted.
      */
     public SortedMap<String, String> manifests(SourceRevision revision, String path) {
-        try (Repository repository = open(revision.url()); RevWalk walk = new RevWalk(repository)) {
+        SortedMap<String, String> files = new TreeMap<>();
+        manifestFiles(revision, path).forEach((file, manifest) -> files.put(file, manifest.content().get()));
+        return files;
+    }
+
+    /**
+     * The manifest files under {@code path} at the revision's commit, by repository path, sorted, each with the blob id
+     * its tree entry names. A file whose parsed documents the {@link #parsedCache} holds under that id is not read now
+     * (nor hashed: the tree names it), only if the entry turns out unreadable; the others are read, and checked to be
+     * UTF-8, here. The limits hold either way: they are checked on the blobs' sizes.
+     */
+    public SortedMap<String, ManifestFile> manifestFiles(SourceRevision revision, String path) {
+        try (Repository repository = open(revision.url()); RevWalk walk = new RevWalk(repository);
+             ObjectReader reader = repository.newObjectReader()) {
             RevCommit commit = walk.parseCommit(ObjectId.fromString(revision.commit()));
-            SortedMap<String, String> files = new TreeMap<>();
+            SortedMap<String, ManifestFile> files = new TreeMap<>();
             boolean found = path.isEmpty();
             long total = 0;
             try (TreeWalk tree = new TreeWalk(repository)) {
@@ -123,23 +144,42 @@ public final class SourceReader {
                     if (mode == FileMode.SYMLINK) {
                         throw new SourceException(file + ": symbolic links are not followed (they may point outside the repository)");
                     }
-                    ObjectLoader loader = repository.open(tree.getObjectId(0));
-                    if (loader.getSize() > limits.maxFileBytes()) {
-                        throw new SourceException(file + ": " + loader.getSize() + " bytes, more than the limit of " + limits.maxFileBytes()
+                    ObjectId id = tree.getObjectId(0);
+                    long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+                    if (size > limits.maxFileBytes()) {
+                        throw new SourceException(file + ": " + size + " bytes, more than the limit of " + limits.maxFileBytes()
                                 + " bytes per manifest file (limits.maxFileSize; nothing was parsed)");
                     }
-                    total += loader.getSize();
+                    total += size;
                     if (total > limits.maxBindingBytes()) {
                         throw new SourceException(path + ": the manifests under it pass the limit of " + limits.maxBindingBytes()
                                 + " bytes per binding at " + file + " (limits.maxBindingSize; nothing was parsed)");
                     }
-                    files.put(file, utf8(file, loader.getBytes()));
+                    String blobId = id.name();
+                    if (parsedCache.holds(blobId)) {
+                        // parsed before, so read before as UTF-8: read again only if the entry cannot be read
+                        files.put(file, new ManifestFile(blobId, () -> blob(revision, file, id)));
+                    } else {
+                        String content = utf8(file, reader.open(id, Constants.OBJ_BLOB).getBytes());
+                        filesRead.incrementAndGet();
+                        files.put(file, new ManifestFile(blobId, () -> content));
+                    }
                 }
             }
             if (!found) {
                 throw new SourceException("path '" + path + "' does not exist in " + revision.url() + " at " + revision.commit());
             }
             return files;
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One blob's text, from the repository opened again: for a file whose cached documents could not be read. */
+    private String blob(SourceRevision revision, String file, ObjectId id) {
+        try (Repository repository = open(revision.url())) {
+            filesRead.incrementAndGet();
+            return utf8(file, repository.open(id, Constants.OBJ_BLOB).getBytes());
         } catch (IOException e) {
             throw new SourceException("cannot read " + revision.url() + " at " + revision.commit() + ": " + e.getMessage(), e);
         }
@@ -204,6 +244,11 @@ public final class SourceReader {
             @Override
             public SortedMap<String, String> manifests(String path) {
                 return SourceReader.this.manifests(revision, path);
+            }
+
+            @Override
+            public SortedMap<String, ManifestFile> manifestFiles(String path) {
+                return SourceReader.this.manifestFiles(revision, path);
             }
 
             @Override

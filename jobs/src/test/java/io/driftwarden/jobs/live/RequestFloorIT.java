@@ -44,6 +44,7 @@ class RequestFloorIT {
             assertThat(steady).allSatisfy(r -> assertThat(r.error()).isNull());
             assertThat(steadyRun.sources().parsedCache().parsedFiles()).as("an unchanged commit parses no file").isZero();
             assertThat(steadyRun.sources().parsedCache().reusedFiles()).as("its six files come from the parsed cache").isEqualTo(6);
+            assertThat(steadyRun.sources().filesRead()).as("by the blob ids their tree entries name: none is read from Git").isZero();
             assertThat(world.audit.records(io.driftwarden.audit.ReportFilter.all())).as("a steady run writes no audit row").hasSize(rowsBefore);
             assertThat(byVerb(world.sandbox.requests())).isEqualTo(Map.of("LIST", 7));
             assertThat(world.lists()).filteredOn(r -> r.path().startsWith("/api/v1/namespaces?") || r.path().equals("/api/v1/namespaces"))

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +133,36 @@ class ParsedCacheTest {
         ParsedCache third = ParsedCache.in(tmp, InputLimits.DEFAULTS);
         third.parse(TRICKY, "t.yaml");
         assertThat(third.reusedFiles()).as("the damaged entry was replaced").isEqualTo(1);
+    }
+
+    @Test
+    void aFileTheCacheHoldsUnderItsTreesBlobIdIsNotReadAndIsReadWhenItsEntryIsDamaged() throws Exception {
+        // given a cache that parsed the file before, and the file as a commit's tree names it: its blob id, its text unread
+        ParsedCache.in(tmp, InputLimits.DEFAULTS).parse(TRICKY, "t.yaml");
+        AtomicInteger reads = new AtomicInteger();
+        ManifestFile file = new ManifestFile(ParsedCache.blobId(TRICKY), () -> {
+            reads.incrementAndGet();
+            return TRICKY;
+        });
+        ParsedCache cache = ParsedCache.in(tmp, InputLimits.DEFAULTS);
+
+        // when
+        List<YamlDocument> cached = cache.parse(file, "t.yaml");
+
+        // then
+        assertThat(cache.holds(file.blobId())).isTrue();
+        assertThat(cached).hasSize(2);
+        assertThat(reads).as("served by blob id: the text is not read").hasValue(0);
+
+        // and when the entry is damaged, the text is read and parsed again
+        try (Stream<Path> entries = Files.list(tmp.resolve(ParsedCache.FORMAT))) {
+            Files.writeString(entries.findFirst().orElseThrow(), "{\"documents\": [");
+        }
+        ParsedCache again = ParsedCache.in(tmp, InputLimits.DEFAULTS);
+        assertThat(again.parse(file, "t.yaml")).hasSize(2);
+        assertThat(reads).hasValue(1);
+        assertThat(again.parsedFiles()).isEqualTo(1);
+        assertThat(ParsedCache.in(tmp, InputLimits.DEFAULTS).holds(ParsedCache.blobId("not parsed yet\n"))).isFalse();
     }
 
     /** Equal values and the same node class at every position (a LongNode is not an IntNode to the differ). */

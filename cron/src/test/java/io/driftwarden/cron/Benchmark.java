@@ -60,7 +60,7 @@ public final class Benchmark {
             if (scale) {
                 scale(launcher, namespaces);
             } else {
-                new Benchmark(launcher, namespaces, namespaces <= 50).run();
+                new Benchmark(launcher, namespaces, everything && namespaces <= 50).run();
             }
         }
         if (everything) { // the default: W's table, then W×10 over 4 clusters beside W once more, then every ratio together
@@ -394,6 +394,13 @@ public final class Benchmark {
             Thread.sleep(10);
         }
         long wall = (System.nanoTime() - start) / 1_000_000;
+        List<String> failed;
+        try (var lines = Files.lines(log)) {
+            failed = lines.filter(line -> line.contains(" (webhook) binding ") && line.contains(": exit ") && !line.contains(": exit 0, ")).toList();
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("daemon runs did not end well: " + String.join("\n", failed));
+        }
         return new Run(wall, -1, -1, verbs(sandbox.requests()), 0);
     }
 

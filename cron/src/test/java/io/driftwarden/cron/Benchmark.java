@@ -28,7 +28,10 @@ import tools.jackson.databind.JsonNode;
  * JVM options count — against the sandbox in this process, which counts
  * every request. Scenarios: cold, no drift, 1% and 10% hand drift; then with 2 ms per request (an in-cluster round
  * trip) no drift and 1% drift, against the per-object baseline — GET each object, merge-PATCH it when it differs,
- * what {@code kubectl apply} does per object — run in this JVM (so without a JVM start of its own).
+ * what {@code kubectl apply} does per object — run in this JVM (so without a JVM start of its own). By default it then
+ * adds cold creation against the baseline process, the daemon's warm steady run, and W×10 over 4 sandboxes beside W,
+ * and prints every ratio it measured together; each of those is also a mode of its own ({@code cold}, {@code daemon},
+ * {@code scale}), beside {@code quick}, {@code serve}, {@code corrections} and {@code smoke} (README, "Performance").
  */
 public final class Benchmark {
 
@@ -456,10 +459,10 @@ public final class Benchmark {
 
     /** Prints the requests each sandbox answered in the last run, by verb, and whether the LISTs are at the floor. */
     private void perSandbox(String scenario) {
-        int floor = 0;
         for (int c = 0; c < lastPerSandbox.size(); c++) {
-            int bindings = (int) java.util.stream.IntStream.range(0, namespaces).filter(n -> n % clusters == 0).count();
-            floor = bindings * KINDS.length;
+            int cluster = c;
+            int bindings = (int) java.util.stream.IntStream.range(0, namespaces).filter(n -> n % clusters == cluster).count();
+            int floor = bindings * KINDS.length;
             System.out.printf("  %-10s sandbox-%d: %s (LIST floor: %d bindings x %d kinds = %d)%n", scenario, c, lastPerSandbox.get(c), bindings,
                     KINDS.length, floor);
         }

@@ -28,7 +28,10 @@ import tools.jackson.databind.JsonNode;
  * JVM options count — against the sandbox in this process, which counts
  * every request. Scenarios: cold, no drift, 1% and 10% hand drift; then with 2 ms per request (an in-cluster round
  * trip) no drift and 1% drift, against the per-object baseline — GET each object, merge-PATCH it when it differs,
- * what {@code kubectl apply} does per object — run in this JVM (so without a JVM start of its own).
+ * what {@code kubectl apply} does per object — run in this JVM (so without a JVM start of its own). By default it then
+ * adds cold creation against the baseline process, the daemon's warm steady run, and W×10 over 4 sandboxes beside W,
+ * and prints every ratio it measured together; each of those is also a mode of its own ({@code cold}, {@code daemon},
+ * {@code scale}), beside {@code quick}, {@code serve}, {@code corrections} and {@code smoke} (README, "Performance").
  */
 public final class Benchmark {
 
@@ -37,12 +40,16 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path launcher = Path.of(args.length > 0 ? args[0] : "driftwarden").toAbsolutePath();
-        List<Integer> sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(50, 250);
+        List<Integer> sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList() : List.of(50);
         jvmOptions = args.length > 2 && !args[2].isBlank() ? args[2].trim() : "";
         quick = args.length > 3 && args[3].equals("quick");
         serve = args.length > 3 && args[3].equals("serve");
         corrections = args.length > 3 && args[3].equals("corrections");
         smoke = args.length > 3 && args[3].equals("smoke");
+        scale = args.length > 3 && args[3].equals("scale");
+        daemon = args.length > 3 && args[3].equals("daemon");
+        coldCreation = args.length > 3 && args[3].equals("cold");
+        boolean everything = args.length <= 3 || args[3].isBlank();
         // the launcher extracts the jar and makes its class-data archive on first use: not part of any measured run
         Process prepare = new ProcessBuilder(launcher.toString(), "--version").inheritIO().start();
         if (prepare.waitFor() != 0) {
@@ -53,8 +60,16 @@ public final class Benchmark {
                 System.getProperty("java.version"), launcher, archive ? "yes" : "no", jvmOptions);
         header();
         for (int namespaces : sizes) {
-            new Benchmark(launcher, namespaces, namespaces <= 50).run();
+            if (scale) {
+                scale(launcher, namespaces);
+            } else {
+                new Benchmark(launcher, namespaces, everything && namespaces <= 50).run();
+            }
         }
+        if (everything) { // the default: W's table, then W×10 over 4 clusters beside W once more, then every ratio together
+            scale(launcher, sizes.get(0));
+        }
+        ratiosTable();
         if (smoke && !PROBLEMS.isEmpty()) {
             PROBLEMS.forEach(System.err::println);
             System.exit(1);
@@ -71,6 +86,7 @@ public final class Benchmark {
         smoke = true;
         PROBLEMS.clear();
         SCENARIOS.clear();
+        RATIOS.clear();
         new Benchmark(launcher, namespaces, false).run();
         return Map.copyOf(SCENARIOS);
     }
@@ -94,18 +110,44 @@ public final class Benchmark {
      * drift adds.
      */
     private static boolean corrections;
+    /**
+     * W×10 over 4 clusters: {@code NAMESPACES × 10} namespaces (100,500 objects for W's 50) in as many bindings, a
+     * quarter on each of 4 sandboxes in this process, one config naming the 4 clusters — cold, then no drift and 1% drift
+     * round by round beside steady W (its own sandbox and store), and the ratio W×10 steady / W steady.
+     */
+    private static boolean scale;
+    /**
+     * Cold, then driftwarden's daemon ({@code driftwarden schedule}) as a process against the same sandbox, each run
+     * started by a signed push to its generic webhook: its first run (a cold JVM), two warm-ups, then three rounds of a
+     * one-shot steady run beside a daemon steady run, and the ratio daemon / one-shot.
+     */
+    private static boolean daemon;
+    /** Cold into a fresh sandbox, then the per-object baseline process creating W into another fresh one, and the ratio. */
+    private static boolean coldCreation;
     /** The cluster's {@code maxInFlight} in the config the next run reads. */
     private int maxInFlight = 4;
+
+    /** Every ratio measured in this run, printed together at the end: what, driftwarden's figure over the other's, target. */
+    private static final List<Ratio> RATIOS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Path launcher;
     private final int namespaces;
     private final boolean full;
     private final Path dir;
+    /** Sandboxes (clusters) the bindings are spread over, binding {@code n} on sandbox {@code n % clusters}. */
+    private final int clusters;
+    /** The requests each sandbox answered in the last run of driftwarden, by verb. */
+    private List<Map<String, Integer>> lastPerSandbox = List.of();
 
     private Benchmark(Path launcher, int namespaces, boolean full) throws Exception {
+        this(launcher, namespaces, full, 1);
+    }
+
+    private Benchmark(Path launcher, int namespaces, boolean full, int clusters) throws Exception {
         this.launcher = launcher;
         this.namespaces = namespaces;
         this.full = full && !quick;
+        this.clusters = clusters;
         this.dir = Files.createTempDirectory("driftwarden-bench-");
     }
 
@@ -133,11 +175,23 @@ public final class Benchmark {
                 smokeRuns(sandbox, client, w, objects, cold);
                 return;
             }
-            row(w + " no drift", measured(sandbox, client, 0));
+            if (coldCreation || full) {
+                coldCreation(w, cold);
+            }
+            if (coldCreation) {
+                return;
+            }
+            if (daemon) {
+                daemonRuns(sandbox, client, w);
+                return;
+            }
+            List<Run> oneShotSteady = measured(sandbox, client, 0);
+            row(w + " no drift", oneShotSteady);
             if (!full) {
                 return;
             }
-            row(w + " 1% drift", measured(sandbox, client, objects / 100));
+            List<Run> oneShotDrift = measured(sandbox, client, objects / 100);
+            row(w + " 1% drift", oneShotDrift);
             row(w + " 10% drift", measured(sandbox, client, objects / 10));
             // a real API server is a round trip away: 2 ms per request, for driftwarden and the per-object loop alike
             sandbox.latency(Duration.ofMillis(2));
@@ -157,6 +211,12 @@ public final class Benchmark {
             row(w + " baseline 1% drift, 2 ms/req", baseline1);
             System.out.printf("%s: driftwarden is %.1fx the per-object loop at no drift and %.1fx at 1%% drift (median wall, 2 ms/req)%n", w,
                     median(baseline0) / median(steady), median(baseline1) / median(drifted));
+            sandbox.latency(Duration.ZERO);
+            ratios(sandbox, client, w, objects / 100, "", median(oneShotSteady), median(oneShotDrift));
+            sandbox.latency(Duration.ofMillis(2));
+            ratios(sandbox, client, w, objects / 100, ", 2 ms/req", median(steady), median(drifted));
+            sandbox.latency(Duration.ZERO);
+            daemonRuns(sandbox, client, w);
         }
     }
 
@@ -214,6 +274,246 @@ public final class Benchmark {
         row(w + " baseline process, 1% drift" + latency, List.of(baseline1));
         System.out.printf("%s%s: driftwarden / baseline process (wall): no drift %.2f, 1%% drift %.2f%n", w, latency,
                 steady / baseline0.wallMillis(), drift / baseline1.wallMillis());
+        double target = latency.isEmpty() ? 0.5 : 0.1;
+        RATIOS.add(new Ratio(w + " no drift / baseline process" + latency, steady / baseline0.wallMillis(), target));
+        RATIOS.add(new Ratio(w + " 1% drift / baseline process" + latency, drift / baseline1.wallMillis(), target));
+        RATIOS.add(new Ratio(w + " (1% drift - no drift) / no drift" + latency, (drift - steady) / steady, 0.25));
+    }
+
+    /**
+     * Cold creation: {@code cold} (driftwarden's first run, into a fresh sandbox) against the per-object baseline process
+     * creating W object by object (a GET, then a POST each: one keep-alive connection) into another fresh sandbox.
+     */
+    private void coldCreation(String w, Run cold) throws Exception {
+        try (Sandbox fresh = Sandbox.start(0); KubernetesClient client = fresh.client()) {
+            for (int n = 0; n < namespaces; n++) {
+                fresh.createNamespaces("ns-" + n);
+            }
+            Run baseline = processBaseline(fresh, client, 0);
+            row(w + " baseline process, cold", List.of(baseline));
+            if (smoke) {
+                expect("baseline cold", baseline, Map.of("GET", namespaces * 201, "WRITE", namespaces * 201));
+            }
+            System.out.printf("%s: cold creation, driftwarden / baseline process (wall, one run each): %.2f%n", w,
+                    (double) cold.wallMillis() / baseline.wallMillis());
+            RATIOS.add(new Ratio(w + " cold / baseline process creating it", (double) cold.wallMillis() / baseline.wallMillis(), 0.5));
+        }
+    }
+
+    /**
+     * The daemon's warm steady run: {@code driftwarden schedule} as a process (the launcher, so the daemon's JVM options)
+     * against {@code sandbox}, with its own audit store, each run started by a signed push to {@code /hooks/generic}
+     * that names every binding's repository; a run of W is done when the daemon has logged the end of all its bindings'
+     * runs (it runs each binding as a run of its own, four at once), timed from here from the push. Its first run (a
+     * cold JVM), two warm-ups, then three rounds of a one-shot steady run and a daemon steady run, and the ratio of the
+     * medians.
+     */
+    private void daemonRuns(Sandbox sandbox, KubernetesClient client, String w) throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path config = writeConfig(List.of(sandbox), "driftwarden-daemon.yaml", "daemon-audit",
+                "webhook: {hmacSecretFrom: \"env:DRIFTWARDEN_BENCH_HOOK\"}\n");
+        Path log = dir.resolve("daemon.log");
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "schedule", "--config", config.toString(), "--port",
+                String.valueOf(port), "--address", "127.0.0.1").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("DRIFTWARDEN_JAVA_OPTS", ("-Duser.home=" + dir.resolve("daemon-home") + " " + jvmOptions).trim());
+        builder.environment().put("DRIFTWARDEN_BENCH_HOOK", "benchmark-secret");
+        Process process = builder.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!ready(http, base)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the daemon did not become ready: " + Files.readString(log));
+                }
+                Thread.sleep(100);
+            }
+            row(w + " daemon first run (cold JVM)", List.of(push(http, base, sandbox, log)));
+            for (int warmUp = 0; warmUp < (smoke ? 0 : 2); warmUp++) {
+                push(http, base, sandbox, log);
+            }
+            List<Run> oneShot = new ArrayList<>();
+            List<Run> warm = new ArrayList<>();
+            for (int round = 0; round < (smoke ? 1 : 3); round++) {
+                oneShot.add(driftwarden(sandbox));
+                warm.add(push(http, base, sandbox, log));
+            }
+            row(w + " no drift, one-shot", oneShot);
+            row(w + " no drift, daemon (warm JVM)", warm);
+            String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
+            String peak = status.lines().filter(line -> line.startsWith("VmHWM:")).findFirst().orElse("VmHWM: ? kB");
+            System.out.printf("%s: daemon warm steady / one-shot steady (median wall): %.2f; the daemon's peak RSS %s MB%n", w,
+                    median(warm) / median(oneShot), peak.replaceAll("\\D", "").isEmpty() ? "?" : Long.parseLong(peak.replaceAll("\\D", "")) / 1024);
+            RATIOS.add(new Ratio(w + " daemon warm steady / one-shot steady", median(warm) / median(oneShot), 0.2));
+            if (smoke) {
+                expect("daemon no drift", warm.get(warm.size() - 1), Map.of("LIST", namespaces * KINDS.length));
+            }
+        } finally {
+            process.destroy(); // SIGTERM: the daemon lets running bindings finish
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static boolean ready(java.net.http.HttpClient http, String base) {
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/readyz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * One daemon run of every binding: a signed push naming the repository, then waiting until the daemon has logged
+     * the end of one run per binding more; wall time from the push to the last of them seen.
+     */
+    private Run push(java.net.http.HttpClient http, String base, Sandbox sandbox, Path log) throws Exception {
+        sandbox.clearRequests();
+        long before = finishedDaemonRuns(log);
+        byte[] body = Serialization.asJson(Map.of("url", dir.resolve("repo").toUri().toString(), "ref", "main"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("benchmark-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        long start = System.nanoTime();
+        var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/hooks/generic"))
+                .header("X-Driftwarden-Signature-256", "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 202) {
+            throw new IllegalStateException("the push was answered " + answer.statusCode() + ": " + answer.body());
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (finishedDaemonRuns(log) < before + namespaces) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the daemon did not finish the pushed runs: " + Files.readString(log));
+            }
+            Thread.sleep(10);
+        }
+        long wall = (System.nanoTime() - start) / 1_000_000;
+        List<String> failed;
+        try (var lines = Files.lines(log)) {
+            failed = lines.filter(line -> line.contains(" (webhook) binding ") && line.contains(": exit ") && !line.contains(": exit 0, ")).toList();
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("daemon runs did not end well: " + String.join("\n", failed));
+        }
+        return new Run(wall, -1, -1, verbs(sandbox.requests()), 0);
+    }
+
+    /** Runs the daemon has logged as finished (one line per binding run: {@code run ID (webhook) binding NAME: exit …}). */
+    private static long finishedDaemonRuns(Path log) throws Exception {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(" (webhook) binding ") && line.contains(": exit ")).count();
+        }
+    }
+
+    /**
+     * W×10 over 4 clusters beside W: both built and run cold, a warm-up each, then three rounds of (W steady, W×10 steady,
+     * W×10 1% drift), each in its own sandboxes and audit store; the requests each of the 4 sandboxes answered; the
+     * ratios W×10 steady / W steady and what 1% drift adds; the launcher process's CPU and max RSS.
+     */
+    static void scale(Path launcher, int namespaces) throws Exception {
+        Benchmark w = new Benchmark(launcher, namespaces, false, 1);
+        Benchmark big = new Benchmark(launcher, namespaces * 10, false, 4);
+        try (Opened small = w.open(); Opened large = big.open()) {
+            String wName = namespaces * 201 + " obj";
+            String bigName = namespaces * 10 * 201 + " obj, 4 clusters";
+            row(wName + " cold", List.of(w.driftwarden(small.sandboxes())));
+            Run bigCold = big.driftwarden(large.sandboxes());
+            row(bigName + " cold", List.of(bigCold));
+            big.perSandbox("cold");
+            w.driftwarden(small.sandboxes());
+            big.driftwarden(large.sandboxes());
+            List<Run> wSteady = new ArrayList<>();
+            List<Run> bigSteady = new ArrayList<>();
+            List<Run> bigDrift = new ArrayList<>();
+            int drifted = namespaces * 10 * 201 / 100;
+            for (int round = 0; round < 3; round++) {
+                wSteady.add(w.driftwarden(small.sandboxes()));
+                bigSteady.add(big.driftwarden(large.sandboxes()));
+                if (round == 2) {
+                    big.perSandbox("no drift");
+                }
+                big.drift(large.clients(), drifted, "round-" + round);
+                bigDrift.add(big.driftwarden(large.sandboxes()));
+            }
+            big.perSandbox("1% drift");
+            row(wName + " no drift", wSteady);
+            row(bigName + " no drift", bigSteady);
+            row(bigName + " 1% drift", bigDrift);
+            long rss = java.util.stream.Stream.of(List.of(bigCold), bigSteady, bigDrift).flatMap(List::stream).mapToLong(Run::rssMb).max().orElse(-1);
+            System.out.printf("%s: W×10 steady / W steady (median wall) %.2f; 1%% drift adds %.2f of steady; max RSS %d MB (cold %d MB)%n",
+                    bigName, median(bigSteady) / median(wSteady), (median(bigDrift) - median(bigSteady)) / median(bigSteady), rss, bigCold.rssMb());
+            RATIOS.add(new Ratio(bigName + " steady / W steady", median(bigSteady) / median(wSteady), 12));
+            RATIOS.add(new Ratio(bigName + " (1% drift - no drift) / no drift", (median(bigDrift) - median(bigSteady)) / median(bigSteady), 0.25));
+            RATIOS.add(new Ratio(bigName + " max RSS (GB) / 1 GB", rss / 1024.0, 1));
+        }
+    }
+
+    /** Prints the requests each sandbox answered in the last run, by verb, and whether the LISTs are at the floor. */
+    private void perSandbox(String scenario) {
+        for (int c = 0; c < lastPerSandbox.size(); c++) {
+            int cluster = c;
+            int bindings = (int) java.util.stream.IntStream.range(0, namespaces).filter(n -> n % clusters == cluster).count();
+            int floor = bindings * KINDS.length;
+            System.out.printf("  %-10s sandbox-%d: %s (LIST floor: %d bindings x %d kinds = %d)%n", scenario, c, lastPerSandbox.get(c), bindings,
+                    KINDS.length, floor);
+        }
+    }
+
+    /** The sandboxes of a workload, up and holding its namespaces, and a client of each. */
+    private record Opened(List<Sandbox> sandboxes, List<KubernetesClient> clients) implements AutoCloseable {
+        @Override
+        public void close() {
+            clients.forEach(KubernetesClient::close);
+            sandboxes.forEach(Sandbox::close);
+        }
+    }
+
+    /** Starts this workload's sandboxes, writes its repository and config, and makes each binding's namespace. */
+    private Opened open() throws Exception {
+        List<Sandbox> sandboxes = new ArrayList<>();
+        for (int c = 0; c < clusters; c++) {
+            sandboxes.add(Sandbox.start(0));
+        }
+        writeRepository();
+        writeConfig(sandboxes, "driftwarden.yaml", "audit", "");
+        for (int n = 0; n < namespaces; n++) {
+            sandboxes.get(n % clusters).createNamespaces("ns-" + n);
+        }
+        return new Opened(sandboxes, sandboxes.stream().map(Sandbox::client).toList());
+    }
+
+    /** A ratio of this run: driftwarden's figure over the other's, and the issue's target (met when at most it). */
+    private record Ratio(String what, double value, double target) {
+    }
+
+    private static void ratiosTable() {
+        if (RATIOS.isEmpty()) {
+            return;
+        }
+        System.out.printf("%nratios measured side by side in this run (load: %s)%n", load());
+        System.out.printf("%-62s %7s %7s  %s%n", "ratio", "value", "target", "");
+        for (Ratio r : RATIOS) {
+            System.out.printf("%-62s %7.2f %7s  %s%n", r.what(), r.value(), "<= " + (r.target() == Math.rint(r.target())
+                    ? String.valueOf((long) r.target()) : String.valueOf(r.target())), r.value() <= r.target() ? "met" : "NOT met");
+        }
+    }
+
+    /** The load averages, as {@code uptime} shows them. */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     /** The smoke mode's runs after the cold one (which {@link #run} made): see {@link #smoke}. */
@@ -235,6 +535,8 @@ public final class Benchmark {
         expect("1% drift", drift, Map.of("LIST", lists, "DRYRUN", drifted, "WRITE", drifted));
         expect("baseline no drift", baseline0, Map.of("GET", objects));
         expect("baseline 1% drift", baseline1, Map.of("GET", objects, "WRITE", drifted));
+        coldCreation(w, cold);
+        daemonRuns(sandbox, client, w);
         System.out.printf("%s: driftwarden / baseline process (wall, one run each, not judged): no drift %.2f, 1%% drift %.2f%n", w,
                 (double) steady.wallMillis() / baseline0.wallMillis(), (double) drift.wallMillis() / baseline1.wallMillis());
     }
@@ -298,10 +600,15 @@ public final class Benchmark {
 
     /** Edits {@code count} ConfigMaps by hand, spread over the namespaces. */
     private void drift(KubernetesClient client, int count, String value) {
+        drift(List.of(client), count, value);
+    }
+
+    /** Edits {@code count} ConfigMaps by hand, spread over the namespaces, each through its cluster's client. */
+    private void drift(List<KubernetesClient> clients, int count, String value) {
         for (int i = 0; i < count; i++) {
             String namespace = "ns-" + (i % namespaces);
             String name = "configmap-" + (i / namespaces);
-            client.configMaps().inNamespace(namespace).withName(name).edit(cm -> {
+            clients.get(i % namespaces % clients.size()).configMaps().inNamespace(namespace).withName(name).edit(cm -> {
                 cm.getData().put("k", "hand-" + value);
                 return cm;
             });
@@ -309,7 +616,12 @@ public final class Benchmark {
     }
 
     private Run driftwarden(Sandbox sandbox) throws Exception {
-        sandbox.clearRequests();
+        return driftwarden(List.of(sandbox));
+    }
+
+    /** One {@code driftwarden run} through the launcher; the requests of every sandbox together (and each one's kept). */
+    private Run driftwarden(List<Sandbox> sandboxes) throws Exception {
+        sandboxes.forEach(Sandbox::clearRequests);
         long rowsBefore = auditRows();
         List<String> command = new ArrayList<>();
         boolean time = Files.isExecutable(Path.of("/usr/bin/time"));
@@ -333,7 +645,10 @@ public final class Benchmark {
             cpu = Double.parseDouble(figures[0]) + Double.parseDouble(figures[1]);
             rss = Long.parseLong(figures[2]) / 1024;
         }
-        return new Run(wall, cpu, rss, verbs(sandbox.requests()), auditRows() - rowsBefore);
+        lastPerSandbox = sandboxes.stream().map(sandbox -> verbs(sandbox.requests())).toList();
+        Map<String, Integer> all = new TreeMap<>();
+        lastPerSandbox.forEach(verbs -> verbs.forEach((verb, count) -> all.merge(verb, count, Integer::sum)));
+        return new Run(wall, cpu, rss, all, auditRows() - rowsBefore);
     }
 
     /** The per-object loop, in this process: GET each object, merge-PATCH it when Git's fields differ. */
@@ -418,17 +733,36 @@ public final class Benchmark {
     }
 
     private void writeConfig(Sandbox sandbox) throws Exception {
-        sandbox.writeKubeconfig(dir.resolve("kubeconfig"));
+        writeConfig(List.of(sandbox), "driftwarden.yaml", "audit", "");
+    }
+
+    /**
+     * Writes config {@code file}: audit store {@code audit}, one cluster per sandbox ({@code sandbox}, or
+     * {@code sandbox-0}… when there are several), binding {@code ns-n} on cluster {@code n % sandboxes}, and {@code more}
+     * top-level YAML.
+     */
+    private Path writeConfig(List<Sandbox> sandboxes, String file, String audit, String more) throws Exception {
+        StringBuilder clusterList = new StringBuilder();
+        for (int c = 0; c < sandboxes.size(); c++) {
+            Path kubeconfig = dir.resolve(sandboxes.size() == 1 ? "kubeconfig" : "kubeconfig-" + c);
+            sandboxes.get(c).writeKubeconfig(kubeconfig);
+            clusterList.append(c == 0 ? "" : ", ").append("{name: %s, kubeconfig: \"%s\", maxInFlight: %d}"
+                    .formatted(clusterName(sandboxes.size(), c), kubeconfig, maxInFlight));
+        }
         StringBuilder config = new StringBuilder("""
                 audit: {url: "jdbc:h2:file:%s"}
                 sources: [{name: repo, url: "%s"}]
-                clusters: [{name: sandbox, kubeconfig: "%s", maxInFlight: %d}]
-                bindings:
-                """.formatted(dir.resolve("audit"), dir.resolve("repo").toUri(), dir.resolve("kubeconfig"), maxInFlight));
+                clusters: [%s]
+                """.formatted(dir.resolve(audit), dir.resolve("repo").toUri(), clusterList)).append(more).append("bindings:\n");
         for (int n = 0; n < namespaces; n++) {
-            config.append("  - {name: ns-%1$d, source: repo, path: ns-%1$d, cluster: sandbox, namespace: ns-%1$d, mode: enforce}\n".formatted(n));
+            config.append("  - {name: ns-%1$d, source: repo, path: ns-%1$d, cluster: %2$s, namespace: ns-%1$d, mode: enforce}\n"
+                    .formatted(n, clusterName(sandboxes.size(), n % sandboxes.size())));
         }
-        Files.writeString(dir.resolve("driftwarden.yaml"), config);
+        return Files.writeString(dir.resolve(file), config);
+    }
+
+    private static String clusterName(int clusters, int cluster) {
+        return clusters == 1 ? "sandbox" : "sandbox-" + cluster;
     }
 
     private long auditRows() throws Exception {

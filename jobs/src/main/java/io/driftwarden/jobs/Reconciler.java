@@ -154,7 +154,9 @@ public final class Reconciler {
                         new Inventory.Commit(revision.url(), revision.commit()));
             }
             long notStarted = changes.stream().filter(c -> c.detail() != null && c.detail().startsWith(RunStop.notStarted(""))).count();
-            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision, drifts,
+            // the result lives until the run ends: it keeps what the output and the metrics need, not the manifests
+            return new BindingResult(binding.name(), binding.cluster(), binding.namespace(), revision,
+                    drifts.stream().map(Drift::withoutManifest).toList(),
                     changes, confirmed.dryRuns(), unmanaged, notStarted == 0 ? null
                     : "binding " + binding.name() + ": " + notStarted + " objects not corrected: " + RunStop.notStarted(run.stop().reason()),
                     null, excepted.expired(), health, chart);

@@ -38,6 +38,16 @@ public record Drift(DesiredObject desired, DriftType type, List<DriftPath> detai
         return type == DriftType.MODIFIED && details.stream().noneMatch(DriftPath::liveOnly);
     }
 
+    /**
+     * This comparison without the desired object's manifest (its key, origin, paths and diffs stay): what a run keeps of
+     * a binding once the binding is done, so that a run of many bindings does not hold every manifest it read until it
+     * ends (W×10: 100,000 of them). Nothing reads a finished binding's manifests.
+     */
+    public Drift withoutManifest() {
+        return desired.manifest() == null ? this
+                : new Drift(new DesiredObject(desired.key(), null, desired.origin()), type, details, maskedDiff, unifiedDiff);
+    }
+
     /** The same comparison found to be no drift after all (a dry-run showed the server would store what it has). */
     public Drift inSync() {
         return new Drift(desired, DriftType.IN_SYNC, List.of(), "", "");

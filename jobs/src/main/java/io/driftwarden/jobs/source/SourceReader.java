@@ -55,8 +55,13 @@ public final class SourceReader {
     private final InputLimits limits;
     private final ParsedCache parsedCache;
     private final OncePerKey<String, SourceRevision> resolved = new OncePerKey<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final AtomicInteger filesRead = new AtomicInteger();
+    /**
+     * One lock per mirror folder for the whole process, not per instance: the daemon runs each binding as a run of its
+     * own (each with its reader), and a push starts every binding of the repository at once — their fetches into the
+     * one mirror must take turns (JGit refuses a second writer of its {@code config}: "Cannot lock …/config").
+     */
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     public SourceReader(Path cacheDir) {
         this(cacheDir, InputLimits.DEFAULTS);
@@ -377,8 +382,8 @@ public final class SourceReader {
     }
 
     private SourceRevision fetchAndResolve(SourceSpec source) {
-        synchronized (locks.computeIfAbsent(source.url(), k -> new Object())) {
-            Path mirror = mirrorDir(source.url());
+        Path mirror = mirrorDir(source.url());
+        synchronized (LOCKS.computeIfAbsent(mirror.toAbsolutePath().normalize().toString(), k -> new Object())) {
             try (GitTransport transport = GitTransport.of(source, Path.of(mirror + ".transport"))) {
                 if (Files.isDirectory(mirror.resolve("objects"))) {
                     try (Git git = Git.open(mirror.toFile())) {

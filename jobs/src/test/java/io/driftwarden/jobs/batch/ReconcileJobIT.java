@@ -131,6 +131,36 @@ class ReconcileJobIT {
         }
     }
 
+    @Test
+    void aRunOfBindingsWhoseNamesTakeMoreThanSpringBatchsParameterColumnRunsAndRecordsThemAll() throws Exception {
+        // given 60 bindings whose names, comma-joined, take 2,819 characters: Spring Batch's schema gives a job parameter
+        // 2,500, and a run records its bindings in one (the W×10 benchmark's 500 bindings failed before their first)
+        try (GitRepo repo = world.repo("repo")) {
+            repo.write("app/cm.yaml", Manifests.configMap("settings", "color", "blue")).commit("one object");
+            StringBuilder bindings = new StringBuilder(sources(repo));
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                String name = "a-team-whose-binding-has-a-long-name-number-%02d".formatted(i);
+                names.add(name);
+                world.sandbox.createNamespaces(name);
+                bindings.append(binding(name).replace("path: " + name, "path: app"));
+            }
+            DriftwardenConfig config = world.config(bindings.toString());
+
+            // when
+            List<BindingResult> results = run(config, "run-many");
+
+            // then every binding ran, and the job repository names them all, as the restart of an unfinished run reads them
+            assertThat(String.join(",", names)).hasSizeGreaterThan(2500);
+            assertThat(results).hasSize(60).allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(results).extracting(BindingResult::correctedCount).containsOnly(1L);
+            JobExecution execution = spring.getBean(JobRepository.class).getLastJobExecution(ReconcileJobConfiguration.JOB_NAME,
+                    new JobParametersBuilder().addString("runId", "run-many").toJobParameters());
+            assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(execution.getJobParameters().getString("bindings")).isEqualTo(String.join(",", names));
+        }
+    }
+
     private List<BindingResult> run(DriftwardenConfig config, String runId) {
         try (Clusters clusters = new Clusters()) {
             return spring.getBean(ReconcileJobRunner.class).run(config, config.bindings(), new RunContext(runId, "manual"), world.audit,

@@ -61,6 +61,37 @@ class SourceReaderIT {
     }
 
     @Test
+    void readersOfSeveralRunsFetchIntoOneMirrorAtOnceAsTheDaemonsBindingsDo() throws Exception {
+        // given no mirror yet and eight readers, one per run: the daemon runs each binding as a run of its own, and its
+        // first push starts every binding of the repository at once (JGit refused the second writer: "Cannot lock …/config")
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            repo.write("app/cm.yaml", "v: 1\n").commit("one");
+            SourceSpec source = new SourceSpec("s", repo.url(), "main");
+            String second = repo.write("app/cm.yaml", "v: 2\n").commit("two");
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+            java.util.concurrent.ExecutorService runs = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                // when they all fetch at once
+                java.util.List<java.util.concurrent.Future<String>> commits = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    commits.add(runs.submit(() -> {
+                        SourceReader reader = new SourceReader(tmp.resolve("cache"));
+                        together.await();
+                        return reader.resolve(source).commit();
+                    }));
+                }
+
+                // then one clones the mirror, the others fetch into it in turn, and every run reads the commit
+                for (java.util.concurrent.Future<String> commit : commits) {
+                    assertThat(commit.get(2, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(second);
+                }
+            } finally {
+                runs.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void namesWhatIsWrongWithARefOrAPath() throws Exception {
         try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
             repo.write("app/cm.yaml", "v: 1\n").commit("one");

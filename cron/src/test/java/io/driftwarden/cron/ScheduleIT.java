@@ -14,7 +14,9 @@ import io.driftwarden.cron.schedule.ConfigReloader;
 import io.driftwarden.cron.schedule.Daemon;
 import io.driftwarden.cron.schedule.Endpoints;
 import io.driftwarden.cron.schedule.QuartzCron;
+import io.driftwarden.cron.schedule.SyncWindows;
 import io.driftwarden.jobs.lifecycle.ExitCodes;
+import io.driftwarden.jobs.lifecycle.Runs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
@@ -36,6 +38,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -58,7 +61,7 @@ class ScheduleIT {
     Path tmp;
 
     @RegisterExtension
-    final InProcess.Stage stage = new InProcess.Stage("shop");
+    final InProcess.Stage stage = new InProcess.Stage("shop", "other");
 
     private AuditLog audit;
     private Daemon daemon;
@@ -270,6 +273,53 @@ class ScheduleIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> audit.history(null, 10).size() == 3);
         assertThat(audit.history(null, 10)).extracting(r -> r.trigger()).containsExactly("webhook", "webhook", "manual");
+    }
+
+    @Test
+    void aPushMergedIntoAWaitingRunIsNotServedByAFetchThatStartedBeforeIt() throws Exception {
+        // given two bindings of one repository, both run once, and a run that can be held after its bindings
+        DriftwardenConfig config = config("  - {name: other, source: repo, path: other, cluster: sandbox, namespace: other, mode: enforce}\n", "");
+        CliE2E.repo(tmp.resolve("repo"), "other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n");
+        AtomicBoolean holdNext = new AtomicBoolean();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        audit = AuditLog.open(config.audit(), Clock.systemUTC());
+        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git"), SyncWindows.QUARTZ, DriftwardenApplication::jobRunner,
+                (c, runId, log, stopped) -> {
+                    if (holdNext.compareAndSet(true, false)) {
+                        held.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }), new RunMetrics());
+        daemon.runSoon("shop", "manual");
+        daemon.runSoon("other", "manual");
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 2);
+        try {
+            // and shop's next run held (it has read Git), with a push of shop waiting behind it
+            holdNext.set(true);
+            assertThat(daemon.runSoon("shop", "webhook")).isTrue();
+            assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.runSoon("shop", "webhook")).as("a push run of shop now waits").isTrue();
+
+            // when the other binding fetches after that push was asked for (and sees a new commit),
+            CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {colour: green}\n");
+            daemon.runSoon("other", "webhook");
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 3);
+            // and then one more commit is pushed, merging into shop's waiting run
+            CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {colour: red}\n");
+            assertThat(daemon.runSoon("shop", "webhook")).as("merged into the waiting run").isFalse();
+        } finally {
+            release.countDown();
+        }
+
+        // then the waiting run fetches again and enforces the last commit: the other binding's fetch started before
+        // the merged push, so it must not serve it (it would have enforced green)
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 5);
+        assertThat(data(stage.sandbox().client())).containsEntry("colour", "red");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.driftwarden.jobs.lifecycle.Runs;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.quartz.CronTrigger;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
@@ -50,6 +52,8 @@ public final class Daemon implements AutoCloseable {
     static final String BINDINGS = "bindings";
     static final String CRON = "cron";
     static final String PUSH = "push";
+    /** A push trigger's data: when the newest push it stands for arrived (epoch millis). */
+    static final String REQUESTED_AT = "requestedAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
@@ -161,19 +165,26 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Runs {@code binding} as soon as it is free (a push): false when a push run of it is already waiting — the two
-     * merge into one run. A run already going does not count: it may have read Git before the push, so another runs
-     * after it.
+     * merge into one run, whose request time becomes this push's (so no fetch that started before this push serves it,
+     * {@code SourceReader.fetchedSince}). A run already going does not count: it may have read Git before the push, so
+     * another runs after it.
      */
     public synchronized boolean runSoon(String binding, String trigger) throws SchedulerException {
         JobKey job = JobKey.jobKey(binding, BINDINGS);
+        long now = System.currentTimeMillis();
         for (Trigger pending : scheduler.getTriggersOfJob(job)) {
             Trigger.TriggerState state = scheduler.getTriggerState(pending.getKey());
             if (pending.getKey().getGroup().equals(PUSH) && (state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED)) {
-                return false;
+                Trigger renewed = TriggerBuilder.newTrigger().withIdentity(pending.getKey()).forJob(job)
+                        .usingJobData(pending.getJobDataMap()).usingJobData(REQUESTED_AT, now).startNow().build();
+                if (scheduler.rescheduleJob(pending.getKey(), renewed) != null) {
+                    return false;
+                }
+                break; // it fired meanwhile: this push needs a run of its own
             }
         }
         scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(binding + "-" + UUID.randomUUID(), PUSH))
-                .forJob(job).usingJobData("trigger", trigger).startNow().build());
+                .forJob(job).usingJobData("trigger", trigger).usingJobData(REQUESTED_AT, now).startNow().build());
         return true;
     }
 
@@ -191,15 +202,18 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** One run of one binding (a Quartz job): recorded in the audit trail and the metrics. */
-    void run(String binding, String trigger) {
+    /**
+     * One run of one binding (a Quartz job): recorded in the audit trail and the metrics. {@code requestedAt}: when
+     * the push arrived or the cron firing was due — a fetch of its source that started since then serves it.
+     */
+    void run(String binding, String trigger, Instant requestedAt) {
         DriftwardenConfig current = config.get();
         if (current.bindings().stream().noneMatch(b -> b.name().equals(binding))) {
             LOG.warn("binding {} fired but is no longer in the config; skipped", binding);
             return;
         }
         long started = System.nanoTime();
-        RunOutcome outcome = runs.run(current, new RunRequest(List.of(binding), null, trigger), audit);
+        RunOutcome outcome = runs.run(current, new RunRequest(List.of(binding), null, trigger, false, null, null, requestedAt), audit);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Integer> inventory = audit.inventory().sizes();
         metrics.record(outcome, took, inventory);
@@ -225,9 +239,12 @@ public final class Daemon implements AutoCloseable {
 
         @Override
         public void execute(JobExecutionContext context) {
-            String trigger = context.getMergedJobDataMap().containsKey("trigger") ? context.getMergedJobDataMap().getString("trigger") : CRON;
+            JobDataMap data = context.getMergedJobDataMap();
+            String trigger = data.containsKey("trigger") ? data.getString("trigger") : CRON;
+            Instant requestedAt = data.containsKey(REQUESTED_AT) ? Instant.ofEpochMilli(data.getLong(REQUESTED_AT))
+                    : context.getScheduledFireTime().toInstant();
             try {
-                daemon.run(context.getJobDetail().getKey().getName(), trigger);
+                daemon.run(context.getJobDetail().getKey().getName(), trigger, requestedAt);
             } catch (RuntimeException e) {
                 LOG.error("binding {}: the run failed: {}", context.getJobDetail().getKey().getName(), e.getMessage());
             }

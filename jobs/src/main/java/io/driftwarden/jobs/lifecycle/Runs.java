@@ -79,7 +79,7 @@ public final class Runs {
             String runId = lease.runId();
             RunContext context = new RunContext(runId, request.trigger(), stop, lease, clock);
             // Git fetches and cluster clients get going on other threads while the job's context starts
-            SourceReader sources = new SourceReader(gitCache, config.limits())
+            SourceReader sources = new SourceReader(gitCache, config.limits()).fetchedSince(request.requestedAt())
                     .prefetch(bindings.stream().map(b -> config.source(b.source())).distinct().toList());
             List<BindingResult> results;
             try (Clusters clusters = new Clusters().prepare(bindings.stream().map(b -> config.cluster(b.cluster())).distinct().toList())) {

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -62,6 +64,10 @@ public final class SourceReader {
      * one mirror must take turns (JGit refuses a second writer of its {@code config}: "Cannot lock …/config").
      */
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+    /** When each (mirror, source name, credentials) was last fetched successfully, in this process: the fetch's start. */
+    private static final Map<List<Object>, Instant> FETCHED = new ConcurrentHashMap<>();
+    /** Runs asked for at this time or later may be served by an earlier run's fetch that started after it; null: never. */
+    private Instant fetchedSince;
 
     public SourceReader(Path cacheDir) {
         this(cacheDir, InputLimits.DEFAULTS);
@@ -93,6 +99,24 @@ public final class SourceReader {
      * Starts fetching {@code sources} on threads of their own, so that their commits are resolved by the time the
      * run's first bindings ask; the run calls this while its job starts.
      */
+    /**
+     * Lets this reader's sources be served, without fetching again, by a fetch of the same source (mirror, name and
+     * credentials) in this process that <em>started</em> at or after {@code requestedAt}: such a fetch saw everything
+     * pushed before the run was asked for. The daemon runs each binding as a run of its own, so one push of a
+     * repository that 50 bindings read was 50 fetches of one mirror, one after another; now the first serves the rest.
+     * A push that arrives while a run waits moves the waiting run's request time (the daemon), so a merged push is
+     * never served by a fetch from before it. Null (a one-shot run): every source is fetched.
+     */
+    public SourceReader fetchedSince(Instant requestedAt) {
+        this.fetchedSince = requestedAt;
+        return this;
+    }
+
+    /** The rule of {@link #fetchedSince}: a fetch serves a run only when it started at or after the run was asked for. */
+    static boolean servedBy(Instant fetchStarted, Instant requestedAt) {
+        return fetchStarted != null && requestedAt != null && !fetchStarted.isBefore(requestedAt);
+    }
+
     public SourceReader prefetch(Collection<SourceSpec> sources) {
         sources.forEach(source -> resolved.ahead(source.url() + "\n" + source.ref(), "fetch-" + source.name(), () -> fetchAndResolve(source)));
         return this;
@@ -383,28 +407,39 @@ public final class SourceReader {
 
     private SourceRevision fetchAndResolve(SourceSpec source) {
         Path mirror = mirrorDir(source.url());
-        synchronized (LOCKS.computeIfAbsent(mirror.toAbsolutePath().normalize().toString(), k -> new Object())) {
-            try (GitTransport transport = GitTransport.of(source, Path.of(mirror + ".transport"))) {
-                if (Files.isDirectory(mirror.resolve("objects"))) {
-                    try (Git git = Git.open(mirror.toFile())) {
-                        transport.apply(git.fetch()).setRemote(source.url())
-                                .setRefSpecs("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").setRemoveDeletedRefs(true).call();
-                    }
-                } else {
-                    Files.createDirectories(mirror.getParent());
-                    transport.apply(Git.cloneRepository()).setURI(source.url()).setDirectory(mirror.toFile()).setBare(true)
-                            .setMirror(true).call().close();
-                }
-            } catch (GitAPIException | IOException | RuntimeException e) {
-                String message = SecretMasker.scrub("cannot fetch " + source.url() + ": " + GitTransport.explain(source, e),
-                        GitTransport.secretValues(source));
-                throw new SourceException(message, e);
+        String mirrorKey = mirror.toAbsolutePath().normalize().toString();
+        synchronized (LOCKS.computeIfAbsent(mirrorKey, k -> new Object())) {
+            List<Object> fetchKey = Arrays.asList(mirrorKey, source.name(), source.auth());
+            if (!Files.isDirectory(mirror.resolve("objects")) || !servedBy(FETCHED.get(fetchKey), fetchedSince)) {
+                Instant started = Instant.now();
+                fetch(source, mirror);
+                FETCHED.put(fetchKey, started);
             }
             try (Repository repository = open(source.url())) {
                 return new SourceRevision(source.url(), source.ref(), resolveRef(repository, source).name());
             } catch (IOException e) {
                 throw new SourceException("cannot read " + source.url() + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Fetches every branch and tag of the source into its bare mirror, cloning it first when there is none. */
+    private static void fetch(SourceSpec source, Path mirror) {
+        try (GitTransport transport = GitTransport.of(source, Path.of(mirror + ".transport"))) {
+            if (Files.isDirectory(mirror.resolve("objects"))) {
+                try (Git git = Git.open(mirror.toFile())) {
+                    transport.apply(git.fetch()).setRemote(source.url())
+                            .setRefSpecs("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*").setRemoveDeletedRefs(true).call();
+                }
+            } else {
+                Files.createDirectories(mirror.getParent());
+                transport.apply(Git.cloneRepository()).setURI(source.url()).setDirectory(mirror.toFile()).setBare(true)
+                        .setMirror(true).call().close();
+            }
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            String message = SecretMasker.scrub("cannot fetch " + source.url() + ": " + GitTransport.explain(source, e),
+                    GitTransport.secretValues(source));
+            throw new SourceException(message, e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.driftwarden.jobs.support.GitRepo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,31 @@ class SourceReaderIT {
             String second = repo.write("app/cm.yaml", "v: 2\n").commit("two");
 
             assertThat(new SourceReader(tmp.resolve("cache")).resolve(source).commit()).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void aFetchThatStartedAfterARunWasAskedForServesItAndOneFromBeforeAPushDoesNot() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
+            String first = repo.write("app/cm.yaml", "v: 1\n").commit("one");
+            SourceSpec source = new SourceSpec("s", repo.url(), "main");
+            // a push starts two runs of the repository's bindings; the first run fetches
+            Instant pushed = Instant.now();
+            assertThat(new SourceReader(tmp.resolve("cache")).fetchedSince(pushed).resolve(source).commit()).isEqualTo(first);
+
+            // a commit arrives at the remote; without a push yet, the second run of the first push is served by that
+            // fetch (it started after the push it stands for): no fetch, so the new commit is not seen, as intended
+            String second = repo.write("app/cm.yaml", "v: 2\n").commit("two");
+            assertThat(new SourceReader(tmp.resolve("cache")).fetchedSince(pushed).resolve(source).commit()).isEqualTo(first);
+
+            // the push of that commit: a run asked for now is not served by the fetch from before it, nor is a one-shot run
+            Instant pushedAgain = Instant.now();
+            assertThat(new SourceReader(tmp.resolve("cache")).fetchedSince(pushedAgain).resolve(source).commit()).isEqualTo(second);
+            String third = repo.write("app/cm.yaml", "v: 3\n").commit("three");
+            assertThat(new SourceReader(tmp.resolve("cache")).resolve(source).commit()).as("one-shot: always fetches").isEqualTo(third);
+            // another source name (its own credentials) on the same mirror is never served by this one's fetch
+            assertThat(new SourceReader(tmp.resolve("cache")).fetchedSince(pushed).resolve(new SourceSpec("other", repo.url(), "main")).commit())
+                    .isEqualTo(third);
         }
     }
 

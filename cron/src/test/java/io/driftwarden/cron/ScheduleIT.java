@@ -278,26 +278,10 @@ class ScheduleIT {
     @Test
     void aPushMergedIntoAWaitingRunIsNotServedByAFetchThatStartedBeforeIt() throws Exception {
         // given two bindings of one repository, both run once, and a run that can be held after its bindings
-        DriftwardenConfig config = config("  - {name: other, source: repo, path: other, cluster: sandbox, namespace: other, mode: enforce}\n", "");
-        CliE2E.repo(tmp.resolve("repo"), "other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n");
         AtomicBoolean holdNext = new AtomicBoolean();
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        audit = AuditLog.open(config.audit(), Clock.systemUTC());
-        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git"), SyncWindows.QUARTZ, DriftwardenApplication::jobRunner,
-                (c, runId, log, stopped) -> {
-                    if (holdNext.compareAndSet(true, false)) {
-                        held.countDown();
-                        try {
-                            release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }), new RunMetrics());
-        daemon.runSoon("shop", "manual");
-        daemon.runSoon("other", "manual");
-        await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 2);
+        startTwoBindingsOfOneRepository(holdNext, held, release);
         try {
             // and shop's next run held (it has read Git), with a push of shop waiting behind it
             holdNext.set(true);
@@ -320,6 +304,58 @@ class ScheduleIT {
         // the merged push, so it must not serve it (it would have enforced green)
         await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 5);
         assertThat(data(stage.sandbox().client())).containsEntry("colour", "red");
+    }
+
+    @Test
+    void theRunsOfOnePushShareTheFetchThatStartedAfterIt() throws Exception {
+        // given two bindings of one repository, both run once, and shop's next push run held (it has read Git)
+        AtomicBoolean holdNext = new AtomicBoolean();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        startTwoBindingsOfOneRepository(holdNext, held, release);
+        try {
+            holdNext.set(true);
+            assertThat(daemon.runSoon("shop", "webhook")).isTrue();
+            assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+            // when a push of a new commit starts both: shop's run waits, the other's runs and fetches it
+            CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {colour: green}\n");
+            assertThat(daemon.runSoon("shop", "webhook")).isTrue();
+            daemon.runSoon("other", "webhook");
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 3);
+            // and a later commit arrives at the remote with no push (yet)
+            CliE2E.repo(tmp.resolve("repo"), "app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {colour: red}\n");
+        } finally {
+            release.countDown();
+        }
+
+        // then shop's waiting run of that push is served by the other binding's fetch (it started after the push):
+        // no fetch of its own, so it enforces the pushed commit, not the unpushed one
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 5);
+        assertThat(data(stage.sandbox().client())).containsEntry("colour", "green");
+    }
+
+    /**
+     * Starts the daemon on a config of two bindings of one repository (shop: app/, other: other/) whose runs are held
+     * after their bindings when {@code holdNext} is set (the first such run only), and runs both once.
+     */
+    private void startTwoBindingsOfOneRepository(AtomicBoolean holdNext, CountDownLatch held, CountDownLatch release) throws Exception {
+        DriftwardenConfig config = config("  - {name: other, source: repo, path: other, cluster: sandbox, namespace: other, mode: enforce}\n", "");
+        CliE2E.repo(tmp.resolve("repo"), "other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n");
+        audit = AuditLog.open(config.audit(), Clock.systemUTC());
+        daemon = Daemon.start(config, audit, new Runs(clock, tmp.resolve("git"), SyncWindows.QUARTZ, DriftwardenApplication::jobRunner,
+                (c, runId, log, stopped) -> {
+                    if (holdNext.compareAndSet(true, false)) {
+                        held.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }), new RunMetrics());
+        daemon.runSoon("shop", "manual");
+        daemon.runSoon("other", "manual");
+        await().atMost(Duration.ofSeconds(30)).until(() -> audit.history(null, 10).size() == 2);
     }
 
     @Test

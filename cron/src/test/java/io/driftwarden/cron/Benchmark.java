@@ -318,7 +318,9 @@ public final class Benchmark {
         Path log = dir.resolve("daemon.log");
         ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "schedule", "--config", config.toString(), "--port",
                 String.valueOf(port), "--address", "127.0.0.1").redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("DRIFTWARDEN_JAVA_OPTS", ("-Duser.home=" + dir.resolve("daemon-home") + " " + jvmOptions).trim());
+        // DRIFTWARDEN_BENCH_DAEMON_OPTS: JVM options for the daemon alone (say a JFR recording, to profile its warm runs)
+        builder.environment().put("DRIFTWARDEN_JAVA_OPTS", ("-Duser.home=" + dir.resolve("daemon-home") + " " + jvmOptions + " "
+                + System.getenv().getOrDefault("DRIFTWARDEN_BENCH_DAEMON_OPTS", "")).trim());
         builder.environment().put("DRIFTWARDEN_BENCH_HOOK", "benchmark-secret");
         Process process = builder.start();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

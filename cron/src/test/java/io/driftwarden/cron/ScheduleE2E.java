@@ -49,49 +49,58 @@ class ScheduleE2E {
                 dirs.add(dir);
                 daemons.add(Cli.start(dir, "schedule", "--port", "0"));
             }
-            try (Connection db = postgres.getPostgresDatabase().getConnection()) {
-                // both instances check in, and firings every 3 s run
-                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> count(db, "SELECT COUNT(*) FROM qrtz_scheduler_state") == 2
-                        && count(db, "SELECT COUNT(*) FROM audit_run") >= 4);
-                List<Timestamp> starts = new ArrayList<>();
-                try (ResultSet runs = db.createStatement().executeQuery("SELECT started_at FROM audit_run ORDER BY started_at")) {
-                    while (runs.next()) {
-                        starts.add(runs.getTimestamp(1));
-                    }
-                }
-                // each run answers one firing at or before its start (a firing blocked by the run before it starts late);
-                // a firing run by both daemons would be a run more than there were firings since the first
-                long first = starts.get(0).getTime() / 3000;
-                long last = starts.get(starts.size() - 1).getTime() / 3000;
-                assertThat((long) starts.size()).as("runs %s for the firings every 3 s from the first\n%s\n%s", starts, err(dirs.get(0)),
-                        err(dirs.get(1))).isLessThanOrEqualTo(last - first + 1);
-
-                // the next run blocks on its first write; SIGTERM arrives while it is running
-                CountDownLatch writing = new CountDownLatch(1);
-                CountDownLatch release = new CountDownLatch(1);
-                sandbox.beforeWrite(request -> {
-                    writing.countDown();
+            try { // a daemon left running by a failed assertion would fire into the next tests
+                try (Connection db = postgres.getPostgresDatabase().getConnection()) {
+                    // both instances check in, and firings every 3 s run
                     try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> count(db, "SELECT COUNT(*) FROM qrtz_scheduler_state") == 2
+                                && count(db, "SELECT COUNT(*) FROM audit_run") >= 4);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        throw new AssertionError("the daemons did not check in and run 4 firings within 90 s\n" + err(dirs.get(0)) + "\n"
+                                + err(dirs.get(1)), e);
                     }
-                });
-                CliE2E.repo(tmp.resolve("repo"), "app/more.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: more}\ndata: {k: v}\n");
-                assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
-                daemons.forEach(Process::destroy);
-                await().atMost(Duration.ofSeconds(30)).until(() -> dirs.stream().anyMatch(dir -> err(dir).contains("the running bindings finish first")));
-                release.countDown();
-                for (Process daemon : daemons) {
-                    assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    List<Timestamp> starts = new ArrayList<>();
+                    try (ResultSet runs = db.createStatement().executeQuery("SELECT started_at FROM audit_run ORDER BY started_at")) {
+                        while (runs.next()) {
+                            starts.add(runs.getTimestamp(1));
+                        }
+                    }
+                    // each run answers one firing at or before its start (a firing blocked by the run before it starts late);
+                    // a firing run by both daemons would be a run more than there were firings since the first
+                    long first = starts.get(0).getTime() / 3000;
+                    long last = starts.get(starts.size() - 1).getTime() / 3000;
+                    assertThat((long) starts.size()).as("runs %s for the firings every 3 s from the first\n%s\n%s", starts, err(dirs.get(0)),
+                            err(dirs.get(1))).isLessThanOrEqualTo(last - first + 1);
+
+                    // the next run blocks on its first write; SIGTERM arrives while it is running
+                    CountDownLatch writing = new CountDownLatch(1);
+                    CountDownLatch release = new CountDownLatch(1);
+                    sandbox.beforeWrite(request -> {
+                        writing.countDown();
+                        try {
+                            release.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    CliE2E.repo(tmp.resolve("repo"), "app/more.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: more}\ndata: {k: v}\n");
+                    assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+                    daemons.forEach(Process::destroy);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> dirs.stream().anyMatch(dir -> err(dir).contains("the running bindings finish first")));
+                    release.countDown();
+                    for (Process daemon : daemons) {
+                        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    }
+                    assertThat(dirs.stream().filter(dir -> err(dir).contains("stopped"))).hasSize(2);
+                    assertThat(sandbox.client().configMaps().inNamespace("shop").withName("more").get()).as("the running binding finished").isNotNull();
+                    assertThat(count(db, "SELECT COUNT(*) FROM audit_event WHERE event = 'INTENT'"))
+                            .isEqualTo(count(db, "SELECT COUNT(*) FROM audit_event WHERE event IN ('CORRECTED', 'FAILED') AND kind IS NOT NULL"));
                 }
-                assertThat(dirs.stream().filter(dir -> err(dir).contains("stopped"))).hasSize(2);
-                assertThat(sandbox.client().configMaps().inNamespace("shop").withName("more").get()).as("the running binding finished").isNotNull();
-                assertThat(count(db, "SELECT COUNT(*) FROM audit_event WHERE event = 'INTENT'"))
-                        .isEqualTo(count(db, "SELECT COUNT(*) FROM audit_event WHERE event IN ('CORRECTED', 'FAILED') AND kind IS NOT NULL"));
+                Cli.Result verify = Cli.run(dirs.get(0), "audit", "verify");
+                assertThat(verify.exit()).as(verify.all()).isZero();
+            } finally {
+                daemons.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
             }
-            Cli.Result verify = Cli.run(dirs.get(0), "audit", "verify");
-            assertThat(verify.exit()).as(verify.all()).isZero();
         }
     }
 

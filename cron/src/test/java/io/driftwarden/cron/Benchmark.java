@@ -326,12 +326,15 @@ public final class Benchmark {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + port;
         try {
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!ready(http, base)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the daemon did not become ready: " + Files.readString(log));
-                }
-                Thread.sleep(100);
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the daemon exited");
+                    }
+                    return ready(http, base);
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException | IllegalStateException e) {
+                throw new IllegalStateException("the daemon did not become ready: " + Files.readString(log), e);
             }
             row(w + " daemon first run (cold JVM)", List.of(push(http, base, sandbox, log)));
             for (int warmUp = 0; warmUp < (smoke ? 0 : 2); warmUp++) {
@@ -391,12 +394,12 @@ public final class Benchmark {
         if (answer.statusCode() != 202) {
             throw new IllegalStateException("the push was answered " + answer.statusCode() + ": " + answer.body());
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (finishedDaemonRuns(log) < before + namespaces) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the daemon did not finish the pushed runs: " + Files.readString(log));
-            }
-            Thread.sleep(10);
+        try {
+            // polled every 10 ms: the poll interval is part of the wall time measured
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                    .until(() -> finishedDaemonRuns(log) >= before + namespaces);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("the daemon did not finish the pushed runs: " + Files.readString(log), e);
         }
         long wall = (System.nanoTime() - start) / 1_000_000;
         List<String> failed;
